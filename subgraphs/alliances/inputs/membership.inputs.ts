@@ -1,0 +1,24 @@
+import { Field, InputType, Int } from 'type-graphql';
+import { Min } from 'class-validator';
+import { IdField, PartialDate } from '../../kit/index.js';
+
+@InputType('MembershipFields')
+abstract class MembershipFields {
+  @Field(() => PartialDate, { nullable: true }) joinedOn?: string | null;
+  @Field(() => PartialDate, { nullable: true }) leftOn?: string | null;
+  @Field(() => PartialDate, { nullable: true }) certificateHandedOverOn?: string | null;
+  @IdField('person', { nullable: true, description: 'The person who represents the organisation in the alliance.' })
+  representativeId?: string | null;
+}
+
+@InputType()
+export class CreateMembershipInput extends MembershipFields {
+  @IdField('alliance') allianceId: string;
+  @IdField('organization') organizationId: string;
+}
+
+@InputType()
+export class UpdateMembershipInput extends MembershipFields {
+  @IdField('membership') id: string;
+  @Field(() => Int) @Min(1) version: number;
+}

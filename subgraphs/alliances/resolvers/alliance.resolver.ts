@@ -1,0 +1,72 @@
+import { Arg, Args, Ctx, FieldResolver, ID, Mutation, ObjectType, Query, Resolver, Root } from 'type-graphql';
+import type { FilterQuery } from '@mikro-orm/core';
+import {
+  ConnectionType, PageArgs, applyPatch, findForUpdate, findOrFail, inTransaction, makeId, paginate, parseId,
+  textSearchCondition, type SubgraphContext,
+} from '../../kit/index.js';
+import { Alliance } from '../entities/alliance.js';
+import { Membership } from '../entities/membership.js';
+import { AllianceFilter, CreateAllianceInput, UpdateAllianceInput } from '../inputs/alliance.inputs.js';
+
+@ObjectType()
+export class AllianceConnection extends ConnectionType(Alliance, 'Alliance') {}
+
+function allianceWhere(filter: AllianceFilter | undefined): FilterQuery<Alliance> {
+  const conditions: FilterQuery<Alliance>[] = [];
+  if (filter?.text !== undefined) conditions.push(textSearchCondition(filter.text) ?? { id: null });
+  if (filter?.regions) conditions.push({ region: { $in: filter.regions } });
+  if (filter?.fieldsOfAction) conditions.push({ fieldsOfAction: { $overlap: filter.fieldsOfAction } });
+  return conditions.length ? { $and: conditions } : {};
+}
+
+@Resolver(() => Alliance)
+export class AllianceResolver {
+  @Query(() => AllianceConnection, { description: 'Alliances in name order, a page at a time.' })
+  alliances(
+    @Arg('filter', () => AllianceFilter, { nullable: true }) filter: AllianceFilter | undefined,
+    @Args(() => PageArgs) page: PageArgs,
+    @Ctx() ctx: SubgraphContext,
+  ) {
+    return paginate({ em: ctx.em, entity: Alliance, where: allianceWhere(filter), sortBy: 'sortKey', page });
+  }
+
+  @Query(() => Alliance, { nullable: true })
+  alliance(@Arg('id', () => ID) id: string, @Ctx() ctx: SubgraphContext) {
+    parseId(id, 'alliance');
+    return ctx.loaders.byId(Alliance).load(id);
+  }
+
+  @FieldResolver(() => [Membership], { description: 'Member organisations, earliest first.' })
+  memberships(@Root() alliance: Alliance, @Ctx() ctx: SubgraphContext) {
+    return ctx.loaders.manyBy(Membership, 'alliance', { orderBy: { joinedOn: 'asc', id: 'asc' } }).load(alliance.id);
+  }
+
+  @Mutation(() => Alliance)
+  createAlliance(@Arg('input', () => CreateAllianceInput) input: CreateAllianceInput, @Ctx() ctx: SubgraphContext) {
+    return inTransaction(ctx, async (em) => {
+      const alliance = em.create(Alliance, { ...input, id: makeId(input.region, 'alliance') } as never);
+      await em.flush();
+      return alliance;
+    });
+  }
+
+  @Mutation(() => Alliance, { description: 'Changes the fields given; refuses a stale version with CONFLICT.' })
+  updateAlliance(@Arg('input', () => UpdateAllianceInput) input: UpdateAllianceInput, @Ctx() ctx: SubgraphContext) {
+    return inTransaction(ctx, async (em) => {
+      const alliance = await findForUpdate(em, Alliance, input.id, 'alliance', input.version);
+      applyPatch(alliance, input, ['id', 'version']);
+      await em.flush();
+      return alliance;
+    });
+  }
+
+  @Mutation(() => ID, { description: 'Deletes the alliance with its memberships; returns its id.' })
+  deleteAlliance(@Arg('id', () => ID) id: string, @Ctx() ctx: SubgraphContext) {
+    return inTransaction(ctx, async (em) => {
+      const alliance = await findOrFail(em, Alliance, id, 'alliance');
+      em.remove(alliance);
+      await em.flush();
+      return id;
+    });
+  }
+}

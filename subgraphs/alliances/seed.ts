@@ -1,0 +1,1 @@
+export async function seedAlliances(): Promise<boolean> { return false; }

@@ -1,0 +1,5 @@
+import type { SubgraphDefinition } from './kit/index.js';
+import { alliancesSubgraph } from './alliances/index.js';
+
+/** Every subgraph of the hub, in composition order. */
+export const SUBGRAPHS: SubgraphDefinition[] = [alliancesSubgraph];

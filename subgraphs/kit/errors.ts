@@ -1,0 +1,77 @@
+import { GraphQLError, type GraphQLFormattedError } from 'graphql';
+import { ArgumentValidationError } from 'type-graphql';
+import { OptimisticLockError } from '@mikro-orm/core';
+import {
+  ForeignKeyConstraintViolationException, NotNullConstraintViolationException,
+  UniqueConstraintViolationException, CheckConstraintViolationException,
+} from '@mikro-orm/core';
+
+/** Stable error codes clients may branch on (`extensions.code`). */
+export const ErrorCode = {
+  BAD_USER_INPUT: 'BAD_USER_INPUT',
+  NOT_FOUND: 'NOT_FOUND',
+  CONFLICT: 'CONFLICT',
+  INTERNAL_SERVER_ERROR: 'INTERNAL_SERVER_ERROR',
+} as const;
+export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
+
+export function badInput(message: string, field?: string): GraphQLError {
+  return new GraphQLError(message, { extensions: { code: ErrorCode.BAD_USER_INPUT, ...(field ? { field } : {}) } });
+}
+
+export function notFound(kind: string, id: string): GraphQLError {
+  return new GraphQLError(`${kind} "${id}" does not exist`, { extensions: { code: ErrorCode.NOT_FOUND, id } });
+}
+
+export function conflict(message: string, extra: Record<string, unknown> = {}): GraphQLError {
+  return new GraphQLError(message, { extensions: { code: ErrorCode.CONFLICT, ...extra } });
+}
+
+/** Turns a thrown value into a client-safe error: known failures keep a code, the rest is masked. */
+export function toClientError(error: unknown): GraphQLError | undefined {
+  if (error instanceof ArgumentValidationError) {
+    const fields = error.extensions.validationErrors ?? [];
+    const details = (fields as { property: string; constraints?: Record<string, string> }[]).map((e) => ({
+      field: e.property,
+      messages: Object.values(e.constraints ?? {}),
+    }));
+    const text = details.map((d) => `${d.field}: ${d.messages.join(', ')}`).join('; ');
+    return new GraphQLError(`Invalid input: ${text}`, {
+      extensions: { code: ErrorCode.BAD_USER_INPUT, validationErrors: details },
+    });
+  }
+  if (error instanceof GraphQLError && error.extensions?.code) return error;
+  if (error instanceof OptimisticLockError) {
+    return conflict('The record was changed by someone else; reload it and apply the change to its current version');
+  }
+  if (error instanceof UniqueConstraintViolationException) {
+    return conflict('A record with the same unique values already exists');
+  }
+  if (error instanceof ForeignKeyConstraintViolationException) {
+    return conflict('The change would break a reference between records');
+  }
+  if (error instanceof NotNullConstraintViolationException || error instanceof CheckConstraintViolationException) {
+    return badInput('Invalid input: a required value is missing or a value is out of range');
+  }
+  return undefined;
+}
+
+/**
+ * Apollo `formatError`: GraphQL syntax/validation errors pass through, our coded errors keep their
+ * code, anything unexpected becomes a masked INTERNAL_SERVER_ERROR (logged, never sent with a stack).
+ */
+export function formatError(formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError {
+  const original = error instanceof GraphQLError ? (error.originalError ?? error) : error;
+  const known = toClientError(original);
+  if (known) {
+    return { message: known.message, locations: formatted.locations, path: formatted.path, extensions: known.extensions };
+  }
+  const code = formatted.extensions?.code;
+  if (typeof code === 'string' && code !== ErrorCode.INTERNAL_SERVER_ERROR) {
+    const { stacktrace: _stack, ...extensions } = formatted.extensions ?? {};
+    return { ...formatted, extensions };
+  }
+  console.error('[internal error]', original);
+  return { message: 'Internal server error', locations: formatted.locations, path: formatted.path,
+    extensions: { code: ErrorCode.INTERNAL_SERVER_ERROR } };
+}

@@ -1,0 +1,43 @@
+import { registerEnumType } from 'type-graphql';
+
+/** The programme's fields of action (Handlungsfelder), shared by alliances and projects. */
+export enum FieldOfAction {
+  WORK_LIFE_BALANCE = 'WORK_LIFE_BALANCE',
+  CHILDCARE = 'CHILDCARE',
+  CARE = 'CARE',
+  FAMILY_EDUCATION = 'FAMILY_EDUCATION',
+  HEALTH = 'HEALTH',
+  LIVING_ENVIRONMENT = 'LIVING_ENVIRONMENT',
+  SCHOOL_AND_EDUCATION = 'SCHOOL_AND_EDUCATION',
+  GENERATIONS = 'GENERATIONS',
+  INTEGRATION = 'INTEGRATION',
+  POVERTY_PREVENTION = 'POVERTY_PREVENTION',
+  CIVIC_ENGAGEMENT = 'CIVIC_ENGAGEMENT',
+  FAMILY_SERVICES = 'FAMILY_SERVICES',
+  FAMILY_FRIENDLY_EMPLOYERS = 'FAMILY_FRIENDLY_EMPLOYERS',
+}
+
+/** German labels as the programme uses them. */
+export const FIELD_OF_ACTION_LABELS: Record<FieldOfAction, string> = {
+  WORK_LIFE_BALANCE: 'Vereinbarkeit von Familie und Beruf',
+  CHILDCARE: 'Kinderbetreuung',
+  CARE: 'Pflege',
+  FAMILY_EDUCATION: 'Familienbildung / Elternkompetenz',
+  HEALTH: 'Gesundheit',
+  LIVING_ENVIRONMENT: 'Wohnumfeld',
+  SCHOOL_AND_EDUCATION: 'Schule und Bildung',
+  GENERATIONS: 'Generationen',
+  INTEGRATION: 'Integration',
+  POVERTY_PREVENTION: 'Armutsprävention',
+  CIVIC_ENGAGEMENT: 'Engagement',
+  FAMILY_SERVICES: 'Servicestellen für Familien',
+  FAMILY_FRIENDLY_EMPLOYERS: 'Familienfreundliche Unternehmen',
+};
+
+registerEnumType(FieldOfAction, {
+  name: 'FieldOfAction',
+  description: 'A field of action (Handlungsfeld) of the Lokale Bündnisse für Familie programme.',
+  valuesConfig: Object.fromEntries(
+    Object.entries(FIELD_OF_ACTION_LABELS).map(([key, label]) => [key, { description: label }]),
+  ),
+});

@@ -1,0 +1,129 @@
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { HeaderMap, type ApolloServer, type BaseContext } from '@apollo/server';
+
+export const MAX_BODY_BYTES = 1_000_000;
+
+export type RouteHandler = (req: IncomingMessage, res: ServerResponse) => Promise<void> | void;
+
+export interface GraphQLHttpOptions<TContext extends BaseContext> {
+  apollo: ApolloServer<TContext>;
+  context: (req: IncomingMessage) => Promise<TContext>;
+  /** Extra routes by path, e.g. `/health`. */
+  routes?: Record<string, RouteHandler>;
+  path?: string;
+}
+
+function sendJson(res: ServerResponse, status: number, body: unknown): void {
+  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8' });
+  res.end(JSON.stringify(body));
+}
+
+export function sendError(res: ServerResponse, status: number, code: string, message: string): void {
+  sendJson(res, status, { errors: [{ message, extensions: { code } }] });
+}
+
+class BodyTooLarge extends Error {}
+
+async function readBody(req: IncomingMessage): Promise<string> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of req) {
+    size += (chunk as Buffer).length;
+    if (size > MAX_BODY_BYTES) throw new BodyTooLarge();
+    chunks.push(chunk as Buffer);
+  }
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+/** A node:http handler that serves Apollo Server at `path` (plus extra routes), with a body limit. */
+export function graphqlHttpHandler<TContext extends BaseContext>(options: GraphQLHttpOptions<TContext>) {
+  const path = options.path ?? '/graphql';
+  return async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
+    const url = new URL(req.url ?? '/', 'http://localhost');
+    const route = options.routes?.[url.pathname];
+    if (route) return route(req, res);
+    if (url.pathname !== path) return sendError(res, 404, 'NOT_FOUND', `Nothing at ${url.pathname}; GraphQL is served at ${path}`);
+
+    let body: unknown;
+    if (req.method === 'POST') {
+      let text: string;
+      try {
+        text = await readBody(req);
+      } catch (error) {
+        if (error instanceof BodyTooLarge) return sendError(res, 413, 'PAYLOAD_TOO_LARGE', `Request body exceeds ${MAX_BODY_BYTES} bytes`);
+        throw error;
+      }
+      const contentType = req.headers['content-type'] ?? '';
+      if (contentType.includes('application/json')) {
+        try {
+          body = JSON.parse(text);
+        } catch {
+          return sendError(res, 400, 'BAD_REQUEST', 'The request body is not valid JSON');
+        }
+      } else {
+        body = text;
+      }
+    }
+
+    const headers = new HeaderMap();
+    for (const [key, value] of Object.entries(req.headers)) {
+      if (value !== undefined) headers.set(key, Array.isArray(value) ? value.join(', ') : value);
+    }
+    const response = await options.apollo.executeHTTPGraphQLRequest({
+      httpGraphQLRequest: { method: req.method ?? 'GET', headers, search: url.search, body },
+      context: () => options.context(req),
+    });
+    for (const [key, value] of response.headers) res.setHeader(key, value);
+    res.statusCode = response.status ?? 200;
+    if (response.body.kind === 'complete') {
+      res.end(response.body.string);
+      return;
+    }
+    for await (const chunk of response.body.asyncIterator) res.write(chunk);
+    res.end();
+  };
+}
+
+export interface RunningHttpServer {
+  server: Server;
+  port: number;
+  url: string;
+  close(): Promise<void>;
+}
+
+/** Listens on `port` (0 picks a free one) and resolves once bound. */
+export async function listen(handler: RouteHandler, port: number, host = '0.0.0.0', path = '/graphql'): Promise<RunningHttpServer> {
+  const server = createServer((req, res) => {
+    Promise.resolve(handler(req, res)).catch((error) => {
+      console.error('[http]', error);
+      if (!res.headersSent) sendError(res, 500, 'INTERNAL_SERVER_ERROR', 'Internal server error');
+      else res.end();
+    });
+  });
+  server.keepAliveTimeout = 65_000;
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => resolve());
+  });
+  const bound = (server.address() as AddressInfo).port;
+  return {
+    server,
+    port: bound,
+    url: `http://localhost:${bound}${path}`,
+    close: () => new Promise<void>((resolve) => {
+      server.close(() => resolve());
+      server.closeAllConnections();
+    }),
+  };
+}
+
+export function healthRoute(check: () => Promise<Record<string, unknown>>): RouteHandler {
+  return async (_req, res) => {
+    try {
+      sendJson(res, 200, { status: 'ok', ...(await check()) });
+    } catch (error) {
+      sendJson(res, 503, { status: 'unavailable', reason: (error as Error).message });
+    }
+  };
+}

@@ -1,0 +1,21 @@
+import 'reflect-metadata';
+
+export * from './region.js';
+export * from './ids.js';
+export * from './errors.js';
+export * from './scalars.js';
+export * from './field-of-action.js';
+export * from './sort-key.js';
+export * from './text-search.js';
+export * from './pagination.js';
+export * from './loaders.js';
+export * from './context.js';
+export * from './entity.js';
+export * from './mutations.js';
+export * from './federation.js';
+export * from './config.js';
+export * from './http.js';
+export * from './orm.js';
+export * from './subgraph.js';
+export * from './validation.js';
+export * from './base-migration.js';

@@ -1,0 +1,44 @@
+import type { EntityClass, FilterQuery } from '@mikro-orm/core';
+import type { EntityManager } from '@mikro-orm/postgresql';
+import type { SubgraphContext } from './context.js';
+import { conflict, notFound } from './errors.js';
+import { parseId } from './ids.js';
+
+/** Runs a mutation in one database transaction: every write lands, or none does. */
+export function inTransaction<T>(ctx: SubgraphContext, work: (em: EntityManager) => Promise<T>): Promise<T> {
+  return ctx.em.transactional((em) => work(em as EntityManager));
+}
+
+/** Loads a record by id or throws NOT_FOUND (BAD_USER_INPUT for a malformed id). */
+export async function findOrFail<T extends { id: string }>(
+  em: EntityManager, entity: EntityClass<T>, id: string, kind: string, argument = 'id',
+): Promise<T> {
+  parseId(id, kind, argument);
+  const found = await em.findOne(entity, { id } as FilterQuery<T>);
+  if (!found) throw notFound(kind, id);
+  return found;
+}
+
+/**
+ * Loads a record for an update and refuses a stale version with CONFLICT, so an edit made on an
+ * old copy never overwrites someone else's newer change. The flush re-checks the version in SQL.
+ */
+export async function findForUpdate<T extends { id: string; version: number }>(
+  em: EntityManager, entity: EntityClass<T>, id: string, kind: string, expectedVersion: number,
+): Promise<T> {
+  const found = await findOrFail(em, entity, id, kind);
+  if (found.version !== expectedVersion) {
+    throw conflict(`${kind} "${id}" is at version ${found.version}, not ${expectedVersion}; reload it and try again`, {
+      currentVersion: found.version,
+    });
+  }
+  return found;
+}
+
+/** Copies the fields a patch names; `null` clears a field, an absent field stays. */
+export function applyPatch<T extends object>(target: T, patch: object, skip: string[] = []): void {
+  for (const [key, value] of Object.entries(patch)) {
+    if (value === undefined || skip.includes(key)) continue;
+    (target as Record<string, unknown>)[key] = value;
+  }
+}

@@ -1,0 +1,98 @@
+import { Field, Int, ObjectType, ArgsType, Directive } from 'type-graphql';
+import type { ClassType } from 'type-graphql';
+import { Max, Min } from 'class-validator';
+import type { EntityManager, FilterQuery, EntityName } from '@mikro-orm/core';
+import { badInput } from './errors.js';
+
+export const DEFAULT_PAGE_SIZE = 20;
+export const MAX_PAGE_SIZE = 100;
+
+@ObjectType({ description: 'Where a page of a list stands.' })
+@Directive('@shareable')
+export class PageInfo {
+  @Field(() => Boolean) hasNextPage: boolean;
+  @Field(() => String, { nullable: true }) endCursor: string | null;
+}
+
+@ArgsType()
+export class PageArgs {
+  @Field(() => Int, { defaultValue: DEFAULT_PAGE_SIZE, description: `At most ${MAX_PAGE_SIZE}.` })
+  @Min(0) @Max(MAX_PAGE_SIZE)
+  first: number = DEFAULT_PAGE_SIZE;
+
+  @Field(() => String, { nullable: true, description: 'The endCursor of the previous page.' })
+  after?: string;
+}
+
+export interface Edge<T> { cursor: string; node: T }
+export interface Connection<T> { totalCount: number; edges: Edge<T>[]; pageInfo: PageInfo }
+
+/** Builds `<Name>Connection` and `<Name>Edge` types for a node type. */
+export function ConnectionType<T extends object>(node: ClassType<T>, name: string) {
+  @ObjectType(`${name}Edge`)
+  class EdgeType {
+    @Field(() => String) cursor: string;
+    @Field(() => node) node: T;
+  }
+  @ObjectType(`${name}Connection`, { description: `A page of ${name} records in a stable order.` })
+  class ConnectionClass {
+    @Field(() => Int, { description: 'How many records match the filter, across all pages.' }) totalCount: number;
+    @Field(() => [EdgeType]) edges: EdgeType[];
+    @Field(() => PageInfo) pageInfo: PageInfo;
+  }
+  return ConnectionClass;
+}
+
+/**
+ * A cursor carries the sort key and the id of the last row, so the next page continues after it
+ * (keyset paging: stable under inserts, and mergeable across instances because the key is visible).
+ */
+export function encodeCursor(sortKey: string, id: string): string {
+  return Buffer.from(JSON.stringify([sortKey, id])).toString('base64url');
+}
+
+export function decodeCursor(cursor: string): [string, string] {
+  try {
+    const value = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
+    if (Array.isArray(value) && value.length === 2 && value.every((v) => typeof v === 'string')) {
+      return value as [string, string];
+    }
+  } catch { /* reported below */ }
+  throw badInput(`"${cursor}" is not a cursor of this list`, 'after');
+}
+
+interface PageQuery<T> {
+  em: EntityManager;
+  entity: EntityName<T>;
+  where: FilterQuery<T>;
+  /** A non-null string property; ties are broken by id. */
+  sortBy: keyof T & string;
+  page: PageArgs;
+}
+
+/** One count and one keyset-paged select, whatever the page size. */
+export async function paginate<T extends { id: string }>(q: PageQuery<T>): Promise<Connection<T>> {
+  const { em, entity, where, sortBy, page } = q;
+  if (page.first < 0 || page.first > MAX_PAGE_SIZE) {
+    throw badInput(`first must be between 0 and ${MAX_PAGE_SIZE}`, 'first');
+  }
+  let pageWhere = where;
+  if (page.after) {
+    const [key, id] = decodeCursor(page.after);
+    const after = { $or: [{ [sortBy]: { $gt: key } }, { [sortBy]: key, id: { $gt: id } }] };
+    pageWhere = { $and: [where, after] } as FilterQuery<T>;
+  }
+  const [totalCount, rows] = await Promise.all([
+    em.count(entity, where),
+    page.first === 0 ? Promise.resolve([] as T[]) : em.find(entity, pageWhere, {
+      orderBy: { [sortBy]: 'asc', id: 'asc' } as never,
+      limit: page.first + 1,
+    }) as Promise<T[]>,
+  ]);
+  const hasNextPage = rows.length > page.first;
+  const edges = rows.slice(0, page.first).map((node) => ({
+    cursor: encodeCursor(String(node[sortBy]), node.id),
+    node,
+  }));
+  return { totalCount, edges, pageInfo: { hasNextPage, endCursor: edges.at(-1)?.cursor ?? null } };
+}

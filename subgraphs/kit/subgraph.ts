@@ -1,0 +1,114 @@
+import { ApolloServer } from '@apollo/server';
+import { ApolloServerPluginInlineTraceDisabled } from '@apollo/server/plugin/disabled';
+import type { Constructor, EntityClass } from '@mikro-orm/core';
+import type { Migration } from '@mikro-orm/migrations';
+import type { NonEmptyArray } from 'type-graphql';
+import type { GraphQLSchema } from 'graphql';
+import { createContext, type SubgraphContext } from './context.js';
+import { formatError } from './errors.js';
+import { buildFederatedSchema, type ReferenceResolvers } from './federation.js';
+import { graphqlHttpHandler, healthRoute, listen, type RunningHttpServer } from './http.js';
+import { initOrm, migrate, type EntityManager, type MikroORM } from './orm.js';
+
+export type SubgraphName = 'alliances' | 'networks' | 'projects' | 'people';
+
+/** Everything that makes one subgraph; the kit does the rest the same way for all four. */
+export interface SubgraphDefinition {
+  name: SubgraphName;
+  entities: EntityClass<object>[];
+  migrations: Constructor<Migration>[];
+  // eslint-disable-next-line @typescript-eslint/no-unsafe-function-type
+  resolvers: NonEmptyArray<Function>;
+  // eslint-disable-next-line @typescript-eslint/no-unsafe-function-type
+  orphanedTypes?: Function[];
+  referenceResolvers: ReferenceResolvers;
+  /** Loads the demo data into an empty database; returns false when data was already there. */
+  seed(em: EntityManager): Promise<boolean>;
+}
+
+export function defineSubgraph(definition: SubgraphDefinition): SubgraphDefinition {
+  return definition;
+}
+
+const schemas = new Map<SubgraphName, Promise<{ sdl: string; schema: GraphQLSchema }>>();
+
+/** The subgraph's federated schema and SDL, built once per process. */
+export function subgraphSchema(definition: SubgraphDefinition) {
+  let built = schemas.get(definition.name);
+  if (!built) {
+    built = buildFederatedSchema(definition);
+    schemas.set(definition.name, built);
+  }
+  return built;
+}
+
+export interface SubgraphInstanceOptions {
+  databaseUrl: string;
+  port: number;
+  host?: string;
+  /** Apply pending migrations before serving (default true). */
+  migrate?: boolean;
+  /** Load the demo data when the database is empty (default false). */
+  seed?: boolean;
+  onQuery?: (sql: string) => void;
+}
+
+export interface RunningSubgraph {
+  name: SubgraphName;
+  url: string;
+  port: number;
+  orm: MikroORM;
+  stop(): Promise<void>;
+}
+
+/** Starts one subgraph instance: ORM on its own database, migrations, Apollo Server over HTTP. */
+export async function startSubgraph(definition: SubgraphDefinition, options: SubgraphInstanceOptions): Promise<RunningSubgraph> {
+  const { schema } = await subgraphSchema(definition);
+  const orm = await initOrm({
+    databaseUrl: options.databaseUrl,
+    entities: definition.entities,
+    migrations: definition.migrations,
+    onQuery: options.onQuery,
+  });
+  let http: RunningHttpServer | undefined;
+  try {
+    if (options.migrate ?? true) await migrate(orm);
+    if (options.seed) await definition.seed(orm.em.fork() as EntityManager);
+
+    const apollo = new ApolloServer<SubgraphContext>({
+      schema,
+      formatError,
+      includeStacktraceInErrorResponses: false,
+      introspection: true,
+      plugins: [ApolloServerPluginInlineTraceDisabled()],
+    });
+    await apollo.start();
+    const handler = graphqlHttpHandler({
+      apollo,
+      context: async () => createContext(orm.em as EntityManager),
+      routes: {
+        '/health': healthRoute(async () => {
+          await orm.em.fork().getConnection().execute('select 1');
+          return { subgraph: definition.name };
+        }),
+      },
+    });
+    http = await listen(handler, options.port, options.host);
+    const running = http;
+    return {
+      name: definition.name,
+      url: running.url,
+      port: running.port,
+      orm,
+      async stop() {
+        await running.close();
+        await apollo.stop();
+        await orm.close();
+      },
+    };
+  } catch (error) {
+    await http?.close();
+    await orm.close();
+    throw error;
+  }
+}
