@@ -7,17 +7,19 @@ import 'reflect-metadata';
 import { readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { initOrm } from '../subgraphs/kit/index.js';
-import { SUBGRAPHS } from '../subgraphs/index.js';
+import type { SubgraphDefinition } from '../subgraphs/kit/index.js';
 import { PROJECT_ROOT, startEmbeddedPostgres } from './lib/embedded-postgres.js';
 
-const name = process.argv[2];
-const definition = SUBGRAPHS.find((s) => s.name === name);
-if (!definition) {
-  console.error(`Usage: npm run migration:create -- <${SUBGRAPHS.map((s) => s.name).join('|')}>`);
+const NAMES = ['alliances', 'networks', 'projects', 'people'];
+const name = process.argv[2] ?? '';
+if (!NAMES.includes(name)) {
+  console.error(`Usage: npm run migration:create -- <${NAMES.join('|')}>`);
   process.exit(1);
 }
+const module = (await import(`../subgraphs/${name}/index.js`)) as Record<string, SubgraphDefinition>;
+const definition = module[`${name}Subgraph`];
 const folder = join(PROJECT_ROOT, 'subgraphs', definition.name, 'migrations');
-const pg = await startEmbeddedPostgres({ name: 'migration-tool', port: 54390, persistent: false });
+const pg = await startEmbeddedPostgres({ name: `migration-${name}`, port: 54380 + NAMES.indexOf(name), persistent: false });
 try {
   await pg.createDatabase('scratch');
   const orm = await initOrm({ databaseUrl: pg.urlFor('scratch'), entities: definition.entities, migrations: definition.migrations });
