@@ -39,7 +39,6 @@ export const DEMO = {
   },
   membership: {
     impulsSaarbruecken: 'SL:membership:saarbruecken-impuls',
-    regionalverbandSaarbruecken: 'SL:membership:saarbruecken-regionalverband',
     // Iserlohn's members are keyed `NW:membership:iserlohn-<organization key>`.
   },
   network: {
