@@ -22,7 +22,8 @@ export default async function setup(project: TestProject) {
     project.provide('postgresBaseUrl', url.toString());
     return;
   }
-  const port = Number(process.env.TEST_PG_PORT ?? 54329);
+  // Each vitest project runs its own setup: give each its own port.
+  const port = Number(process.env.TEST_PG_PORT ?? 54329) + (project.name === 'e2e' ? 10 : 0);
   embedded = await startEmbeddedPostgres({ name: `test-${port}`, port, persistent: false });
   project.provide('postgresBaseUrl', embedded.urlFor(''));
   return async () => {
