@@ -1,5 +1,6 @@
 import type { SubgraphDefinition } from './kit/index.js';
 import { alliancesSubgraph } from './alliances/index.js';
+import { projectsSubgraph } from './projects/index.js';
 
 /** Every subgraph of the hub, in composition order. */
-export const SUBGRAPHS: SubgraphDefinition[] = [alliancesSubgraph];
+export const SUBGRAPHS: SubgraphDefinition[] = [alliancesSubgraph, projectsSubgraph];

@@ -1,0 +1,21 @@
+import { RegionalEntity, defineSubgraph, referenceById } from '../kit/index.js';
+import { Project } from './entities/project.js';
+import { migrations } from './migrations/index.js';
+import { AllianceProjectsResolver } from './resolvers/alliance.resolver.js';
+import { ProjectResolver } from './resolvers/project.resolver.js';
+import { StatisticsResolver } from './resolvers/statistics.resolver.js';
+import { seedProjects } from './seed.js';
+
+/** Projects of local alliances, with the dashboard statistics; adds `projects` to Alliance. */
+export const projectsSubgraph = defineSubgraph({
+  name: 'projects',
+  entities: [RegionalEntity, Project],
+  migrations,
+  resolvers: [ProjectResolver, StatisticsResolver, AllianceProjectsResolver],
+  referenceResolvers: {
+    Project: referenceById(Project),
+    // Alliances live in the alliances subgraph; the key is all this one needs for `projects`.
+    Alliance: (reference: { id: string }) => ({ id: reference.id }),
+  },
+  seed: seedProjects,
+});

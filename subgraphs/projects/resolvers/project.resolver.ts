@@ -1,0 +1,100 @@
+import { Arg, Args, Ctx, FieldResolver, ID, Mutation, ObjectType, Query, Resolver, Root } from 'type-graphql';
+import {
+  ConnectionType, PageArgs, applyPatch, assertNotBefore, badInput, findForUpdate, findOrFail, inTransaction, makeId,
+  paginate, parseId, type SubgraphContext,
+} from '../../kit/index.js';
+import { AllianceRef, allianceRef, allianceRefs } from '../entities/alliance-ref.js';
+import { OrganizationRef, organizationRefs } from '../entities/organization-ref.js';
+import { PersonRef, personRefs } from '../entities/person-ref.js';
+import { Project } from '../entities/project.js';
+import { CreateProjectInput, ProjectFilter, UpdateProjectInput } from '../inputs/project.inputs.js';
+import { projectWhere } from './project-where.js';
+
+@ObjectType()
+export class ProjectConnection extends ConnectionType(Project, 'Project') {}
+
+const LIST_FIELDS = ['fieldsOfAction', 'partnerAllianceIds', 'partnerOrganizationIds', 'contactIds'] as const;
+
+/** Input fields as stored: a list sent as null is cleared to empty (the columns hold lists, never null). */
+function storedFields<T extends object>(input: T): T {
+  const fields = { ...input } as Record<string, unknown>;
+  for (const key of LIST_FIELDS) if (fields[key] === null) fields[key] = [];
+  return fields as T;
+}
+
+/** Rules that span fields, checked on the record as it would be saved. */
+function checkProject(project: Project): void {
+  if (project.title == null) throw badInput('title cannot be cleared', 'title');
+  assertNotBefore(project.endsOn, project.startsOn, 'endsOn');
+  if (project.leadAllianceId && project.partnerAllianceIds.includes(project.leadAllianceId)) {
+    throw badInput(`${project.leadAllianceId} is the lead alliance; it cannot also be a partner`, 'partnerAllianceIds');
+  }
+}
+
+@Resolver(() => Project)
+export class ProjectResolver {
+  @Query(() => ProjectConnection, { description: 'Projects in title order, a page at a time.' })
+  projects(
+    @Arg('filter', () => ProjectFilter, { nullable: true }) filter: ProjectFilter | undefined,
+    @Args(() => PageArgs) page: PageArgs,
+    @Ctx() ctx: SubgraphContext,
+  ) {
+    return paginate({ em: ctx.em, entity: Project, where: projectWhere(filter), sortBy: 'sortKey', page });
+  }
+
+  @Query(() => Project, { nullable: true })
+  project(@Arg('id', () => ID) id: string, @Ctx() ctx: SubgraphContext) {
+    parseId(id, 'project');
+    return ctx.loaders.byId(Project).load(id);
+  }
+
+  @FieldResolver(() => AllianceRef, { nullable: true, description: 'The alliance in charge, if one is.' })
+  leadAlliance(@Root() project: Project) {
+    return allianceRef(project.leadAllianceId);
+  }
+
+  @FieldResolver(() => [AllianceRef], { description: 'Other alliances taking part.' })
+  partnerAlliances(@Root() project: Project) {
+    return allianceRefs(project.partnerAllianceIds);
+  }
+
+  @FieldResolver(() => [OrganizationRef], { description: 'Organisations taking part.' })
+  partnerOrganizations(@Root() project: Project) {
+    return organizationRefs(project.partnerOrganizationIds);
+  }
+
+  @FieldResolver(() => [PersonRef], { description: 'People to contact about the project.' })
+  contacts(@Root() project: Project) {
+    return personRefs(project.contactIds);
+  }
+
+  @Mutation(() => Project)
+  createProject(@Arg('input', () => CreateProjectInput) input: CreateProjectInput, @Ctx() ctx: SubgraphContext) {
+    return inTransaction(ctx, async (em) => {
+      const project = em.create(Project, { ...storedFields(input), id: makeId(input.region, 'project') } as never);
+      checkProject(project);
+      await em.flush();
+      return project;
+    });
+  }
+
+  @Mutation(() => Project, { description: 'Changes the fields given; refuses a stale version with CONFLICT.' })
+  updateProject(@Arg('input', () => UpdateProjectInput) input: UpdateProjectInput, @Ctx() ctx: SubgraphContext) {
+    return inTransaction(ctx, async (em) => {
+      const project = await findForUpdate(em, Project, input.id, 'project', input.version);
+      applyPatch(project, storedFields(input), ['id', 'version']);
+      checkProject(project);
+      await em.flush();
+      return project;
+    });
+  }
+
+  @Mutation(() => ID, { description: 'Deletes the project; returns its id.' })
+  deleteProject(@Arg('id', () => ID) id: string, @Ctx() ctx: SubgraphContext) {
+    return inTransaction(ctx, async (em) => {
+      em.remove(await findOrFail(em, Project, id, 'project'));
+      await em.flush();
+      return id;
+    });
+  }
+}
