@@ -1,0 +1,22 @@
+import { RegionalEntity, defineSubgraph, referenceById } from '../kit/index.js';
+import { Person } from './entities/person.js';
+import { Role } from './entities/role.js';
+import { migrations } from './migrations/index.js';
+import { AllianceContactsResolver } from './resolvers/alliance-contacts.resolver.js';
+import { PersonMutationResolver } from './resolvers/person-mutation.resolver.js';
+import { PersonResolver } from './resolvers/person.resolver.js';
+import { RoleResolver } from './resolvers/role.resolver.js';
+import { seedPeople } from './seed.js';
+
+/** People, their roles in alliances, networks and organisations, and their consent-guarded contact details. */
+export const peopleSubgraph = defineSubgraph({
+  name: 'people',
+  entities: [RegionalEntity, Person, Role],
+  migrations,
+  resolvers: [PersonResolver, PersonMutationResolver, RoleResolver, AllianceContactsResolver],
+  referenceResolvers: {
+    Person: referenceById(Person),
+    Alliance: (reference) => ({ id: reference.id }),
+  },
+  seed: seedPeople,
+});
