@@ -1,4 +1,4 @@
-import { registerEnumType } from 'type-graphql';
+import { registerLabelledEnum } from '../kit/index.js';
 
 export enum LegalForm {
   INFORMAL_CIRCLE = 'INFORMAL_CIRCLE',
@@ -7,15 +7,11 @@ export enum LegalForm {
   OTHER = 'OTHER',
 }
 
-registerEnumType(LegalForm, {
-  name: 'LegalForm',
-  description: 'How an alliance is constituted.',
-  valuesConfig: {
-    INFORMAL_CIRCLE: { description: 'Informeller Zusammenschluss' },
-    WORKING_GROUP: { description: 'Arbeitsgemeinschaft' },
-    REGISTERED_ASSOCIATION: { description: 'Eingetragener Verein (e. V.)' },
-    OTHER: { description: 'Andere Rechtsform' },
-  },
+registerLabelledEnum(LegalForm, 'LegalForm', 'How an alliance is constituted.', {
+  INFORMAL_CIRCLE: 'Informeller Zusammenschluss',
+  WORKING_GROUP: 'Arbeitsgemeinschaft',
+  REGISTERED_ASSOCIATION: 'Eingetragener Verein (e. V.)',
+  OTHER: 'Andere Rechtsform',
 });
 
 export enum OrganizationKind {
@@ -40,28 +36,24 @@ export enum OrganizationKind {
   OTHER = 'OTHER',
 }
 
-registerEnumType(OrganizationKind, {
-  name: 'OrganizationKind',
-  description: 'What sort of organisation a member or partner is.',
-  valuesConfig: {
-    MUNICIPALITY: { description: 'Kommune / Gebietskörperschaft' },
-    COMPANY: { description: 'Unternehmen' },
-    EMPLOYMENT_AGENCY: { description: 'Agentur für Arbeit' },
-    JOB_CENTRE: { description: 'Jobcenter' },
-    CHAMBER: { description: 'Kammer (IHK, HWK) oder Kreishandwerkerschaft' },
-    CHURCH: { description: 'Kirche / Kirchengemeinde' },
-    WELFARE_ASSOCIATION: { description: 'Wohlfahrtsverband' },
-    ASSOCIATION: { description: 'Verein oder Verband' },
-    EMPLOYERS_ASSOCIATION: { description: 'Arbeitgeber- oder Unternehmerverband' },
-    FOUNDATION: { description: 'Stiftung' },
-    UNIVERSITY: { description: 'Hochschule' },
-    HOSPITAL: { description: 'Krankenhaus / Klinikum' },
-    MINISTRY: { description: 'Ministerium' },
-    PUBLIC_BODY: { description: 'Öffentliche Stelle (Verband, Servicestelle)' },
-    RESEARCH_INSTITUTE: { description: 'Forschungseinrichtung' },
-    CHILDCARE_PROVIDER: { description: 'Träger der Kinderbetreuung' },
-    COUNSELLING_SERVICE: { description: 'Beratungsstelle' },
-    FAMILY_CENTRE: { description: 'Familienzentrum' },
-    OTHER: { description: 'Sonstige' },
-  },
+registerLabelledEnum(OrganizationKind, 'OrganizationKind', 'What sort of organisation a member or partner is.', {
+  MUNICIPALITY: 'Kommune / Gebietskörperschaft',
+  COMPANY: 'Unternehmen',
+  EMPLOYMENT_AGENCY: 'Agentur für Arbeit',
+  JOB_CENTRE: 'Jobcenter',
+  CHAMBER: 'Kammer (IHK, HWK) oder Kreishandwerkerschaft',
+  CHURCH: 'Kirche / Kirchengemeinde',
+  WELFARE_ASSOCIATION: 'Wohlfahrtsverband',
+  ASSOCIATION: 'Verein oder Verband',
+  EMPLOYERS_ASSOCIATION: 'Arbeitgeber- oder Unternehmerverband',
+  FOUNDATION: 'Stiftung',
+  UNIVERSITY: 'Hochschule',
+  HOSPITAL: 'Krankenhaus / Klinikum',
+  MINISTRY: 'Ministerium',
+  PUBLIC_BODY: 'Öffentliche Stelle (Verband, Servicestelle)',
+  RESEARCH_INSTITUTE: 'Forschungseinrichtung',
+  CHILDCARE_PROVIDER: 'Träger der Kinderbetreuung',
+  COUNSELLING_SERVICE: 'Beratungsstelle',
+  FAMILY_CENTRE: 'Familienzentrum',
+  OTHER: 'Sonstige',
 });

@@ -27,14 +27,21 @@ export function conflict(message: string, extra: Record<string, unknown> = {}): 
   return new GraphQLError(message, { extensions: { code: ErrorCode.CONFLICT, ...extra } });
 }
 
+interface NestedValidationError { property: string; constraints?: Record<string, string>; children?: NestedValidationError[] }
+
+/** class-validator's tree as a flat list whose fields are paths such as `contact.email` or `talks.0.title`. */
+function flattenValidationErrors(errors: NestedValidationError[], prefix = ''): { field: string; messages: string[] }[] {
+  return errors.flatMap((error) => {
+    const field = `${prefix}${error.property}`;
+    const own = error.constraints ? [{ field, messages: Object.values(error.constraints) }] : [];
+    return [...own, ...flattenValidationErrors(error.children ?? [], `${field}.`)];
+  });
+}
+
 /** Turns a thrown value into a client-safe error: known failures keep a code, the rest is masked. */
 export function toClientError(error: unknown): GraphQLError | undefined {
   if (error instanceof ArgumentValidationError) {
-    const fields = error.extensions.validationErrors ?? [];
-    const details = (fields as { property: string; constraints?: Record<string, string> }[]).map((e) => ({
-      field: e.property,
-      messages: Object.values(e.constraints ?? {}),
-    }));
+    const details = flattenValidationErrors(error.extensions.validationErrors as NestedValidationError[] ?? []);
     const text = details.map((d) => `${d.field}: ${d.messages.join(', ')}`).join('; ');
     return new GraphQLError(`Invalid input: ${text}`, {
       extensions: { code: ErrorCode.BAD_USER_INPUT, validationErrors: details },

@@ -1,4 +1,4 @@
-import { registerEnumType } from 'type-graphql';
+import { registerLabelledEnum } from './labelled-enum.js';
 
 /** The programme's fields of action (Handlungsfelder), shared by alliances and projects. */
 export enum FieldOfAction {
@@ -34,10 +34,5 @@ export const FIELD_OF_ACTION_LABELS: Record<FieldOfAction, string> = {
   FAMILY_FRIENDLY_EMPLOYERS: 'Familienfreundliche Unternehmen',
 };
 
-registerEnumType(FieldOfAction, {
-  name: 'FieldOfAction',
-  description: 'A field of action (Handlungsfeld) of the Lokale Bündnisse für Familie programme.',
-  valuesConfig: Object.fromEntries(
-    Object.entries(FIELD_OF_ACTION_LABELS).map(([key, label]) => [key, { description: label }]),
-  ),
-});
+registerLabelledEnum(FieldOfAction, 'FieldOfAction',
+  'A field of action (Handlungsfeld) of the Lokale Bündnisse für Familie programme.', FIELD_OF_ACTION_LABELS);

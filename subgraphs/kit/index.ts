@@ -19,3 +19,5 @@ export * from './orm.js';
 export * from './subgraph.js';
 export * from './validation.js';
 export * from './base-migration.js';
+export * from './columns.js';
+export * from './labelled-enum.js';

@@ -1,4 +1,4 @@
-import { registerEnumType } from 'type-graphql';
+import { registerLabelledEnum } from './labelled-enum.js';
 
 /** The 16 German states by their official two-letter codes, plus DE for federal-level data. */
 export enum Region {
@@ -8,18 +8,14 @@ export enum Region {
 
 export const REGIONS = Object.values(Region);
 
-registerEnumType(Region, {
-  name: 'Region',
-  description: 'A German state by its two-letter code, or DE for federal-level data.',
-  valuesConfig: {
-    BW: { description: 'Baden-Württemberg' }, BY: { description: 'Bayern' }, BE: { description: 'Berlin' },
-    BB: { description: 'Brandenburg' }, HB: { description: 'Bremen' }, HH: { description: 'Hamburg' },
-    HE: { description: 'Hessen' }, MV: { description: 'Mecklenburg-Vorpommern' },
-    NI: { description: 'Niedersachsen' }, NW: { description: 'Nordrhein-Westfalen' },
-    RP: { description: 'Rheinland-Pfalz' }, SL: { description: 'Saarland' }, SN: { description: 'Sachsen' },
-    ST: { description: 'Sachsen-Anhalt' }, SH: { description: 'Schleswig-Holstein' },
-    TH: { description: 'Thüringen' }, DE: { description: 'Bund (federal level)' },
-  },
+registerLabelledEnum(Region, 'Region', 'A German state by its two-letter code, or DE for federal-level data.', {
+  BW: 'Baden-Württemberg', BY: 'Bayern', BE: 'Berlin',
+  BB: 'Brandenburg', HB: 'Bremen', HH: 'Hamburg',
+  HE: 'Hessen', MV: 'Mecklenburg-Vorpommern',
+  NI: 'Niedersachsen', NW: 'Nordrhein-Westfalen',
+  RP: 'Rheinland-Pfalz', SL: 'Saarland', SN: 'Sachsen',
+  ST: 'Sachsen-Anhalt', SH: 'Schleswig-Holstein',
+  TH: 'Thüringen', DE: 'Bund (federal level)',
 });
 
 export function isRegion(value: string): value is Region {

@@ -1,4 +1,4 @@
-import { registerEnumType } from 'type-graphql';
+import { registerLabelledEnum } from '../kit/index.js';
 
 export enum NetworkKind {
   ARGE = 'ARGE',
@@ -7,13 +7,9 @@ export enum NetworkKind {
   FEDERAL = 'FEDERAL',
 }
 
-registerEnumType(NetworkKind, {
-  name: 'NetworkKind',
-  description: 'How a network of local alliances is organised.',
-  valuesConfig: {
-    ARGE: { description: 'Arbeitsgemeinschaft (ARGE) Lokaler Bündnisse auf Landesebene' },
-    LANDESNETZWERK: { description: 'Landesnetzwerk der Lokalen Bündnisse für Familie eines Bundeslandes' },
-    REGIONAL_COOPERATION: { description: 'Regionale Kooperation, z. B. in einer Metropolregion oder einem Landkreis' },
-    FEDERAL: { description: 'Bundesweite Initiative' },
-  },
+registerLabelledEnum(NetworkKind, 'NetworkKind', 'How a network of local alliances is organised.', {
+  ARGE: 'Arbeitsgemeinschaft (ARGE) Lokaler Bündnisse auf Landesebene',
+  LANDESNETZWERK: 'Landesnetzwerk der Lokalen Bündnisse für Familie eines Bundeslandes',
+  REGIONAL_COOPERATION: 'Regionale Kooperation, z. B. in einer Metropolregion oder einem Landkreis',
+  FEDERAL: 'Bundesweite Initiative',
 });

@@ -1,4 +1,4 @@
-import { registerEnumType } from 'type-graphql';
+import { registerLabelledEnum } from '../kit/index.js';
 
 export enum RoleKind {
   COORDINATOR = 'COORDINATOR',
@@ -8,14 +8,10 @@ export enum RoleKind {
   CONTACT = 'CONTACT',
 }
 
-registerEnumType(RoleKind, {
-  name: 'RoleKind',
-  description: 'What a person does for an alliance, a network or an organisation.',
-  valuesConfig: {
-    COORDINATOR: { description: 'Bündniskoordinator/in' },
-    REPRESENTATIVE: { description: 'Vertreter/in einer Mitgliedsorganisation' },
-    SPEAKER: { description: 'Referent/in' },
-    MENTOR: { description: 'Bündnis-Mentor/in' },
-    CONTACT: { description: 'Ansprechpartner/in' },
-  },
+registerLabelledEnum(RoleKind, 'RoleKind', 'What a person does for an alliance, a network or an organisation.', {
+  COORDINATOR: 'Bündniskoordinator/in',
+  REPRESENTATIVE: 'Vertreter/in einer Mitgliedsorganisation',
+  SPEAKER: 'Referent/in',
+  MENTOR: 'Bündnis-Mentor/in',
+  CONTACT: 'Ansprechpartner/in',
 });

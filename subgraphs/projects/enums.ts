@@ -1,4 +1,4 @@
-import { registerEnumType } from 'type-graphql';
+import { registerLabelledEnum } from '../kit/index.js';
 
 export enum ProjectStatus {
   PLANNED = 'PLANNED',
@@ -6,14 +6,10 @@ export enum ProjectStatus {
   COMPLETED = 'COMPLETED',
 }
 
-registerEnumType(ProjectStatus, {
-  name: 'ProjectStatus',
-  description: 'Where a project stands; null where the sources do not say.',
-  valuesConfig: {
-    PLANNED: { description: 'Geplant' },
-    ACTIVE: { description: 'Laufend' },
-    COMPLETED: { description: 'Abgeschlossen' },
-  },
+registerLabelledEnum(ProjectStatus, 'ProjectStatus', 'Where a project stands; null where the sources do not say.', {
+  PLANNED: 'Geplant',
+  ACTIVE: 'Laufend',
+  COMPLETED: 'Abgeschlossen',
 });
 
 export enum FundingProgramme {
@@ -27,17 +23,13 @@ export enum FundingProgramme {
   OTHER = 'OTHER',
 }
 
-registerEnumType(FundingProgramme, {
-  name: 'FundingProgramme',
-  description: 'Where the money for a project comes from.',
-  valuesConfig: {
-    LEADER: { description: 'EU-Förderprogramm LEADER' },
-    ESF: { description: 'Europäischer Sozialfonds' },
-    FEDERAL: { description: 'Bundesmittel' },
-    STATE: { description: 'Landesmittel' },
-    MUNICIPAL: { description: 'Kommunale Mittel' },
-    FOUNDATION: { description: 'Stiftungsmittel' },
-    COMPANY: { description: 'Unternehmensmittel' },
-    OTHER: { description: 'Sonstige Förderung' },
-  },
+registerLabelledEnum(FundingProgramme, 'FundingProgramme', 'Where the money for a project comes from.', {
+  LEADER: 'EU-Förderprogramm LEADER',
+  ESF: 'Europäischer Sozialfonds',
+  FEDERAL: 'Bundesmittel',
+  STATE: 'Landesmittel',
+  MUNICIPAL: 'Kommunale Mittel',
+  FOUNDATION: 'Stiftungsmittel',
+  COMPANY: 'Unternehmensmittel',
+  OTHER: 'Sonstige Förderung',
 });

@@ -1,9 +1,9 @@
 import { Directive, Field, ObjectType } from 'type-graphql';
 import { Collection } from '@mikro-orm/core';
 import {
-  BeforeCreate, BeforeUpdate, Embeddable, Embedded, Entity, Enum, Index, OneToMany, Property,
+  BeforeCreate, BeforeUpdate, Embeddable, Embedded, Entity, Enum, OneToMany, Property,
 } from '@mikro-orm/decorators/legacy';
-import { FieldOfAction, PartialDate, RegionalEntity, searchVectorSql, sortKeyOf } from '../../kit/index.js';
+import { FieldOfAction, PartialDate, RegionalEntity, SearchColumn, SortKeyColumn, sortKeyOf } from '../../kit/index.js';
 import { LegalForm } from '../enums.js';
 import { Membership } from './membership.js';
 
@@ -39,8 +39,7 @@ export class Alliance extends RegionalEntity {
   @Property({ type: 'string', length: 300 })
   name: string;
 
-  @Index()
-  @Property({ type: 'string', length: 200, collation: 'C' })
+  @SortKeyColumn()
   sortKey: string;
 
   @Field(() => Municipality, { nullable: true })
@@ -74,11 +73,7 @@ export class Alliance extends RegionalEntity {
   @OneToMany({ entity: () => Membership, mappedBy: 'alliance', orphanRemoval: true })
   memberships = new Collection<Membership>(this);
 
-  @Index({ type: 'fulltext' })
-  @Property({
-    type: 'tsvector', columnType: 'tsvector', lazy: true, hidden: true, nullable: true,
-    generated: searchVectorSql(['name', 'goals', 'municipality_name']),
-  })
+  @SearchColumn(['name', 'goals', 'municipality_name'])
   search?: string;
 
   @BeforeCreate()

@@ -1,6 +1,6 @@
 import { Directive, Field, ObjectType } from 'type-graphql';
-import { BeforeCreate, BeforeUpdate, Entity, Enum, Index, Property } from '@mikro-orm/decorators/legacy';
-import { RegionalEntity, searchVectorSql, sortKeyOf } from '../../kit/index.js';
+import { BeforeCreate, BeforeUpdate, Entity, Enum, Property } from '@mikro-orm/decorators/legacy';
+import { RegionalEntity, SearchColumn, SortKeyColumn, sortKeyOf } from '../../kit/index.js';
 import { OrganizationKind } from '../enums.js';
 
 @ObjectType({ description: 'An organisation that is a member or partner of alliances and networks.' })
@@ -11,8 +11,7 @@ export class Organization extends RegionalEntity {
   @Property({ type: 'string', length: 300 })
   name: string;
 
-  @Index()
-  @Property({ type: 'string', length: 200, collation: 'C' })
+  @SortKeyColumn()
   sortKey: string;
 
   @Field(() => OrganizationKind)
@@ -31,11 +30,7 @@ export class Organization extends RegionalEntity {
   @Property({ type: 'string', length: 40, nullable: true })
   phone?: string | null;
 
-  @Index({ type: 'fulltext' })
-  @Property({
-    type: 'tsvector', columnType: 'tsvector', lazy: true, hidden: true, nullable: true,
-    generated: searchVectorSql(['name']),
-  })
+  @SearchColumn(['name'])
   search?: string;
 
   @BeforeCreate()

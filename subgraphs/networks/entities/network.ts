@@ -1,6 +1,6 @@
 import { Directive, Field, ObjectType } from 'type-graphql';
 import { BeforeCreate, BeforeUpdate, Entity, Enum, Index, Property } from '@mikro-orm/decorators/legacy';
-import { RegionalEntity, searchVectorSql, sortKeyOf } from '../../kit/index.js';
+import { RegionalEntity, SearchColumn, SortKeyColumn, sortKeyOf } from '../../kit/index.js';
 import { NetworkKind } from '../enums.js';
 
 @ObjectType({ description: 'A state, regional or federal network that links Lokale Bündnisse für Familie.' })
@@ -11,8 +11,7 @@ export class Network extends RegionalEntity {
   @Property({ type: 'string', length: 300 })
   name: string;
 
-  @Index()
-  @Property({ type: 'string', length: 200, collation: 'C' })
+  @SortKeyColumn()
   sortKey: string;
 
   @Field(() => NetworkKind)
@@ -32,11 +31,7 @@ export class Network extends RegionalEntity {
   @Property({ type: 'string', length: 120, nullable: true })
   coordinatingBodyId?: string | null;
 
-  @Index({ type: 'fulltext' })
-  @Property({
-    type: 'tsvector', columnType: 'tsvector', lazy: true, hidden: true, nullable: true,
-    generated: searchVectorSql(['name', 'description']),
-  })
+  @SearchColumn(['name', 'description'])
   search?: string;
 
   @BeforeCreate()

@@ -1,9 +1,9 @@
 import { Directive, Field, ObjectType } from 'type-graphql';
 import { Collection } from '@mikro-orm/core';
 import {
-  BeforeCreate, BeforeUpdate, Embeddable, Embedded, Entity, Index, OneToMany, Property,
+  BeforeCreate, BeforeUpdate, Embeddable, Embedded, Entity, OneToMany, Property,
 } from '@mikro-orm/decorators/legacy';
-import { PartialDate, RegionalEntity, searchVectorSql, sortKeyOf } from '../../kit/index.js';
+import { PartialDate, RegionalEntity, SearchColumn, SortKeyColumn, sortKeyOf } from '../../kit/index.js';
 import { Role } from './role.js';
 
 @ObjectType({ description: 'Whether and on what record a person agreed to have their contact details published.' })
@@ -41,8 +41,7 @@ export class Person extends RegionalEntity {
   @Property({ type: 'string', length: 200 })
   familyName: string;
 
-  @Index()
-  @Property({ type: 'string', length: 200, collation: 'C' })
+  @SortKeyColumn()
   sortKey: string;
 
   @Field(() => Consent)
@@ -62,11 +61,7 @@ export class Person extends RegionalEntity {
   @OneToMany({ entity: () => Role, mappedBy: 'person', orphanRemoval: true })
   roles = new Collection<Role>(this);
 
-  @Index({ type: 'fulltext' })
-  @Property({
-    type: 'tsvector', columnType: 'tsvector', lazy: true, hidden: true, nullable: true,
-    generated: searchVectorSql(['given_name', 'family_name']),
-  })
+  @SearchColumn(['given_name', 'family_name'])
   search?: string;
 
   @BeforeCreate()

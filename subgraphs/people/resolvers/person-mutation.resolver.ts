@@ -8,7 +8,6 @@ import { Role } from '../entities/role.js';
 import {
   ConsentInput, ContactDetailsInput, CreatePersonInput, RoleInput, UpdatePersonInput,
 } from '../inputs/person.inputs.js';
-import { validateNestedInput } from '../validation.js';
 
 function checkRoles(roles: RoleInput[] | null | undefined): void {
   roles?.forEach((role, index) => {
@@ -48,7 +47,7 @@ function addRoles(em: EntityManager, person: Person, roles: RoleInput[]): void {
 export class PersonMutationResolver {
   @Mutation(() => Person)
   createPerson(
-    @Arg('input', () => CreatePersonInput, { validateFn: validateNestedInput }) input: CreatePersonInput,
+    @Arg('input', () => CreatePersonInput) input: CreatePersonInput,
     @Ctx() ctx: SubgraphContext,
   ) {
     checkRoles(input.roles);
@@ -66,7 +65,7 @@ export class PersonMutationResolver {
 
   @Mutation(() => Person, { description: 'Changes the fields given; refuses a stale version with CONFLICT.' })
   updatePerson(
-    @Arg('input', () => UpdatePersonInput, { validateFn: validateNestedInput }) input: UpdatePersonInput,
+    @Arg('input', () => UpdatePersonInput) input: UpdatePersonInput,
     @Ctx() ctx: SubgraphContext,
   ) {
     if (input.familyName === null) throw badInput('familyName cannot be cleared', 'familyName');

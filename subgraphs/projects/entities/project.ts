@@ -1,6 +1,6 @@
 import { Directive, Field, ObjectType } from 'type-graphql';
 import { BeforeCreate, BeforeUpdate, Entity, Enum, Index, Property } from '@mikro-orm/decorators/legacy';
-import { FieldOfAction, PartialDate, RegionalEntity, searchVectorSql, sortKeyOf } from '../../kit/index.js';
+import { FieldOfAction, PartialDate, RegionalEntity, SearchColumn, SortKeyColumn, sortKeyOf } from '../../kit/index.js';
 import { FundingProgramme, ProjectStatus } from '../enums.js';
 
 @ObjectType({ description: 'A project of one or more local alliances.' })
@@ -11,8 +11,7 @@ export class Project extends RegionalEntity {
   @Property({ type: 'string', length: 300 })
   title: string;
 
-  @Index()
-  @Property({ type: 'string', length: 200, collation: 'C' })
+  @SortKeyColumn()
   sortKey: string;
 
   @Field(() => String, { nullable: true })
@@ -61,11 +60,7 @@ export class Project extends RegionalEntity {
   @Property({ type: 'string[]' })
   contactIds: string[] = [];
 
-  @Index({ type: 'fulltext' })
-  @Property({
-    type: 'tsvector', columnType: 'tsvector', lazy: true, hidden: true, nullable: true,
-    generated: searchVectorSql(['title', 'summary']),
-  })
+  @SearchColumn(['title', 'summary'])
   search?: string;
 
   @BeforeCreate()
