@@ -50,4 +50,44 @@ describe('alliances subgraph', () => {
     const current = await subgraph.query(`query($id: ID!) { alliance(id: $id) { name version } }`, { id });
     expect(current.data.alliance).toEqual({ name: 'Bündnis B', version: 2 });
   });
+
+  it('names nested fields in validation errors and refuses to clear a required field', async () => {
+    const nested = await subgraph.query(CREATE, { input: { region: 'BW', name: 'Bündnis X', municipality: { name: 'Heidelberg', ags: '0822' } } });
+    expect(nested.errors?.[0].extensions).toEqual({
+      code: 'BAD_USER_INPUT',
+      validationErrors: [{ field: 'municipality.ags', messages: ['ags must be an official key of 2, 3, 5 or 8 digits'] }],
+    });
+    const { data } = await subgraph.query(CREATE, { input: { region: 'BW', name: 'Bündnis Y' } });
+    const cleared = await subgraph.query(`mutation($input: UpdateAllianceInput!) { updateAlliance(input: $input) { name } }`,
+      { input: { id: data.createAlliance.id, version: 1, name: null } });
+    expect(cleared.errors?.[0].extensions).toEqual({ code: 'BAD_USER_INPUT', field: 'name' });
+    const missing = await subgraph.query(`mutation($input: UpdateAllianceInput!) { updateAlliance(input: $input) { name } }`,
+      { input: { id: 'BW:alliance:does-not-exist', version: 1, name: 'Z' } });
+    expect(missing.errors?.[0].extensions).toMatchObject({ code: 'NOT_FOUND' });
+  });
+
+  it('keeps memberships consistent: one per organisation, dates in order, organisations in use cannot go', async () => {
+    const alliance = (await subgraph.query(CREATE, { input: { region: 'SL', name: 'Bündnis für Familie Merzig' } })).data.createAlliance;
+    const organization = (await subgraph.query(`mutation { createOrganization(input: { region: SL, name: "Stadtwerke Merzig", kind: COMPANY }) { id } }`)).data.createOrganization;
+    const createMembership = `mutation($input: CreateMembershipInput!) { createMembership(input: $input) { id region joinedOn representative { id } } }`;
+    const input = { allianceId: alliance.id, organizationId: organization.id, joinedOn: '2019-03', representativeId: 'SL:person:max-muster' };
+
+    const backwards = await subgraph.query(createMembership, { input: { ...input, leftOn: '2018' } });
+    expect(backwards.errors?.[0].extensions).toEqual({ code: 'BAD_USER_INPUT', field: 'leftOn' });
+
+    const created = await subgraph.query(createMembership, { input });
+    expect(created.data.createMembership).toMatchObject({ region: 'SL', joinedOn: '2019-03', representative: { id: 'SL:person:max-muster' } });
+    const twice = await subgraph.query(createMembership, { input });
+    expect(twice.errors?.[0].extensions?.code).toBe('CONFLICT');
+
+    const inUse = await subgraph.query(`mutation($id: ID!) { deleteOrganization(id: $id) }`, { id: organization.id });
+    expect(inUse.errors?.[0].extensions?.code).toBe('CONFLICT');
+
+    const deleted = await subgraph.query(`mutation($id: ID!) { deleteAlliance(id: $id) }`, { id: alliance.id });
+    expect(deleted.data.deleteAlliance).toBe(alliance.id);
+    const orphan = await subgraph.query(`query($id: ID!) { membership(id: $id) { id } }`, { id: created.data.createMembership.id });
+    expect(orphan.data.membership).toBeNull();
+    const freed = await subgraph.query(`mutation($id: ID!) { deleteOrganization(id: $id) }`, { id: organization.id });
+    expect(freed.data.deleteOrganization).toBe(organization.id);
+  });
 });

@@ -1,7 +1,7 @@
 import type { EntityClass, FilterQuery } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { SubgraphContext } from './context.js';
-import { conflict, notFound } from './errors.js';
+import { badInput, conflict, notFound } from './errors.js';
 import { parseId } from './ids.js';
 
 /** Runs a mutation in one database transaction: every write lands, or none does. */
@@ -35,10 +35,18 @@ export async function findForUpdate<T extends { id: string; version: number }>(
   return found;
 }
 
-/** Copies the fields a patch names; `null` clears a field, an absent field stays. */
-export function applyPatch<T extends object>(target: T, patch: object, skip: string[] = []): void {
-  for (const [key, value] of Object.entries(patch)) {
-    if (value === undefined || skip.includes(key)) continue;
-    (target as Record<string, unknown>)[key] = value;
+/**
+ * Copies the fields an update input names onto the record: an absent field stays, `null` clears
+ * it, except for `required` fields, which cannot be cleared (BAD_USER_INPUT). `id` and `version`
+ * identify the update and are never copied; `skip` names fields the caller handles itself.
+ */
+export function applyPatch<T extends object>(
+  target: T, patch: object, options: { required?: string[]; skip?: string[] } = {},
+): void {
+  const entries = Object.entries(patch).filter(([key, value]) =>
+    value !== undefined && key !== 'id' && key !== 'version' && !options.skip?.includes(key));
+  for (const [key, value] of entries) {
+    if (value === null && options.required?.includes(key)) throw badInput(`${key} cannot be cleared`, key);
   }
+  for (const [key, value] of entries) (target as Record<string, unknown>)[key] = value;
 }

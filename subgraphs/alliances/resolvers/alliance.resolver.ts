@@ -54,7 +54,7 @@ export class AllianceResolver {
   updateAlliance(@Arg('input', () => UpdateAllianceInput) input: UpdateAllianceInput, @Ctx() ctx: SubgraphContext) {
     return inTransaction(ctx, async (em) => {
       const alliance = await findForUpdate(em, Alliance, input.id, 'alliance', input.version);
-      applyPatch(alliance, input, ['id', 'version']);
+      applyPatch(alliance, input, { required: ['name', 'fieldsOfAction', 'workingGroups'] });
       await em.flush();
       return alliance;
     });

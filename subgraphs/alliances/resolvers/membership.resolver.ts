@@ -58,7 +58,7 @@ export class MembershipResolver {
   updateMembership(@Arg('input', () => UpdateMembershipInput) input: UpdateMembershipInput, @Ctx() ctx: SubgraphContext) {
     return inTransaction(ctx, async (em) => {
       const membership = await findForUpdate(em, Membership, input.id, 'membership', input.version);
-      applyPatch(membership, input, ['id', 'version']);
+      applyPatch(membership, input);
       checkDates(membership);
       await em.flush();
       return membership;

@@ -54,7 +54,7 @@ export class OrganizationResolver {
   updateOrganization(@Arg('input', () => UpdateOrganizationInput) input: UpdateOrganizationInput, @Ctx() ctx: SubgraphContext) {
     return inTransaction(ctx, async (em) => {
       const organization = await findForUpdate(em, Organization, input.id, 'organization', input.version);
-      applyPatch(organization, input, ['id', 'version']);
+      applyPatch(organization, input, { required: ['name', 'kind'] });
       await em.flush();
       return organization;
     });

@@ -7,7 +7,6 @@ import { Meeting } from '../entities/meeting.js';
 import { Network } from '../entities/network.js';
 import { Talk } from '../entities/talk.js';
 import { CreateMeetingInput, TalkInput, UpdateMeetingInput } from '../inputs/meeting.inputs.js';
-import { rejectNull } from './network-lists.js';
 
 /** A numbered meeting is referred to by its number ("16. Landesnetzwerktreffen"), so it must be unique. */
 async function assertNumberFree(em: EntityManager, networkId: string, number: number, exceptId?: string): Promise<void> {
@@ -64,14 +63,13 @@ export class MeetingResolver {
     description: 'Changes the fields given (a given talks list replaces the stored one); refuses a stale version with CONFLICT.',
   })
   updateMeeting(@Arg('input', () => UpdateMeetingInput) input: UpdateMeetingInput, @Ctx() ctx: SubgraphContext) {
-    rejectNull(input, ['title']);
     return inTransaction(ctx, async (em) => {
       const meeting = await findForUpdate(em, Meeting, input.id, 'meeting', input.version);
       if (input.number != null && input.number !== meeting.number) {
         await assertNumberFree(em, meeting.network.id, input.number, meeting.id);
       }
       const { talks, topics, ...fields } = input;
-      applyPatch(meeting, fields, ['id', 'version']);
+      applyPatch(meeting, fields, { required: ['title'] });
       if (topics !== undefined) meeting.topics = topics ?? [];
       if (talks !== undefined) {
         // Deleted first: the unit of work would insert before deleting and trip the position key.

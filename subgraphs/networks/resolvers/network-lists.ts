@@ -58,9 +58,3 @@ export async function replaceLists(
   return changed;
 }
 
-/** Refuses null for a field the record cannot be without (an update may only leave it out). */
-export function rejectNull(input: object, fields: string[]): void {
-  for (const field of fields) {
-    if ((input as Record<string, unknown>)[field] === null) throw badInput(`${field} cannot be null`, field);
-  }
-}

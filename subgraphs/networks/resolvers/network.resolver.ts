@@ -10,7 +10,7 @@ import { NetworkMember } from '../entities/network-member.js';
 import { NetworkPartner } from '../entities/network-partner.js';
 import { OrganizationRef, organizationRef } from '../entities/organization-ref.js';
 import { CreateNetworkInput, NetworkFilter, UpdateNetworkInput } from '../inputs/network.inputs.js';
-import { addMembers, addPartners, checkMembers, rejectNull, replaceLists } from './network-lists.js';
+import { addMembers, addPartners, checkMembers, replaceLists } from './network-lists.js';
 
 function networkWhere(region: Region | undefined, filter: NetworkFilter | undefined): FilterQuery<Network> {
   const conditions: FilterQuery<Network>[] = [];
@@ -86,12 +86,11 @@ export class NetworkResolver {
     description: 'Changes the fields given (a given list replaces the stored one); refuses a stale version with CONFLICT.',
   })
   updateNetwork(@Arg('input', () => UpdateNetworkInput) input: UpdateNetworkInput, @Ctx() ctx: SubgraphContext) {
-    rejectNull(input, ['name', 'kind']);
     checkMembers(input.memberAlliances);
     return inTransaction(ctx, async (em) => {
       const network = await findForUpdate(em, Network, input.id, 'network', input.version);
       const { memberAlliances, partners, ...fields } = input;
-      applyPatch(network, fields, ['id', 'version']);
+      applyPatch(network, fields, { required: ['name', 'kind'] });
       // A changed list is a change of the network: the version moves on, so concurrent edits collide.
       if (await replaceLists(em, network, { memberAlliances, partners })) network.updatedAt = new Date();
       await em.flush();

@@ -68,12 +68,11 @@ export class PersonMutationResolver {
     @Arg('input', () => UpdatePersonInput) input: UpdatePersonInput,
     @Ctx() ctx: SubgraphContext,
   ) {
-    if (input.familyName === null) throw badInput('familyName cannot be cleared', 'familyName');
     checkRoles(input.roles);
     checkConsent(input.consent);
     return inTransaction(ctx, async (em) => {
       const person = await findForUpdate(em, Person, input.id, 'person', input.version);
-      applyPatch(person, input, ['id', 'version', 'contact', 'consent', 'roles']);
+      applyPatch(person, input, { required: ['familyName'], skip: ['contact', 'consent', 'roles'] });
       if (input.contact !== undefined) Object.assign(person, contactColumns(input.contact));
       if (input.consent !== undefined) Object.assign(person.consent, consentColumns(input.consent));
       if (input.roles !== undefined) {

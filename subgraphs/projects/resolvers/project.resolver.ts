@@ -24,7 +24,6 @@ function storedFields<T extends object>(input: T): T {
 
 /** Rules that span fields, checked on the record as it would be saved. */
 function checkProject(project: Project): void {
-  if (project.title == null) throw badInput('title cannot be cleared', 'title');
   assertNotBefore(project.endsOn, project.startsOn, 'endsOn');
   if (project.leadAllianceId && project.partnerAllianceIds.includes(project.leadAllianceId)) {
     throw badInput(`${project.leadAllianceId} is the lead alliance; it cannot also be a partner`, 'partnerAllianceIds');
@@ -82,7 +81,7 @@ export class ProjectResolver {
   updateProject(@Arg('input', () => UpdateProjectInput) input: UpdateProjectInput, @Ctx() ctx: SubgraphContext) {
     return inTransaction(ctx, async (em) => {
       const project = await findForUpdate(em, Project, input.id, 'project', input.version);
-      applyPatch(project, storedFields(input), ['id', 'version']);
+      applyPatch(project, storedFields(input), { required: ['title'] });
       checkProject(project);
       await em.flush();
       return project;
