@@ -1,5 +1,5 @@
 import type { EntityManager } from '../kit/index.js';
-import { FieldOfAction, Region } from '../kit/index.js';
+import { FieldOfAction, Region, servesId } from '../kit/index.js';
 import { DEMO } from '../../data/demo/ids.js';
 import { Alliance } from './entities/alliance.js';
 import { Membership } from './entities/membership.js';
@@ -95,12 +95,14 @@ const iserlohnMembers = [
 
 const regionOf = (id: string) => id.slice(0, 2) as Region;
 
-export async function seedAlliances(em: EntityManager): Promise<boolean> {
-  if (await em.count(Alliance, {})) return false;
-  for (const alliance of alliances) em.create(Alliance, alliance as never);
-  for (const organization of organizations) em.create(Organization, { ...organization, region: regionOf(organization.id) } as never);
+export async function seedAlliances(em: EntityManager, regions?: ReadonlySet<Region>): Promise<boolean> {
+  if (await em.count(Alliance, {}) || await em.count(Organization, {})) return false;
+  const served = <T extends { id: string }>(records: T[]) => records.filter((r) => servesId(regions, r.id));
+  for (const alliance of served(alliances)) em.create(Alliance, alliance as never);
+  for (const organization of served(organizations)) em.create(Organization, { ...organization, region: regionOf(organization.id) } as never);
+  // A membership lives with its alliance; the demo's members belong to their alliance's region.
   const membership = (id: string, allianceId: string, organizationId: string, extra: object = {}) =>
-    em.create(Membership, {
+    servesId(regions, allianceId) && em.create(Membership, {
       id, region: regionOf(allianceId), alliance: allianceId, organization: organizationId, ...extra,
     } as never);
   // [000] Impuls joined in 2018; Michael Kemmer received the certificate handed over on 16 May 2018.

@@ -8,7 +8,8 @@ import { Region } from './region.js';
 @Entity({ abstract: true })
 export abstract class RegionalEntity {
   @Field(() => ID)
-  @PrimaryKey({ type: 'string', length: 120 })
+  // Byte-wise order ("C"), like the sort keys: ties in merged lists break the same way everywhere.
+  @PrimaryKey({ type: 'string', length: 120, collation: 'C' })
   id: string;
 
   @Field(() => Region, { description: 'The region that owns this record.' })

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { GraphQLError } from 'graphql';
 import { badInput } from './errors.js';
 import { isRegion, type Region } from './region.js';
 
@@ -35,4 +36,23 @@ export function parseId(id: string, kind: string, argument = 'id'): ParsedId {
 
 export function regionOfId(id: string): Region | undefined {
   return tryParseId(id)?.region;
+}
+
+/** True when an instance serving `regions` (undefined: all) owns the record with this id. */
+export function servesId(regions: ReadonlySet<Region> | undefined, id: string): boolean {
+  const region = regionOfId(id);
+  return region !== undefined && (!regions || regions.has(region));
+}
+
+/**
+ * The id of a new top-level record. An instance keeps only its own regions' data, so a record
+ * for another region is refused here (the gateway would have sent it elsewhere).
+ */
+export function newRecordId(context: { regions?: ReadonlySet<Region> }, region: Region, kind: string): string {
+  if (context.regions && !context.regions.has(region)) {
+    throw new GraphQLError(`This instance does not own region ${region} (it owns ${[...context.regions].join(', ')})`, {
+      extensions: { code: 'REGION_NOT_SERVED', region },
+    });
+  }
+  return makeId(region, kind);
 }

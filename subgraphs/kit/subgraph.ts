@@ -9,6 +9,7 @@ import { formatError } from './errors.js';
 import { buildFederatedSchema, type ReferenceResolvers } from './federation.js';
 import { graphqlHttpHandler, healthRoute, listen, type RunningHttpServer } from './http.js';
 import { initOrm, migrate, type EntityManager, type MikroORM } from './orm.js';
+import type { Region } from './region.js';
 
 export type SubgraphName = 'alliances' | 'networks' | 'projects' | 'people';
 
@@ -22,8 +23,11 @@ export interface SubgraphDefinition {
   // eslint-disable-next-line @typescript-eslint/no-unsafe-function-type
   orphanedTypes?: Function[];
   referenceResolvers: ReferenceResolvers;
-  /** Loads the demo data into an empty database; returns false when data was already there. */
-  seed(em: EntityManager): Promise<boolean>;
+  /**
+   * Loads the demo data of the given regions (undefined: all) into an empty database;
+   * returns false when data was already there.
+   */
+  seed(em: EntityManager, regions?: ReadonlySet<Region>): Promise<boolean>;
 }
 
 export function defineSubgraph(definition: SubgraphDefinition): SubgraphDefinition {
@@ -50,11 +54,14 @@ export interface SubgraphInstanceOptions {
   migrate?: boolean;
   /** Load the demo data when the database is empty (default false). */
   seed?: boolean;
+  /** The regions this instance owns (default: all); it seeds and creates records only for these. */
+  regions?: Region[];
   onQuery?: (sql: string) => void;
 }
 
 export interface RunningSubgraph {
   name: SubgraphName;
+  regions?: Region[];
   url: string;
   port: number;
   orm: MikroORM;
@@ -73,7 +80,8 @@ export async function startSubgraph(definition: SubgraphDefinition, options: Sub
   let http: RunningHttpServer | undefined;
   try {
     if (options.migrate ?? true) await migrate(orm);
-    if (options.seed) await definition.seed(orm.em.fork() as EntityManager);
+    const regions = options.regions ? new Set(options.regions) : undefined;
+    if (options.seed) await definition.seed(orm.em.fork() as EntityManager, regions);
 
     const apollo = new ApolloServer<SubgraphContext>({
       schema,
@@ -85,11 +93,11 @@ export async function startSubgraph(definition: SubgraphDefinition, options: Sub
     await apollo.start();
     const handler = graphqlHttpHandler({
       apollo,
-      context: async () => createContext(orm.em as EntityManager),
+      context: async () => createContext(orm.em as EntityManager, regions),
       routes: {
         '/health': healthRoute(async () => {
           await orm.em.fork().getConnection().execute('select 1');
-          return { subgraph: definition.name };
+          return { subgraph: definition.name, regions: options.regions ?? 'all' };
         }),
       },
     });
@@ -97,6 +105,7 @@ export async function startSubgraph(definition: SubgraphDefinition, options: Sub
     const running = http;
     return {
       name: definition.name,
+      regions: options.regions,
       url: running.url,
       port: running.port,
       orm,

@@ -1,6 +1,6 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { DEMO } from '../../data/demo/ids.js';
-import { parseId, type Region } from '../kit/index.js';
+import { parseId, servesId, type Region } from '../kit/index.js';
 import { NetworkKind } from './enums.js';
 import { Meeting } from './entities/meeting.js';
 import { Network } from './entities/network.js';
@@ -93,10 +93,10 @@ const childId = (region: Region, kind: string, parentId: string, suffix: string)
 const keyOf = (id: string) => id.split(':')[2];
 
 /** Loads the demo networks and meetings into an empty database; dates and roles only where the texts give them. */
-export async function seedNetworks(em: EntityManager): Promise<boolean> {
+export async function seedNetworks(em: EntityManager, regions?: ReadonlySet<Region>): Promise<boolean> {
   if (await em.count(Network, {})) return false;
   const networks = new Map<string, Network>();
-  for (const seed of NETWORKS) {
+  for (const seed of NETWORKS.filter((n) => servesId(regions, n.id))) {
     const region = parseId(seed.id, 'network').region;
     const network = em.create(Network, {
       id: seed.id, region, name: seed.name, kind: seed.kind,
@@ -113,7 +113,7 @@ export async function seedNetworks(em: EntityManager): Promise<boolean> {
       } as never);
     }
   }
-  for (const seed of MEETINGS) {
+  for (const seed of MEETINGS.filter((m) => servesId(regions, m.networkId))) {
     const network = networks.get(seed.networkId)!;
     const { talks, networkId: _n, ...fields } = seed;
     const meeting = em.create(Meeting, { ...fields, region: network.region, network } as never);

@@ -1,5 +1,5 @@
 import type { EntityManager } from '../kit/index.js';
-import type { Region } from '../kit/index.js';
+import { servesId, type Region } from '../kit/index.js';
 import { DEMO } from '../../data/demo/ids.js';
 import { Person } from './entities/person.js';
 import { Role } from './entities/role.js';
@@ -64,9 +64,9 @@ const people: SeedPerson[] = [
 const regionOf = (id: string) => id.slice(0, 2) as Region;
 const keyOf = (id: string) => id.split(':')[2];
 
-export async function seedPeople(em: EntityManager): Promise<boolean> {
+export async function seedPeople(em: EntityManager, regions?: ReadonlySet<Region>): Promise<boolean> {
   if (await em.count(Person, {})) return false;
-  for (const { roles, consent, ...fields } of people) {
+  for (const { roles, consent, ...fields } of people.filter((p) => servesId(regions, p.id))) {
     const region = regionOf(fields.id);
     const person = em.create(Person, { ...fields, region, consent: consent ?? { publicListing: false } } as never);
     roles.forEach((role, index) => {

@@ -1,4 +1,4 @@
-import { FieldOfAction, Region, type EntityManager } from '../kit/index.js';
+import { FieldOfAction, Region, servesId, type EntityManager } from '../kit/index.js';
 import { DEMO } from '../../data/demo/ids.js';
 import { Project } from './entities/project.js';
 import { FundingProgramme, ProjectStatus } from './enums.js';
@@ -74,9 +74,9 @@ const PROJECTS: DemoProject[] = [
 ];
 
 /** Loads the demo projects into an empty database; false when projects were already there. */
-export async function seedProjects(em: EntityManager): Promise<boolean> {
+export async function seedProjects(em: EntityManager, regions?: ReadonlySet<Region>): Promise<boolean> {
   if (await em.count(Project, {})) return false;
-  for (const data of PROJECTS) em.create(Project, data as never);
+  for (const data of PROJECTS.filter((p) => servesId(regions, p.id))) em.create(Project, data as never);
   await em.flush();
   return true;
 }

@@ -1,7 +1,7 @@
 import { Arg, Args, Ctx, FieldResolver, ID, Mutation, ObjectType, Query, Resolver, Root } from 'type-graphql';
 import type { FilterQuery } from '@mikro-orm/core';
 import {
-  ConnectionType, PageArgs, applyPatch, findForUpdate, findOrFail, inTransaction, makeId, paginate, parseId,
+  ConnectionType, PageArgs, applyPatch, findForUpdate, findOrFail, inTransaction, newRecordId, paginate, parseId,
   textSearchCondition, type SubgraphContext,
 } from '../../kit/index.js';
 import { Alliance } from '../entities/alliance.js';
@@ -44,7 +44,7 @@ export class AllianceResolver {
   @Mutation(() => Alliance)
   createAlliance(@Arg('input', () => CreateAllianceInput) input: CreateAllianceInput, @Ctx() ctx: SubgraphContext) {
     return inTransaction(ctx, async (em) => {
-      const alliance = em.create(Alliance, { ...input, id: makeId(input.region, 'alliance') } as never);
+      const alliance = em.create(Alliance, { ...input, id: newRecordId(ctx, input.region, 'alliance') } as never);
       await em.flush();
       return alliance;
     });

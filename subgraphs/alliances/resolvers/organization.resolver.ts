@@ -1,7 +1,7 @@
 import { Arg, Args, Ctx, FieldResolver, ID, Mutation, ObjectType, Query, Resolver, Root } from 'type-graphql';
 import type { FilterQuery } from '@mikro-orm/core';
 import {
-  ConnectionType, PageArgs, applyPatch, conflict, findForUpdate, findOrFail, inTransaction, makeId, paginate, parseId,
+  ConnectionType, PageArgs, applyPatch, conflict, findForUpdate, findOrFail, inTransaction, newRecordId, paginate, parseId,
   textSearchCondition, type SubgraphContext,
 } from '../../kit/index.js';
 import { Organization } from '../entities/organization.js';
@@ -44,7 +44,7 @@ export class OrganizationResolver {
   @Mutation(() => Organization)
   createOrganization(@Arg('input', () => CreateOrganizationInput) input: CreateOrganizationInput, @Ctx() ctx: SubgraphContext) {
     return inTransaction(ctx, async (em) => {
-      const organization = em.create(Organization, { ...input, id: makeId(input.region, 'organization') } as never);
+      const organization = em.create(Organization, { ...input, id: newRecordId(ctx, input.region, 'organization') } as never);
       await em.flush();
       return organization;
     });

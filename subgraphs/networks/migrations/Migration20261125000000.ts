@@ -5,23 +5,23 @@ export class Migration20261125000000 extends Migration {
   override name = 'Migration20261125000000';
 
   override up(): void | Promise<void> {
-    this.addSql(`create table "network" ("id" varchar(120) not null, "region" text not null, "version" int not null default 1, "created_at" timestamptz not null, "updated_at" timestamptz not null, "name" varchar(300) not null, "sort_key" varchar(200) collate "C" not null, "kind" text not null, "description" text null, "website" varchar(500) null, "coordinating_body_id" varchar(120) null, "search" tsvector generated always as (to_tsvector('hub_german', coalesce(name, '') || ' ' || coalesce(description, ''))) stored null, primary key ("id"));`);
+    this.addSql(`create table "network" ("id" varchar(120) collate "C" not null, "region" text not null, "version" int not null default 1, "created_at" timestamptz not null, "updated_at" timestamptz not null, "name" varchar(300) not null, "sort_key" varchar(200) collate "C" not null, "kind" text not null, "description" text null, "website" varchar(500) null, "coordinating_body_id" varchar(120) null, "search" tsvector generated always as (to_tsvector('hub_german', coalesce(name, '') || ' ' || coalesce(description, ''))) stored null, primary key ("id"));`);
     this.addSql(`create index "network_sort_key_index" on "network" ("sort_key");`);
     this.addSql(`create index "network_coordinating_body_id_index" on "network" ("coordinating_body_id");`);
     this.addSql(`create index "network_search_index" on "public"."network" using gin("search");`);
 
-    this.addSql(`create table "meeting" ("id" varchar(120) not null, "region" text not null, "version" int not null default 1, "created_at" timestamptz not null, "updated_at" timestamptz not null, "network_id" varchar(120) not null, "number" int null, "title" varchar(300) not null, "date" varchar(10) null, "place" varchar(200) null, "topics" text[] not null, primary key ("id"));`);
+    this.addSql(`create table "meeting" ("id" varchar(120) collate "C" not null, "region" text not null, "version" int not null default 1, "created_at" timestamptz not null, "updated_at" timestamptz not null, "network_id" varchar(120) collate "C" not null, "number" int null, "title" varchar(300) not null, "date" varchar(10) null, "place" varchar(200) null, "topics" text[] not null, primary key ("id"));`);
     this.addSql(`alter table "meeting" add constraint "meeting_network_id_number_unique" unique ("network_id", "number");`);
 
-    this.addSql(`create table "network_member" ("id" varchar(120) not null, "region" text not null, "version" int not null default 1, "created_at" timestamptz not null, "updated_at" timestamptz not null, "network_id" varchar(120) not null, "alliance_id" varchar(120) not null, "since" varchar(10) null, "until" varchar(10) null, primary key ("id"));`);
+    this.addSql(`create table "network_member" ("id" varchar(120) collate "C" not null, "region" text not null, "version" int not null default 1, "created_at" timestamptz not null, "updated_at" timestamptz not null, "network_id" varchar(120) collate "C" not null, "alliance_id" varchar(120) not null, "since" varchar(10) null, "until" varchar(10) null, primary key ("id"));`);
     this.addSql(`create index "network_member_alliance_id_index" on "network_member" ("alliance_id");`);
     this.addSql(`alter table "network_member" add constraint "network_member_network_id_alliance_id_unique" unique ("network_id", "alliance_id");`);
 
-    this.addSql(`create table "network_partner" ("id" varchar(120) not null, "region" text not null, "version" int not null default 1, "created_at" timestamptz not null, "updated_at" timestamptz not null, "network_id" varchar(120) not null, "organization_id" varchar(120) not null, "role" text null, "since" varchar(10) null, primary key ("id"));`);
+    this.addSql(`create table "network_partner" ("id" varchar(120) collate "C" not null, "region" text not null, "version" int not null default 1, "created_at" timestamptz not null, "updated_at" timestamptz not null, "network_id" varchar(120) collate "C" not null, "organization_id" varchar(120) not null, "role" text null, "since" varchar(10) null, primary key ("id"));`);
     this.addSql(`create index "network_partner_network_id_index" on "network_partner" ("network_id");`);
     this.addSql(`create index "network_partner_organization_id_index" on "network_partner" ("organization_id");`);
 
-    this.addSql(`create table "talk" ("id" varchar(120) not null, "region" text not null, "version" int not null default 1, "created_at" timestamptz not null, "updated_at" timestamptz not null, "meeting_id" varchar(120) not null, "position" int not null, "title" varchar(500) not null, "speaker_id" varchar(120) null, "organization_id" varchar(120) null, primary key ("id"));`);
+    this.addSql(`create table "talk" ("id" varchar(120) collate "C" not null, "region" text not null, "version" int not null default 1, "created_at" timestamptz not null, "updated_at" timestamptz not null, "meeting_id" varchar(120) collate "C" not null, "position" int not null, "title" varchar(500) not null, "speaker_id" varchar(120) null, "organization_id" varchar(120) null, primary key ("id"));`);
     this.addSql(`create index "talk_speaker_id_index" on "talk" ("speaker_id");`);
     this.addSql(`create index "talk_organization_id_index" on "talk" ("organization_id");`);
     this.addSql(`alter table "talk" add constraint "talk_meeting_id_position_unique" unique ("meeting_id", "position");`);

@@ -1,7 +1,7 @@
 import { Arg, Ctx, FieldResolver, ID, Int, Mutation, Query, Resolver, Root } from 'type-graphql';
 import type { FilterQuery } from '@mikro-orm/core';
 import {
-  MAX_PAGE_SIZE, Region, applyPatch, badInput, findForUpdate, findOrFail, inTransaction, makeId, parseId,
+  MAX_PAGE_SIZE, Region, applyPatch, badInput, findForUpdate, findOrFail, inTransaction, newRecordId, parseId,
   textSearchCondition, type SubgraphContext,
 } from '../../kit/index.js';
 import { Meeting } from '../entities/meeting.js';
@@ -74,7 +74,7 @@ export class NetworkResolver {
     checkMembers(input.memberAlliances);
     return inTransaction(ctx, async (em) => {
       const { memberAlliances, partners, ...fields } = input;
-      const network = em.create(Network, { ...fields, id: makeId(input.region, 'network') } as never);
+      const network = em.create(Network, { ...fields, id: newRecordId(ctx, input.region, 'network') } as never);
       addMembers(em, network, memberAlliances ?? []);
       addPartners(em, network, partners ?? []);
       await em.flush();

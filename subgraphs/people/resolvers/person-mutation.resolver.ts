@@ -1,7 +1,7 @@
 import { Arg, Ctx, ID, Mutation, Resolver } from 'type-graphql';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import {
-  applyPatch, assertNotBefore, badInput, findForUpdate, findOrFail, inTransaction, makeId, type SubgraphContext,
+  applyPatch, assertNotBefore, badInput, findForUpdate, findOrFail, inTransaction, makeId, newRecordId, type SubgraphContext,
 } from '../../kit/index.js';
 import { Person } from '../entities/person.js';
 import { Role } from '../entities/role.js';
@@ -54,7 +54,7 @@ export class PersonMutationResolver {
     checkConsent(input.consent);
     return inTransaction(ctx, async (em) => {
       const person = em.create(Person, {
-        id: makeId(input.region, 'person'), region: input.region, givenName: input.givenName ?? null,
+        id: newRecordId(ctx, input.region, 'person'), region: input.region, givenName: input.givenName ?? null,
         familyName: input.familyName, consent: consentColumns(input.consent), ...contactColumns(input.contact),
       } as never);
       addRoles(em, person, input.roles ?? []);

@@ -1,6 +1,6 @@
 import { Arg, Args, Ctx, FieldResolver, ID, Mutation, ObjectType, Query, Resolver, Root } from 'type-graphql';
 import {
-  ConnectionType, PageArgs, applyPatch, assertNotBefore, badInput, findForUpdate, findOrFail, inTransaction, makeId,
+  ConnectionType, PageArgs, applyPatch, assertNotBefore, badInput, findForUpdate, findOrFail, inTransaction, newRecordId,
   paginate, parseId, type SubgraphContext,
 } from '../../kit/index.js';
 import { AllianceRef, allianceRef, allianceRefs } from '../entities/alliance-ref.js';
@@ -70,7 +70,7 @@ export class ProjectResolver {
   @Mutation(() => Project)
   createProject(@Arg('input', () => CreateProjectInput) input: CreateProjectInput, @Ctx() ctx: SubgraphContext) {
     return inTransaction(ctx, async (em) => {
-      const project = em.create(Project, { ...storedFields(input), id: makeId(input.region, 'project') } as never);
+      const project = em.create(Project, { ...storedFields(input), id: newRecordId(ctx, input.region, 'project') } as never);
       checkProject(project);
       await em.flush();
       return project;
