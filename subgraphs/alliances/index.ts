@@ -6,14 +6,15 @@ import { migrations } from './migrations/index.js';
 import { AllianceResolver } from './resolvers/alliance.resolver.js';
 import { MembershipResolver } from './resolvers/membership.resolver.js';
 import { OrganizationResolver } from './resolvers/organization.resolver.js';
+import { AllianceStatisticsResolver } from './resolvers/statistics.resolver.js';
 import { seedAlliances } from './seed.js';
 
-/** Alliances, their member organisations and memberships. */
+/** Alliances, their member organisations and memberships, with the dashboard statistics. */
 export const alliancesSubgraph = defineSubgraph({
   name: 'alliances',
   entities: [RegionalEntity, Alliance, Organization, Membership],
   migrations,
-  resolvers: [AllianceResolver, OrganizationResolver, MembershipResolver],
+  resolvers: [AllianceResolver, OrganizationResolver, MembershipResolver, AllianceStatisticsResolver],
   referenceResolvers: {
     Alliance: referenceById(Alliance),
     Organization: referenceById(Organization),

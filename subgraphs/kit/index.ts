@@ -21,3 +21,4 @@ export * from './validation.js';
 export * from './base-migration.js';
 export * from './columns.js';
 export * from './labelled-enum.js';
+export * from './statistics.js';

@@ -9,16 +9,18 @@ import { AllianceNetworksResolver } from './resolvers/alliance.resolver.js';
 import { MeetingResolver } from './resolvers/meeting.resolver.js';
 import { NetworkMemberResolver, NetworkPartnerResolver } from './resolvers/network-member.resolver.js';
 import { NetworkResolver } from './resolvers/network.resolver.js';
+import { NetworkMemberCountResolver, NetworkStatisticsResolver } from './resolvers/statistics.resolver.js';
 import { TalkResolver } from './resolvers/talk.resolver.js';
 import { seedNetworks } from './seed.js';
 
-/** State and regional networks of alliances, their members, partners and meetings with talks. */
+/** State and regional networks of alliances, their members, partners and meetings with talks, with the dashboard statistics. */
 export const networksSubgraph = defineSubgraph({
   name: 'networks',
   entities: [RegionalEntity, Network, NetworkMember, NetworkPartner, Meeting, Talk],
   migrations,
   resolvers: [
     NetworkResolver, NetworkMemberResolver, NetworkPartnerResolver, MeetingResolver, TalkResolver, AllianceNetworksResolver,
+    NetworkStatisticsResolver, NetworkMemberCountResolver,
   ],
   referenceResolvers: {
     Network: referenceById(Network),

@@ -1,21 +1,6 @@
-import { Directive, Field, Int, ObjectType } from 'type-graphql';
-import { FieldOfAction, Region } from '../../kit/index.js';
+import { Field, Int, ObjectType } from 'type-graphql';
+import { FieldOfActionCount, RegionCount, YearCount } from '../../kit/index.js';
 import { FundingProgramme, ProjectStatus } from '../enums.js';
-
-// The generic count types may be declared by other subgraphs too, so they are shareable.
-@ObjectType({ description: 'How many records belong to a region.' })
-@Directive('@shareable')
-export class RegionCount {
-  @Field(() => Region) region: Region;
-  @Field(() => Int) count: number;
-}
-
-@ObjectType({ description: 'How many records work in a field of action.' })
-@Directive('@shareable')
-export class FieldOfActionCount {
-  @Field(() => FieldOfAction) fieldOfAction: FieldOfAction;
-  @Field(() => Int) count: number;
-}
 
 @ObjectType({ description: 'How many projects have a status; a null status counts the projects whose status is unknown.' })
 export class StatusCount {
@@ -26,13 +11,6 @@ export class StatusCount {
 @ObjectType({ description: 'How many projects a programme funds; a null programme counts the projects whose funding is unknown.' })
 export class ProgrammeCount {
   @Field(() => FundingProgramme, { nullable: true }) programme: FundingProgramme | null;
-  @Field(() => Int) count: number;
-}
-
-@ObjectType({ description: 'How many records start in a year; a null year counts those with an unknown start.' })
-@Directive('@shareable')
-export class YearCount {
-  @Field(() => Int, { nullable: true }) year: number | null;
   @Field(() => Int) count: number;
 }
 

@@ -2,6 +2,7 @@ import { Field, InputType, Int } from 'type-graphql';
 import { ArrayMaxSize, ArrayUnique, IsOptional, Max, Min } from 'class-validator';
 import { FieldOfAction, IdField, IdListField, PartialDate, Region, TextField, UrlField } from '../../kit/index.js';
 import { FundingProgramme, ProjectStatus } from '../enums.js';
+import { PeriodInput } from './period.inputs.js';
 
 const NO_REPEATS = { message: '$property must not name the same value twice' };
 
@@ -20,6 +21,13 @@ export class ProjectFilter {
   @Min(1000, { each: true, message: 'each of years must be a four-digit year' })
   @Max(9999, { each: true, message: 'each of years must be a four-digit year' })
   years?: number[] | null;
+
+  @Field(() => PeriodInput, {
+    nullable: true,
+    description: 'Projects running at some time in the period (from startsOn to endsOn; no endsOn means still running). '
+      + 'Projects without startsOn are left out.',
+  })
+  period?: PeriodInput | null;
 
   @IdField('alliance', { nullable: true, description: 'Projects led by this alliance.' })
   leadAllianceId?: string | null;

@@ -1,5 +1,5 @@
 import type { FilterQuery } from '@mikro-orm/core';
-import { textSearchCondition } from '../../kit/index.js';
+import { overlapsPeriod, textSearchCondition } from '../../kit/index.js';
 import { Project } from '../entities/project.js';
 import type { ProjectFilter } from '../inputs/project.inputs.js';
 
@@ -23,6 +23,7 @@ export function projectWhere(filter: ProjectFilter | null | undefined): FilterQu
       ? { $or: filter.years.map((year) => ({ startsOn: { $like: `${year}%` } })) }
       : NOTHING);
   }
+  if (filter?.period) conditions.push(overlapsPeriod<Project>('startsOn', 'endsOn', filter.period, 'period.to'));
   if (filter?.leadAllianceId) conditions.push({ leadAllianceId: filter.leadAllianceId });
   return conditions.length ? { $and: conditions } : {};
 }

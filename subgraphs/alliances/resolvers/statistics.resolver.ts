@@ -1,0 +1,62 @@
+import { Arg, Ctx, Query, Resolver } from 'type-graphql';
+import type { FilterQuery } from '@mikro-orm/core';
+import {
+  breakdown, countOf, fieldOfActionCounts, overlapsPeriod, regionCounts, yearCounts, type CountRow, type SubgraphContext,
+} from '../../kit/index.js';
+import { Alliance } from '../entities/alliance.js';
+import { AllianceStatistics } from '../entities/statistics.js';
+import type { OrganizationKind } from '../enums.js';
+import { AllianceStatisticsFilter } from '../inputs/statistics.inputs.js';
+
+function allianceStatisticsWhere(filter: AllianceStatisticsFilter | undefined): FilterQuery<Alliance> {
+  const conditions: FilterQuery<Alliance>[] = [];
+  if (filter?.regions) conditions.push({ region: { $in: filter.regions } });
+  if (filter?.fieldsOfAction) conditions.push({ fieldsOfAction: { $overlap: filter.fieldsOfAction } });
+  if (filter?.foundedFrom || filter?.foundedTo) {
+    // A founding date is a period of one year, month or day: it starts and ends with itself.
+    conditions.push(overlapsPeriod<Alliance>('foundedOn', 'foundedOn', { from: filter.foundedFrom, to: filter.foundedTo }, 'foundedTo'));
+  }
+  return conditions.length ? { $and: conditions } : {};
+}
+
+/**
+ * Every breakdown as a GROUP BY in one statement: `a` holds the selected alliances, `m` all their
+ * memberships. Organisations are counted distinct, so one in several selected alliances counts once.
+ */
+const BREAKDOWNS = `
+  m as (select m.organization_id, m.joined_on, m.left_on from membership m join a on a.id = m.alliance_id)
+  select 'total' as dimension, null::text as key, cast(count(*) as int) as count from a
+  union all select 'region', a.region, cast(count(*) as int) from a group by a.region
+  union all select 'foundingYear', left(a.founded_on, 4), cast(count(*) as int) from a group by left(a.founded_on, 4)
+  union all select 'fieldOfAction', f.field, cast(count(*) as int)
+    from a cross join lateral unnest(a.fields_of_action) as f(field) group by f.field
+  union all select 'organizationKind', o.kind, cast(count(distinct o.id) as int)
+    from m join organization o on o.id = m.organization_id where m.left_on is null group by o.kind
+  union all select 'membershipYear', left(m.joined_on, 4), cast(count(*) as int) from m group by left(m.joined_on, 4)
+  union all select 'memberships', null, cast(count(*) as int) from m where m.left_on is null
+  order by dimension, count desc, key nulls last`;
+
+@Resolver(() => AllianceStatistics)
+export class AllianceStatisticsResolver {
+  @Query(() => AllianceStatistics, { description: 'Dashboard numbers over the alliances the filter selects (all without one).' })
+  async allianceStatistics(
+    @Arg('filter', () => AllianceStatisticsFilter, { nullable: true }) filter: AllianceStatisticsFilter | undefined,
+    @Ctx() ctx: SubgraphContext,
+  ): Promise<AllianceStatistics> {
+    const selected = ctx.em.createQueryBuilder(Alliance, 'a')
+      .select(['id', 'region', 'foundedOn', 'fieldsOfAction'])
+      .where(allianceStatisticsWhere(filter) as never)
+      .toQuery();
+    const rows = await ctx.em.getConnection().execute<CountRow[]>(
+      `with a as (${selected.sql}), ${BREAKDOWNS}`, [...selected.params]);
+    return {
+      total: countOf(rows, 'total'),
+      byRegion: regionCounts(rows, 'region'),
+      byFoundingYear: yearCounts(rows, 'foundingYear'),
+      byFieldOfAction: fieldOfActionCounts(rows, 'fieldOfAction'),
+      organizationsByKind: breakdown(rows, 'organizationKind', (key, count) => ({ kind: key as OrganizationKind, count })),
+      membershipsByYear: yearCounts(rows, 'membershipYear'),
+      memberships: countOf(rows, 'memberships'),
+    };
+  }
+}

@@ -1,0 +1,58 @@
+import { Arg, Ctx, FieldResolver, Query, Resolver, Root } from 'type-graphql';
+import type { FilterQuery } from '@mikro-orm/core';
+import { breakdown, countOf, regionCounts, yearCounts, type CountRow, type SubgraphContext } from '../../kit/index.js';
+import { Network } from '../entities/network.js';
+import { NetworkMemberCount, NetworkStatistics } from '../entities/statistics.js';
+import type { NetworkKind } from '../enums.js';
+import { NetworkStatisticsFilter } from '../inputs/statistics.inputs.js';
+
+function networkStatisticsWhere(filter: NetworkStatisticsFilter | undefined): FilterQuery<Network> {
+  const conditions: FilterQuery<Network>[] = [];
+  if (filter?.regions) conditions.push({ region: { $in: filter.regions } });
+  if (filter?.kinds) conditions.push({ kind: { $in: filter.kinds } });
+  return conditions.length ? { $and: conditions } : {};
+}
+
+/**
+ * Every breakdown as a GROUP BY over the selected networks `n`, in one statement. `sort` orders the
+ * member counts by name (the byte-wise sort key) after the count; it is null for the other rows.
+ */
+const BREAKDOWNS = `
+  select 'total' as dimension, null::text as key, cast(count(*) as int) as count, null::text collate "C" as sort from n
+  union all select 'kind', n.kind, cast(count(*) as int), null from n group by n.kind
+  union all select 'region', n.region, cast(count(*) as int), null from n group by n.region
+  union all select 'members', n.id, cast(count(nm.id) as int), n.sort_key
+    from n left join network_member nm on nm.network_id = n.id and nm.until is null group by n.id, n.sort_key
+  union all select 'meetingYear', left(mt.date, 4), cast(count(*) as int), null
+    from meeting mt join n on n.id = mt.network_id group by left(mt.date, 4)
+  order by dimension, count desc, sort, key nulls last`;
+
+@Resolver(() => NetworkStatistics)
+export class NetworkStatisticsResolver {
+  @Query(() => NetworkStatistics, { description: 'Dashboard numbers over the networks the filter selects (all without one).' })
+  async networkStatistics(
+    @Arg('filter', () => NetworkStatisticsFilter, { nullable: true }) filter: NetworkStatisticsFilter | undefined,
+    @Ctx() ctx: SubgraphContext,
+  ): Promise<NetworkStatistics> {
+    const selected = ctx.em.createQueryBuilder(Network, 'n')
+      .select(['id', 'region', 'kind', 'sortKey'])
+      .where(networkStatisticsWhere(filter) as never)
+      .toQuery();
+    const rows = await ctx.em.getConnection().execute<CountRow[]>(`with n as (${selected.sql}) ${BREAKDOWNS}`, [...selected.params]);
+    return {
+      total: countOf(rows, 'total'),
+      byKind: breakdown(rows, 'kind', (key, count) => ({ kind: key as NetworkKind, count })),
+      byRegion: regionCounts(rows, 'region'),
+      memberCounts: breakdown(rows, 'members', (key, count) => ({ networkId: key as string, members: count })),
+      meetingsByYear: yearCounts(rows, 'meetingYear'),
+    };
+  }
+}
+
+@Resolver(() => NetworkMemberCount)
+export class NetworkMemberCountResolver {
+  @FieldResolver(() => Network)
+  network(@Root() row: NetworkMemberCount, @Ctx() ctx: SubgraphContext) {
+    return ctx.loaders.byId(Network).load(row.networkId);
+  }
+}
