@@ -1,73 +1,111 @@
 /**
- * `npm start`: the whole hub on one machine. With no settings it starts an embedded PostgreSQL
- * (data kept under .pgdata/hub), creates one database per subgraph, migrates, loads the demo data
- * into empty databases, starts the four subgraphs and the gateway. Ctrl-C stops everything.
+ * `npm start`: the whole hub on one machine, already regional. With no settings it starts an
+ * embedded PostgreSQL (data kept under .pgdata/hub), and for every region in the demo data one
+ * instance of each subgraph with its own database (migrated, demo data loaded when empty), writes
+ * the topology to .hub/topology.json and starts the gateway on it. Ctrl-C stops everything.
  *
  * Settings (all optional):
- *   PORT                      gateway port (4000)
- *   <SUBGRAPH>_DATABASE_URL   e.g. ALLIANCES_DATABASE_URL: use this PostgreSQL database instead
- *   <SUBGRAPH>_PORT           e.g. PEOPLE_PORT: the subgraph's port (4001–4004)
- *   HUB_PG_PORT               port of the embedded PostgreSQL (54320)
- *   HUB_SEED=false            do not load the demo data
+ *   PORT               gateway port (4000)
+ *   HUB_REGIONS        regions to run, comma-separated (default: those of the demo data)
+ *   HUB_DATABASE_URL   a PostgreSQL server to use instead of the embedded one; its user must be
+ *                      allowed to create databases (one per subgraph and region: hub_<subgraph>_<region>)
+ *   HUB_PG_PORT        port of the embedded PostgreSQL (54320)
+ *   HUB_PORT_BASE      first subgraph instance port (4100)
+ *   HUB_SEED=false     do not load the demo data
  */
 import 'reflect-metadata';
-import { readFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { z } from 'zod';
-import { port, postgresUrl, readConfig, startSubgraph, type RunningSubgraph } from '../subgraphs/kit/index.js';
+import pg from 'pg';
+import { REGIONS, port, postgresUrl, readConfig, startSubgraph, type Region, type RunningSubgraph } from '../subgraphs/kit/index.js';
 import { SUBGRAPHS } from '../subgraphs/index.js';
 import { startGateway, type RunningGateway } from '../gateway/server.js';
-import { startEmbeddedPostgres, type EmbeddedPostgresHandle } from './lib/embedded-postgres.js';
-import { DEFAULT_SUBGRAPH_PORTS, SUPERGRAPH_PATH } from './lib/supergraph.js';
+import { dashboardRoutes } from '../gateway/dashboard/index.js';
+import { DEMO_REGIONS } from '../data/demo/regions.js';
+import { PROJECT_ROOT, startEmbeddedPostgres, type EmbeddedPostgresHandle } from './lib/embedded-postgres.js';
+import { SUPERGRAPH_PATH } from './lib/supergraph.js';
 
-const env = (name: string) => name.toUpperCase();
-const perSubgraph: Record<string, z.ZodType> = Object.fromEntries(SUBGRAPHS.flatMap((s) => [
-  [`${env(s.name)}_DATABASE_URL`, postgresUrl.optional()],
-  [`${env(s.name)}_PORT`, port(DEFAULT_SUBGRAPH_PORTS[s.name])],
-]));
+const regionList = z.string().transform((text, ctx) => {
+  const regions = text.split(',').map((r) => r.trim().toUpperCase()).filter(Boolean);
+  const unknown = regions.filter((r) => !(REGIONS as string[]).includes(r));
+  if (unknown.length || regions.length === 0) ctx.addIssue({ code: 'custom', message: `unknown regions: ${unknown.join(', ') || '(none given)'}` });
+  return regions as Region[];
+});
 const config = readConfig(z.object({
   PORT: port(4000),
+  HUB_REGIONS: regionList.optional(),
+  HUB_DATABASE_URL: postgresUrl.optional(),
   HUB_PG_PORT: port(54320),
+  HUB_PORT_BASE: port(4100),
   HUB_SEED: z.enum(['true', 'false']).default('true'),
-}).extend(perSubgraph)) as { PORT: number; HUB_PG_PORT: number; HUB_SEED: 'true' | 'false' } & Record<string, unknown>;
-const setting = (key: string) => config[key];
+}));
+const regions = config.HUB_REGIONS ?? DEMO_REGIONS;
+export const TOPOLOGY_PATH = join(PROJECT_ROOT, '.hub', 'topology.json');
 
 let postgres: EmbeddedPostgresHandle | undefined;
-const subgraphs: RunningSubgraph[] = [];
+const instances: RunningSubgraph[] = [];
 let gateway: RunningGateway | undefined;
 
 async function stopAll(): Promise<void> {
   await gateway?.stop();
-  await Promise.all(subgraphs.map((s) => s.stop()));
+  await Promise.all(instances.map((s) => s.stop()));
   await postgres?.stop();
+}
+
+/** A database URL on the chosen server, creating the database when it is missing. */
+async function database(name: string): Promise<string> {
+  if (postgres) {
+    await postgres.createDatabase(name);
+    return postgres.urlFor(name);
+  }
+  const server = new URL(config.HUB_DATABASE_URL!);
+  const admin = new pg.Client({ connectionString: server.toString() });
+  await admin.connect();
+  try {
+    const exists = await admin.query('select 1 from pg_database where datname = $1', [name]);
+    if (exists.rowCount === 0) await admin.query(`create database "${name}"`);
+  } finally {
+    await admin.end();
+  }
+  server.pathname = `/${name}`;
+  return server.toString();
 }
 
 async function main(): Promise<void> {
   const started = Date.now();
-  const needsEmbedded = SUBGRAPHS.some((s) => !setting(`${env(s.name)}_DATABASE_URL`));
-  if (needsEmbedded) {
+  if (!config.HUB_DATABASE_URL) {
     postgres = await startEmbeddedPostgres({ name: 'hub', port: config.HUB_PG_PORT, persistent: true });
     console.log(`PostgreSQL (embedded) on port ${config.HUB_PG_PORT}, data in .pgdata/hub`);
   }
-  for (const definition of SUBGRAPHS) {
-    let databaseUrl = setting(`${env(definition.name)}_DATABASE_URL`) as string | undefined;
-    if (!databaseUrl) {
-      await postgres!.createDatabase(`hub_${definition.name}`);
-      databaseUrl = postgres!.urlFor(`hub_${definition.name}`);
-    }
-    const running = await startSubgraph(definition, {
-      databaseUrl,
-      port: setting(`${env(definition.name)}_PORT`) as number,
-      seed: config.HUB_SEED === 'true',
-    });
-    subgraphs.push(running);
-    console.log(`Subgraph ${definition.name.padEnd(9)} ${running.url}`);
-  }
+  const plan = SUBGRAPHS.flatMap((definition, s) => regions.map((region) => ({
+    definition, region, name: `${definition.name}-${region.toLowerCase()}`,
+    port: config.HUB_PORT_BASE + s * 20 + REGIONS.indexOf(region),
+  })));
+  // Databases one after another (CREATE DATABASE does not like company), instances in parallel.
+  const urls = new Map<string, string>();
+  for (const entry of plan) urls.set(entry.name, await database(`hub_${entry.name.replace('-', '_')}`));
+  instances.push(...await Promise.all(plan.map((entry) => startSubgraph(entry.definition, {
+    databaseUrl: urls.get(entry.name)!, port: entry.port, regions: [entry.region], seed: config.HUB_SEED === 'true',
+  }))));
+  console.log(`${instances.length} subgraph instances: ${SUBGRAPHS.map((s) => s.name).join(', ')} × ${regions.join(', ')}`);
+
+  mkdirSync(join(PROJECT_ROOT, '.hub'), { recursive: true });
+  writeFileSync(TOPOLOGY_PATH, `${JSON.stringify({
+    subgraphs: Object.fromEntries(SUBGRAPHS.map((definition) => [definition.name,
+      plan.filter((e) => e.definition === definition).map((e) => ({ name: e.name, url: `http://localhost:${e.port}/graphql`, regions: [e.region] }))])),
+  }, null, 2)}\n`);
   gateway = await startGateway({
     supergraphSdl: readFileSync(SUPERGRAPH_PATH, 'utf8'),
-    subgraphUrls: Object.fromEntries(subgraphs.map((s) => [s.name, s.url])),
+    topologyPath: TOPOLOGY_PATH,
+    routes: dashboardRoutes(),
     port: config.PORT,
+    log: (message) => console.log(message),
   });
-  console.log(`\nBündnis-Hub is ready in ${((Date.now() - started) / 1000).toFixed(1)} s: ${gateway.url}\n`);
+  const base = gateway.url.replace(/\/graphql$/, '');
+  console.log(`Topology: .hub/topology.json (edit it to add or remove instances; the gateway reloads it)`);
+  console.log(`\nBündnis-Hub is ready in ${((Date.now() - started) / 1000).toFixed(1)} s: ${gateway.url}`);
+  console.log(`Dashboard: ${base}/dashboard\n`);
   console.log('Try:');
   console.log(`  curl -s ${gateway.url} -H 'content-type: application/json' \\`);
   console.log(`    -d '{"query":"{ networks(region: SL) { name meetings { number date place topics } } }"}'`);

@@ -1,29 +1,39 @@
 /**
- * Runs one subgraph instance against its own PostgreSQL (what a deployment or a regional team runs):
- *   DATABASE_URL=postgres://… PORT=4001 npm run subgraph -- alliances
- * Migrations are applied at start; HUB_SEED=true loads the demo data into an empty database.
+ * Runs one subgraph instance against its own PostgreSQL: what a deployment, or a regional team
+ * on its own server, runs.
+ *   DATABASE_URL=postgres://… PORT=4101 REGIONS=SL npm run subgraph -- alliances
+ * REGIONS lists the regions the instance owns (default: all). Migrations are applied at start;
+ * HUB_SEED=true loads the demo data of those regions into an empty database.
  */
 import { z } from 'zod';
-import { port, postgresUrl, readConfig, startSubgraph } from './kit/index.js';
+import { REGIONS, port, postgresUrl, readConfig, startSubgraph, type Region } from './kit/index.js';
 import { SUBGRAPHS } from './index.js';
 
 const name = process.argv[2];
 const definition = SUBGRAPHS.find((s) => s.name === name);
 if (!definition) {
-  console.error(`Usage: npm run subgraph -- <${SUBGRAPHS.map((s) => s.name).join('|')}>  (settings: DATABASE_URL, PORT, HUB_SEED)`);
+  console.error(`Usage: npm run subgraph -- <${SUBGRAPHS.map((s) => s.name).join('|')}>  (settings: DATABASE_URL, PORT, REGIONS, HUB_SEED)`);
   process.exit(1);
 }
 const config = readConfig(z.object({
   DATABASE_URL: postgresUrl,
   PORT: port(4001),
+  REGIONS: z.string().optional().transform((text, ctx) => {
+    if (!text) return undefined;
+    const regions = text.split(',').map((r) => r.trim().toUpperCase()).filter(Boolean);
+    const unknown = regions.filter((r) => !(REGIONS as string[]).includes(r));
+    if (unknown.length) ctx.addIssue({ code: 'custom', message: `unknown regions: ${unknown.join(', ')}` });
+    return regions as Region[];
+  }),
   HUB_SEED: z.enum(['true', 'false']).default('false'),
 }));
 const running = await startSubgraph(definition, {
   databaseUrl: config.DATABASE_URL,
   port: config.PORT,
+  regions: config.REGIONS,
   seed: config.HUB_SEED === 'true',
 });
-console.log(`Subgraph ${definition.name} serving ${running.url}`);
+console.log(`Subgraph ${definition.name} (${config.REGIONS?.join(', ') ?? 'all regions'}) serving ${running.url}`);
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {
   process.once(signal, () => void running.stop().then(() => process.exit(0)));
 }

@@ -1,14 +1,16 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEMO } from '../data/demo/ids.js';
+import type { Region } from '../subgraphs/kit/index.js';
 import { startTestHub, type TestHub } from './support/hub.js';
 
-/** The brief's operations, verbatim, through the gateway on the demo data. */
-let hub: TestHub;
-
-beforeAll(async () => {
-  hub = await startTestHub({ seed: true });
-}, 90_000);
-afterAll(async () => hub?.stop());
+/**
+ * The brief's operations, verbatim, through the gateway on the demo data: once with one instance
+ * per subgraph (plain federation), once with every subgraph split into regional instances.
+ */
+const LAYOUTS: [string, Region[][] | undefined][] = [
+  ['one instance per subgraph', undefined],
+  ['regional instances', [['SL'], ['ST'], ['NW'], ['BW'], ['DE', 'TH']] as Region[][]],
+];
 
 const NETWORK_MEMBERS = `query NetworkMembers($region: Region) {
   networks(region: $region) {
@@ -28,7 +30,14 @@ const FIND_ALLIANCES = `query FindAlliances($text: String) {
   }
 }`;
 
-describe('operations users rely on', () => {
+describe.each(LAYOUTS)('operations users rely on, %s', (_layout, regions) => {
+  let hub: TestHub;
+
+  beforeAll(async () => {
+    hub = await startTestHub({ seed: true, regions });
+  }, 90_000);
+  afterAll(async () => hub?.stop());
+
   it('NetworkMembers: the BW networks with Heidelberg as member', async () => {
     const { data, errors } = await hub.query(NETWORK_MEMBERS, { region: 'BW' });
     expect(errors).toBeUndefined();

@@ -89,6 +89,8 @@ export async function startSubgraph(definition: SubgraphDefinition, options: Sub
       includeStacktraceInErrorResponses: false,
       introspection: true,
       plugins: [ApolloServerPluginInlineTraceDisabled()],
+      // The process that hosts the instance decides when to stop it.
+      stopOnTerminationSignals: false,
     });
     await apollo.start();
     const handler = graphqlHttpHandler({

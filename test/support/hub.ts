@@ -1,4 +1,7 @@
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Region, RouteHandler } from '../../subgraphs/kit/index.js';
 import { SUBGRAPHS } from '../../subgraphs/index.js';
 import { startGateway, type RunningGateway } from '../../gateway/server.js';
 import { SUPERGRAPH_PATH } from '../../scripts/lib/supergraph.js';
@@ -7,34 +10,72 @@ import { startTestSubgraph, type TestSubgraph } from './subgraph.js';
 
 export interface TestHub {
   gateway: RunningGateway;
+  /** Instances by name: the subgraph name, or `<subgraph>-<regions>` in a regional hub. */
   subgraphs: Record<string, TestSubgraph>;
+  /** The topology file of a regional hub. */
+  topologyPath?: string;
   /** POSTs an operation to the gateway over HTTP. */
   query: GraphQLClient;
-  /** SQL statements of all subgraphs since the last `resetStatements()`. */
+  /** SQL statements of all instances since the last `resetStatements()`. */
   statementCount(): number;
   resetStatements(): void;
   stop(): Promise<void>;
 }
 
+export interface TestHubOptions {
+  seed?: boolean;
+  /**
+   * Run every subgraph as one instance per group of regions (e.g. [['SL'], ['DE', 'TH']]), each on
+   * its own database, routed by a topology file. Without it, one instance per subgraph owns all.
+   */
+  regions?: Region[][];
+  /** Extra gateway routes, e.g. the dashboard. */
+  routes?: Record<string, RouteHandler>;
+}
+
+export const instanceName = (subgraph: string, regions: Region[]) => `${subgraph}-${regions.join('-').toLowerCase()}`;
+
+export function writeTopology(path: string, instances: TestSubgraph[]): void {
+  const subgraphs: Record<string, unknown[]> = {};
+  for (const instance of instances) {
+    (subgraphs[instance.name] ??= []).push({
+      name: instanceName(instance.name, instance.regions!), url: instance.url, regions: instance.regions, timeoutMs: 2_000,
+    });
+  }
+  writeFileSync(path, JSON.stringify({ subgraphs }, null, 2));
+}
+
 /**
- * The whole hub as it runs in production, in this process: every subgraph on its own fresh
- * database (with the demo data unless `seed: false`), the gateway on the checked-in supergraph,
- * all talking real HTTP on free ports.
+ * The whole hub as it runs in production, in this process: every subgraph instance on its own
+ * fresh database (with the demo data of its regions unless `seed: false`), the gateway on the
+ * checked-in supergraph, all talking real HTTP on free ports.
  */
-export async function startTestHub(options: { seed?: boolean } = {}): Promise<TestHub> {
+export async function startTestHub(options: TestHubOptions = {}): Promise<TestHub> {
   const subgraphs: Record<string, TestSubgraph> = {};
   try {
-    for (const definition of SUBGRAPHS) subgraphs[definition.name] = await startTestSubgraph(definition, options);
+    const groups = options.regions ?? [undefined];
+    await Promise.all(SUBGRAPHS.flatMap((definition) => groups.map(async (regions) => {
+      const instance = await startTestSubgraph(definition, { seed: options.seed, regions });
+      subgraphs[regions ? instanceName(definition.name, regions) : definition.name] = instance;
+    })));
+    const all = Object.values(subgraphs);
+    let topologyPath: string | undefined;
+    if (options.regions) {
+      topologyPath = join(mkdtempSync(join(tmpdir(), 'hub-topology-')), 'topology.json');
+      writeTopology(topologyPath, all);
+    }
     const gateway = await startGateway({
       supergraphSdl: readFileSync(SUPERGRAPH_PATH, 'utf8'),
-      subgraphUrls: Object.fromEntries(Object.values(subgraphs).map((s) => [s.name, s.url])),
+      subgraphUrls: options.regions ? undefined : Object.fromEntries(all.map((s) => [s.name, s.url])),
+      topologyPath,
+      routes: options.routes,
       port: 0,
       host: '127.0.0.1',
     });
-    const all = Object.values(subgraphs);
     return {
       gateway,
       subgraphs,
+      topologyPath,
       query: graphqlClient(gateway.url),
       statementCount: () => all.reduce((sum, s) => sum + s.statements.length, 0),
       resetStatements: () => all.forEach((s) => { s.statements.length = 0; }),

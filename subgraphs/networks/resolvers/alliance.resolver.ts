@@ -20,7 +20,9 @@ function currentNetworksOf(ctx: SubgraphContext) {
 
 @Resolver(() => AllianceRef)
 export class AllianceNetworksResolver {
-  @FieldResolver(() => [Network], { description: 'The networks the alliance is currently a member of, in name order.' })
+  @FieldResolver(() => [Network], {
+    nullable: true, description: 'The networks the alliance is currently a member of, in name order; null while the owning region cannot be reached.',
+  })
   networks(@Root() alliance: AllianceRef, @Ctx() ctx: SubgraphContext) {
     return currentNetworksOf(ctx).load(alliance.id);
   }

@@ -6,7 +6,7 @@ import { OrganizationRef, organizationRef } from '../entities/organization-ref.j
 
 @Resolver(() => NetworkMember)
 export class NetworkMemberResolver {
-  @FieldResolver(() => AllianceRef)
+  @FieldResolver(() => AllianceRef, { nullable: true, description: 'The member alliance; null while the owning region cannot be reached.' })
   alliance(@Root() member: NetworkMember) {
     return allianceRef(member.allianceId);
   }
@@ -14,7 +14,7 @@ export class NetworkMemberResolver {
 
 @Resolver(() => NetworkPartner)
 export class NetworkPartnerResolver {
-  @FieldResolver(() => OrganizationRef)
+  @FieldResolver(() => OrganizationRef, { nullable: true, description: 'The partner organisation; null while the owning region cannot be reached.' })
   organization(@Root() partner: NetworkPartner) {
     return organizationRef(partner.organizationId);
   }

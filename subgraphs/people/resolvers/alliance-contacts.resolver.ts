@@ -23,7 +23,9 @@ function contactsOf(ctx: SubgraphContext) {
 
 @Resolver(() => AllianceContacts)
 export class AllianceContactsResolver {
-  @FieldResolver(() => [Person], { description: 'People with a current role in this alliance, in family-name order.' })
+  @FieldResolver(() => [Person], {
+    nullable: true, description: 'People with a current role in this alliance, in family-name order; null while the owning region cannot be reached.',
+  })
   contacts(@Root() alliance: AllianceContacts, @Ctx() ctx: SubgraphContext) {
     return contactsOf(ctx).load(alliance.id);
   }

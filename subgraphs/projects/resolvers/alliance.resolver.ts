@@ -5,7 +5,9 @@ import { Project } from '../entities/project.js';
 
 @Resolver(() => AllianceRef)
 export class AllianceProjectsResolver {
-  @FieldResolver(() => [Project], { description: 'Projects the alliance leads or takes part in, in title order.' })
+  @FieldResolver(() => [Project], {
+    nullable: true, description: 'Projects the alliance leads or takes part in, in title order; null while the owning region cannot be reached.',
+  })
   projects(@Root() alliance: AllianceRef, @Ctx() ctx: SubgraphContext) {
     return ctx.loaders.custom<Project[]>('Alliance.projects', async (ids) => {
       // One statement for every alliance of the request; the GIN index serves the `&&`.

@@ -52,17 +52,17 @@ export class ProjectResolver {
     return allianceRef(project.leadAllianceId);
   }
 
-  @FieldResolver(() => [AllianceRef], { description: 'Other alliances taking part.' })
+  @FieldResolver(() => [AllianceRef], { nullable: 'items', description: 'Other alliances taking part; an entry is null while the owning region cannot be reached.' })
   partnerAlliances(@Root() project: Project) {
     return allianceRefs(project.partnerAllianceIds);
   }
 
-  @FieldResolver(() => [OrganizationRef], { description: 'Organisations taking part.' })
+  @FieldResolver(() => [OrganizationRef], { nullable: 'items', description: 'Organisations taking part; an entry is null while the owning region cannot be reached.' })
   partnerOrganizations(@Root() project: Project) {
     return organizationRefs(project.partnerOrganizationIds);
   }
 
-  @FieldResolver(() => [PersonRef], { description: 'People to contact about the project.' })
+  @FieldResolver(() => [PersonRef], { nullable: 'items', description: 'People to contact about the project; an entry is null while the owning region cannot be reached.' })
   contacts(@Root() project: Project) {
     return personRefs(project.contactIds);
   }

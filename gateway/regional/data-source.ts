@@ -1,0 +1,284 @@
+import { RemoteGraphQLDataSource, type GraphQLDataSource, type GraphQLDataSourceProcessOptions } from '@apollo/gateway';
+import type { GatewayGraphQLResponse } from '@apollo/server-gateway-interface';
+import { Kind, getNamedType, parse, print, type DocumentNode, type FieldNode, type GraphQLFormattedError, type GraphQLSchema, type OperationDefinitionNode } from 'graphql';
+import { REGIONS, isRegion, regionOfId, type Region } from '../../subgraphs/kit/index.js';
+import {
+  InstanceUnavailable, regionNotServedError, sendToInstance, unavailableErrors, type InstanceAnswer, type Json,
+} from './instance-client.js';
+import { defaultFirst, mergeAggregate, mergeConnection, mergeKindOf, mergeList } from './merge.js';
+import { argumentValue, fieldsOf, inlineFragments, operationOf, operationWith, responseKey, withPagingFields } from './operation.js';
+import type { TopologyRegistry } from './registry.js';
+import type { Instance } from './topology.js';
+
+type Outcome = { instance: Instance; answer?: InstanceAnswer; failure?: InstanceUnavailable };
+
+/**
+ * The gateway's fetcher for one subgraph split across regional instances. Each subgraph fetch of
+ * a query plan is routed by the regions its ids and arguments name:
+ * - `_entities` of a type the subgraph owns (it has a root field fetching it by `id`):
+ *   representations split by the region of their id, one request per owning instance in
+ *   parallel, answers and errors put back in the original order;
+ * - `_entities` of a type the subgraph only adds fields to (e.g. `Alliance.networks` in networks):
+ *   every instance, since a network of any region may list the alliance; the answers for each
+ *   representation are joined (lists concatenated in instance order);
+ * - root fields with an `id` or `region` argument: the owning instance;
+ * - root fields with `filter.regions`: the instances owning those regions;
+ * - other root fields: every instance, merged (see merge.ts);
+ * - mutations: one at a time, to the instance of the region the id or input names.
+ * With one instance owning every region it is a plain federation fetch.
+ */
+export class RegionalDataSource implements GraphQLDataSource {
+  private readonly plain = new Map<string, RemoteGraphQLDataSource>();
+  private readonly parsed = new Map<string, DocumentNode>();
+  /** Entity types this subgraph stores, recognised by a root field that fetches one by id. */
+  private readonly ownedTypes: Set<string>;
+
+  constructor(
+    private readonly subgraph: string,
+    private readonly registry: TopologyRegistry,
+    private readonly schema: GraphQLSchema,
+  ) {
+    this.ownedTypes = new Set(Object.values(schema.getQueryType()?.getFields() ?? {})
+      .filter((field) => field.args.some((arg) => arg.name === 'id'))
+      .map((field) => getNamedType(field.type).name));
+  }
+
+  async process(options: GraphQLDataSourceProcessOptions): Promise<GatewayGraphQLResponse> {
+    const instances = this.registry.instances(this.subgraph);
+    if (instances.length === 1 && instances[0].regions.length === REGIONS.length) {
+      return this.plainSource(instances[0].url).process(options);
+    }
+    const { request } = options;
+    const operation = operationOf(this.document(request.query!), request.operationName);
+    const variables = (request.variables ?? {}) as Json;
+    const roots = fieldsOf(operation.selectionSet);
+    if (operation.operation === 'mutation') return this.mutations(operation, roots, variables);
+    if (roots.length === 1 && roots[0].name.value === '_entities') return this.entities(request.query!, request.operationName, roots[0], variables);
+    return this.queries(operation, roots, variables);
+  }
+
+  private plainSource(url: string): RemoteGraphQLDataSource {
+    let source = this.plain.get(url);
+    if (!source) {
+      source = new RemoteGraphQLDataSource({ url });
+      this.plain.set(url, source);
+    }
+    return source;
+  }
+
+  private document(query: string): DocumentNode {
+    let document = this.parsed.get(query);
+    if (!document) {
+      document = inlineFragments(parse(query));
+      if (this.parsed.size > 2_000) this.parsed.clear();
+      this.parsed.set(query, document);
+    }
+    return document;
+  }
+
+  private async entities(query: string, operationName: string | null | undefined, field: FieldNode, variables: Json): Promise<GatewayGraphQLResponse> {
+    const key = responseKey(field);
+    const argument = field.arguments?.find((a) => a.name.value === 'representations');
+    const variableName = argument?.value.kind === Kind.VARIABLE ? argument.value.name.value : 'representations';
+    const representations = (argumentValue(field, 'representations', variables) as Json[] | undefined) ?? [];
+    if (representations.every((r) => !this.ownedTypes.has(String(r.__typename)))) {
+      return this.extensionEntities(query, operationName, key, variables);
+    }
+    const results: unknown[] = representations.map(() => null);
+    const errors: GraphQLFormattedError[] = [];
+    const groups = new Map<Instance, number[]>();
+    const unowned = new Map<string, number[]>();
+    representations.forEach((representation, index) => {
+      const region = typeof representation.id === 'string' ? regionOfId(representation.id) : undefined;
+      const instance = region ? this.registry.owner(this.subgraph, region) : this.registry.instances(this.subgraph)[0];
+      if (instance) groups.set(instance, [...(groups.get(instance) ?? []), index]);
+      else unowned.set(region!, [...(unowned.get(region!) ?? []), index]);
+    });
+    for (const [region, indexes] of unowned) errors.push(regionNotServedError(this.subgraph, region, [key, indexes[0]]));
+
+    await Promise.all([...groups].map(async ([instance, indexes]) => {
+      try {
+        const answer = await sendToInstance(this.registry, instance, {
+          query, operationName, variables: { ...variables, [variableName]: indexes.map((i) => representations[i]) },
+        });
+        const list = (answer.data?.[key] as unknown[] | undefined) ?? [];
+        indexes.forEach((original, local) => { results[original] = list[local] ?? null; });
+        for (const error of answer.errors ?? []) {
+          const path = error.path ? [...error.path] : undefined;
+          if (path && path[0] === key && typeof path[1] === 'number') path[1] = indexes[path[1]];
+          errors.push({ ...error, path });
+        }
+      } catch (error) {
+        if (!(error instanceof InstanceUnavailable)) throw error;
+        const regions = [...new Set(indexes.map((i) => regionOfId(String(representations[i].id)) ?? '?'))];
+        errors.push(...unavailableErrors(this.subgraph, error, regions, [key, indexes[0]]));
+      }
+    }));
+    return { data: { [key]: results }, ...(errors.length ? { errors } : {}) };
+  }
+
+  /** Fields added to another subgraph's entity: asked of every instance, joined per representation. */
+  private async extensionEntities(query: string, operationName: string | null | undefined, key: string, variables: Json): Promise<GatewayGraphQLResponse> {
+    const instances = this.registry.instances(this.subgraph);
+    const outcomes = await Promise.all(instances.map(async (instance): Promise<Outcome> => {
+      try {
+        return { instance, answer: await sendToInstance(this.registry, instance, { query, operationName, variables }) };
+      } catch (error) {
+        if (!(error instanceof InstanceUnavailable)) throw error;
+        return { instance, failure: error };
+      }
+    }));
+    const errors: GraphQLFormattedError[] = [];
+    const lists = outcomes.map((o) => (o.answer?.data?.[key] as (Json | null)[] | undefined));
+    const count = Math.max(0, ...lists.map((l) => l?.length ?? 0));
+    const results = Array.from({ length: count }, (_, index) => joinEntity(lists.map((l) => l?.[index] ?? null)));
+    for (const outcome of outcomes) {
+      if (outcome.failure) errors.push(...unavailableErrors(this.subgraph, outcome.failure, outcome.instance.regions, [key, 0]));
+      errors.push(...(outcome.answer?.errors ?? []));
+    }
+    return { data: { [key]: results }, ...(errors.length ? { errors } : {}) };
+  }
+
+  /** The instances a root query field goes to, and the regions that decided it. */
+  private targets(field: FieldNode, variables: Json): { instances: Instance[]; regions?: Region[]; unserved: Region[] } {
+    const all = this.registry.instances(this.subgraph);
+    const id = argumentValue(field, 'id', variables);
+    const region = argumentValue(field, 'region', variables);
+    const filterRegions = (argumentValue(field, 'filter', variables) as Json | undefined)?.regions;
+    let regions: Region[] | undefined;
+    if (typeof id === 'string') {
+      const owner = regionOfId(id);
+      // A malformed id goes to any instance, which answers with the usual validation error.
+      if (!owner) return { instances: all.slice(0, 1), unserved: [] };
+      regions = [owner];
+    } else if (typeof region === 'string' && isRegion(region)) {
+      regions = [region];
+    } else if (Array.isArray(filterRegions) && filterRegions.length > 0) {
+      regions = filterRegions.filter((r): r is Region => typeof r === 'string' && isRegion(r));
+    }
+    if (!regions) return { instances: all, unserved: [] };
+    const owners = regions.map((r) => this.registry.owner(this.subgraph, r));
+    const instances = [...new Set(owners.filter((o): o is Instance => o !== undefined))];
+    const unserved = regions.filter((_, index) => !owners[index]);
+    // A filter naming only regions nobody owns still gets a well-formed (empty) answer from one instance.
+    return { instances: instances.length || typeof id === 'string' || typeof region === 'string' ? instances : all.slice(0, 1), regions, unserved };
+  }
+
+  private async queries(operation: OperationDefinitionNode, roots: FieldNode[], variables: Json): Promise<GatewayGraphQLResponse> {
+    const plans = roots.map((field) => {
+      const name = field.name.value;
+      const kind = mergeKindOf(this.schema, 'Query', name);
+      const target = name === '__typename' ? { instances: [], unserved: [] } : this.targets(field, variables);
+      const fanOut = target.instances.length > 1;
+      return { field, key: responseKey(field), kind, ...target, sent: fanOut && kind === 'connection' ? withPagingFields(field) : field };
+    });
+    const perInstance = new Map<Instance, FieldNode[]>();
+    for (const plan of plans) for (const instance of plan.instances) perInstance.set(instance, [...(perInstance.get(instance) ?? []), plan.sent]);
+    const outcomes = new Map<Instance, Outcome>(await Promise.all([...perInstance].map(async ([instance, fields]): Promise<[Instance, Outcome]> => {
+      try {
+        return [instance, { instance, answer: await sendToInstance(this.registry, instance, { query: print(operationWith(operation, fields)), variables }) }];
+      } catch (error) {
+        if (!(error instanceof InstanceUnavailable)) throw error;
+        return [instance, { instance, failure: error }];
+      }
+    })));
+
+    const data: Json = {};
+    const errors: GraphQLFormattedError[] = [];
+    for (const plan of plans) {
+      if (plan.field.name.value === '__typename') {
+        data[plan.key] = 'Query';
+        continue;
+      }
+      const answered = plan.instances.map((i) => outcomes.get(i)!).filter((o) => o.answer);
+      const values = answered.map((o) => o.answer!.data?.[plan.key]).filter((v) => v !== null && v !== undefined);
+      for (const outcome of plan.instances.map((i) => outcomes.get(i)!)) {
+        if (outcome.failure) {
+          errors.push(...unavailableErrors(this.subgraph, outcome.failure, plan.regions ?? outcome.instance.regions, [plan.key]));
+        }
+      }
+      for (const region of plan.unserved) errors.push(regionNotServedError(this.subgraph, region, [plan.key]));
+      const first = (argumentValue(plan.field, 'first', variables) as number | undefined) ?? defaultFirst(this.schema, plan.field.name.value);
+      if (plan.instances.length <= 1) data[plan.key] = values[0] ?? null;
+      else if (plan.kind === 'connection') data[plan.key] = values.length ? mergeConnection(plan.field, values as Json[], first) : null;
+      else if (plan.kind === 'aggregate') data[plan.key] = values.length ? mergeAggregate(fieldsOf(plan.field.selectionSet), values as Json[]) : null;
+      else if (plan.kind === 'list') data[plan.key] = answered.length ? mergeList(values as unknown[][], first) : null;
+      else data[plan.key] = values[0] ?? null;
+    }
+    // Errors of a merged field keep only the field in their path (indexes inside it changed);
+    // the same error from several instances (e.g. a refused argument) is reported once.
+    const seen = new Set<string>();
+    for (const outcome of outcomes.values()) {
+      for (const error of outcome.answer?.errors ?? []) {
+        const plan = plans.find((p) => p.key === error.path?.[0]);
+        const reported = plan && plan.instances.length > 1 ? { ...error, path: [plan.key] } : error;
+        const identity = JSON.stringify([reported.message, reported.path, reported.extensions?.code]);
+        if (!seen.has(identity)) errors.push(reported);
+        seen.add(identity);
+      }
+    }
+    return { data, ...(errors.length ? { errors } : {}) };
+  }
+
+  private async mutations(operation: OperationDefinitionNode, roots: FieldNode[], variables: Json): Promise<GatewayGraphQLResponse> {
+    const data: Json = {};
+    const errors: GraphQLFormattedError[] = [];
+    // Mutations run in order, each on its own: every one may belong to another region.
+    for (const field of roots) {
+      const key = responseKey(field);
+      if (field.name.value === '__typename') {
+        data[key] = 'Mutation';
+        continue;
+      }
+      const region = mutationRegion(field, variables);
+      const instances = this.registry.instances(this.subgraph);
+      const instance = region ? this.registry.owner(this.subgraph, region) : instances.length === 1 ? instances[0] : undefined;
+      data[key] = null;
+      if (!instance) {
+        errors.push(region ? regionNotServedError(this.subgraph, region, [key]) : {
+          message: `${field.name.value} names no region (an id or input.region), so no instance can be chosen`,
+          path: [key], extensions: { code: 'BAD_USER_INPUT' },
+        });
+        continue;
+      }
+      try {
+        const answer = await sendToInstance(this.registry, instance, { query: print(operationWith(operation, [field])), variables });
+        data[key] = answer.data?.[key] ?? null;
+        errors.push(...(answer.errors ?? []));
+      } catch (error) {
+        if (!(error instanceof InstanceUnavailable)) throw error;
+        errors.push(...unavailableErrors(this.subgraph, error, [region ?? instance.regions[0]], [key]));
+      }
+    }
+    return { data, ...(errors.length ? { errors } : {}) };
+  }
+}
+
+/** One representation's answers from several instances: lists concatenated, other values the first non-null. */
+function joinEntity(parts: (Json | null)[]): Json | null {
+  const present = parts.filter((p): p is Json => p !== null);
+  if (present.length === 0) return null;
+  const joined: Json = {};
+  for (const part of present) {
+    for (const [name, value] of Object.entries(part)) {
+      const current = joined[name];
+      if (Array.isArray(value)) joined[name] = Array.isArray(current) ? [...current, ...value] : value;
+      else if (current === undefined || current === null) joined[name] = value;
+    }
+  }
+  return joined;
+}
+
+/** The region a mutation writes to: that of its `id`, `input.id`, `input.region` or the first `input.…Id`. */
+export function mutationRegion(field: FieldNode, variables: Json): Region | undefined {
+  const id = argumentValue(field, 'id', variables);
+  if (typeof id === 'string') return regionOfId(id);
+  const input = argumentValue(field, 'input', variables) as Json | undefined;
+  if (!input || typeof input !== 'object') return undefined;
+  if (typeof input.id === 'string') return regionOfId(input.id);
+  if (typeof input.region === 'string' && isRegion(input.region)) return input.region;
+  for (const [name, value] of Object.entries(input)) {
+    if (name.endsWith('Id') && typeof value === 'string' && regionOfId(value)) return regionOfId(value);
+  }
+  return undefined;
+}

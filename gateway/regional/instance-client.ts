@@ -1,0 +1,75 @@
+import type { GraphQLFormattedError } from 'graphql';
+import { describeFailure, type TopologyRegistry } from './registry.js';
+import type { Instance } from './topology.js';
+
+export type Json = Record<string, unknown>;
+
+export interface InstanceAnswer {
+  data?: Json | null;
+  errors?: GraphQLFormattedError[];
+}
+
+export class InstanceUnavailable extends Error {
+  constructor(readonly instance: Instance, readonly reason: string) {
+    super(`${instance.name}: ${reason}`);
+  }
+}
+
+export interface OutgoingRequest {
+  query: string;
+  variables?: Json;
+  operationName?: string | null;
+}
+
+/**
+ * Sends one GraphQL request to one instance within its timeout. A refused or recently failed
+ * instance fails fast; a request that fails marks it down until a health probe sees it back.
+ */
+export async function sendToInstance(
+  registry: TopologyRegistry, instance: Instance, request: OutgoingRequest, headers: Record<string, string> = {},
+): Promise<InstanceAnswer> {
+  const health = registry.healthOf(instance);
+  if (health.status === 'REFUSED' || health.status === 'DOWN') {
+    throw new InstanceUnavailable(instance, health.reason ?? health.status.toLowerCase());
+  }
+  let response: Response;
+  try {
+    response = await fetch(instance.url, {
+      method: 'POST',
+      headers: { ...headers, 'content-type': 'application/json', accept: 'application/json' },
+      body: JSON.stringify(request),
+      signal: AbortSignal.timeout(instance.timeoutMs),
+    });
+  } catch (error) {
+    const reason = error instanceof Error && error.name === 'TimeoutError'
+      ? `no answer within ${instance.timeoutMs} ms` : describeFailure(error);
+    registry.markDown(instance, reason);
+    throw new InstanceUnavailable(instance, reason);
+  }
+  const text = await response.text();
+  try {
+    return JSON.parse(text) as InstanceAnswer;
+  } catch {
+    if (response.status >= 500) registry.markDown(instance, `HTTP ${response.status}`);
+    throw new InstanceUnavailable(instance, `HTTP ${response.status} without a GraphQL answer`);
+  }
+}
+
+/** One error per region an unavailable instance owns here: the rest of the answer stands. */
+export function unavailableErrors(
+  subgraph: string, failure: InstanceUnavailable, regions: readonly string[], path: (string | number)[],
+): GraphQLFormattedError[] {
+  return regions.map((region) => ({
+    message: `Region ${region} is unavailable for ${subgraph} (${failure.message}); the answer lacks its data`,
+    path,
+    extensions: { code: 'REGION_UNAVAILABLE', region, subgraph, instance: failure.instance.name },
+  }));
+}
+
+export function regionNotServedError(subgraph: string, region: string, path: (string | number)[]): GraphQLFormattedError {
+  return {
+    message: `No ${subgraph} instance owns region ${region}`,
+    path,
+    extensions: { code: 'REGION_NOT_SERVED', region, subgraph },
+  };
+}

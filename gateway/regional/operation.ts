@@ -1,0 +1,92 @@
+import {
+  Kind, visit, valueFromASTUntyped,
+  type DocumentNode, type FieldNode, type FragmentDefinitionNode, type OperationDefinitionNode, type SelectionNode,
+  type SelectionSetNode,
+} from 'graphql';
+
+/** Replaces named fragment spreads by inline fragments, so every selection can be read in place. */
+export function inlineFragments(document: DocumentNode): DocumentNode {
+  const fragments = new Map<string, FragmentDefinitionNode>();
+  for (const definition of document.definitions) {
+    if (definition.kind === Kind.FRAGMENT_DEFINITION) fragments.set(definition.name.value, definition);
+  }
+  if (fragments.size === 0) return document;
+  const inline = (selectionSet: SelectionSetNode): SelectionSetNode => ({
+    ...selectionSet,
+    selections: selectionSet.selections.map((selection): SelectionNode => {
+      if (selection.kind === Kind.FRAGMENT_SPREAD) {
+        const fragment = fragments.get(selection.name.value)!;
+        return { kind: Kind.INLINE_FRAGMENT, typeCondition: fragment.typeCondition, directives: selection.directives,
+          selectionSet: inline(fragment.selectionSet) };
+      }
+      return selection.selectionSet ? { ...selection, selectionSet: inline(selection.selectionSet) } as SelectionNode : selection;
+    }),
+  });
+  return {
+    ...document,
+    definitions: document.definitions
+      .filter((d) => d.kind !== Kind.FRAGMENT_DEFINITION)
+      .map((d) => (d.kind === Kind.OPERATION_DEFINITION ? { ...d, selectionSet: inline(d.selectionSet) } : d)),
+  };
+}
+
+export function operationOf(document: DocumentNode, operationName?: string | null): OperationDefinitionNode {
+  const operations = document.definitions.filter((d): d is OperationDefinitionNode => d.kind === Kind.OPERATION_DEFINITION);
+  return operations.find((o) => !operationName || o.name?.value === operationName) ?? operations[0];
+}
+
+/** The fields of a selection set, with inline fragments flattened (the subgraph queries here are concrete). */
+export function fieldsOf(selectionSet: SelectionSetNode | undefined): FieldNode[] {
+  if (!selectionSet) return [];
+  return selectionSet.selections.flatMap((selection) => {
+    if (selection.kind === Kind.FIELD) return [selection];
+    if (selection.kind === Kind.INLINE_FRAGMENT) return fieldsOf(selection.selectionSet);
+    return [];
+  });
+}
+
+export const responseKey = (field: FieldNode) => field.alias?.value ?? field.name.value;
+
+/** An argument's value with variables substituted, or undefined when absent. */
+export function argumentValue(field: FieldNode, name: string, variables: Record<string, unknown>): unknown {
+  const argument = field.arguments?.find((a) => a.name.value === name);
+  return argument ? valueFromASTUntyped(argument.value, variables) : undefined;
+}
+
+/** A copy of the operation that selects only `fields` at its root, declaring only the variables they use. */
+export function operationWith(operation: OperationDefinitionNode, fields: FieldNode[]): DocumentNode {
+  const selectionSet: SelectionSetNode = { kind: Kind.SELECTION_SET, selections: fields };
+  const used = new Set<string>();
+  visit(selectionSet, { Variable: (node) => { used.add(node.name.value); } });
+  return {
+    kind: Kind.DOCUMENT,
+    definitions: [{
+      ...operation,
+      variableDefinitions: operation.variableDefinitions?.filter((v) => used.has(v.variable.name.value)),
+      selectionSet,
+    }],
+  };
+}
+
+const field = (name: string, alias?: string, selections?: FieldNode[]): FieldNode => ({
+  kind: Kind.FIELD,
+  name: { kind: Kind.NAME, value: name },
+  ...(alias ? { alias: { kind: Kind.NAME, value: alias } } : {}),
+  ...(selections ? { selectionSet: { kind: Kind.SELECTION_SET, selections } } : {}),
+});
+
+/** Response keys of the fields merging adds to a fanned-out connection, and strips again. */
+export const PAGING = { total: '__hub_total', edges: '__hub_edges', cursor: '__hub_cursor', more: '__hub_more', pageInfo: '__hub_page' } as const;
+
+/**
+ * A connection field that also selects what merging needs whatever the client asked: the total,
+ * every edge's cursor (it carries the sort key) and whether an instance has more.
+ */
+export function withPagingFields(connection: FieldNode): FieldNode {
+  const extra = [
+    field('totalCount', PAGING.total),
+    field('edges', PAGING.edges, [field('cursor', PAGING.cursor)]),
+    field('pageInfo', PAGING.pageInfo, [field('hasNextPage', PAGING.more)]),
+  ];
+  return { ...connection, selectionSet: { kind: Kind.SELECTION_SET, selections: [...(connection.selectionSet?.selections ?? []), ...extra] } };
+}

@@ -1,0 +1,213 @@
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { alliancesSubgraph } from '../subgraphs/alliances/index.js';
+import { sortKeyOf, type Region } from '../subgraphs/kit/index.js';
+import { instanceName, startTestHub, writeTopology, type TestHub } from './support/hub.js';
+import { startTestSubgraph, type TestSubgraph } from './support/subgraph.js';
+import type { GraphQLResponse } from './support/client.js';
+
+/** Every subgraph split into regional instances with their own databases, routed by the gateway. */
+const GROUPS = [['SL'], ['ST'], ['NW'], ['BW'], ['DE', 'TH']] as Region[][];
+let hub: TestHub;
+const extra: TestSubgraph[] = [];
+
+beforeAll(async () => {
+  hub = await startTestHub({ seed: true, regions: GROUPS });
+}, 90_000);
+afterAll(async () => {
+  await hub?.stop();
+  await Promise.all(extra.map((s) => s.stop()));
+});
+
+const CREATE_ALLIANCE = 'mutation($input: CreateAllianceInput!) { createAlliance(input: $input) { id region } }';
+const ALL_PAGES = `query($after: String) { alliances(first: 4, after: $after) {
+  totalCount edges { cursor node { id name region } } pageInfo { hasNextPage endCursor } } }`;
+
+async function allAlliances(): Promise<{ id: string; name: string; region: string }[]> {
+  const seen: { id: string; name: string; region: string }[] = [];
+  let after: string | null = null;
+  for (let page = 0; page < 50; page++) {
+    const result: GraphQLResponse = await hub.query(ALL_PAGES, { after });
+    expect(result.errors).toBeUndefined();
+    seen.push(...result.data.alliances.edges.map((e: { node: { id: string; name: string; region: string } }) => e.node));
+    if (!result.data.alliances.pageInfo.hasNextPage) break;
+    after = result.data.alliances.pageInfo.endCursor;
+  }
+  return seen;
+}
+
+async function waitFor<T>(probe: () => Promise<T>, accept: (value: T) => boolean, timeoutMs = 8_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  let value = await probe();
+  while (!accept(value) && Date.now() < deadline) {
+    await new Promise((resolve) => setTimeout(resolve, 150));
+    value = await probe();
+  }
+  return value;
+}
+
+const instanceUrls = () => Object.fromEntries(Object.values(hub.subgraphs).map((s) => [instanceName(s.name, s.regions!), s]));
+
+describe('regional instances behind one gateway', () => {
+  it('answers NetworkMembers with member alliances from several regions', async () => {
+    const { data, errors } = await hub.query(`{ networks(region: DE) { name memberAlliances { alliance { name region } } } }`);
+    expect(errors).toBeUndefined();
+    expect(data.networks[0].memberAlliances.map((m: { alliance: { region: string } }) => m.alliance.region).sort())
+      .toEqual(['BW', 'NW', 'SL', 'SL']);
+  });
+
+  it('writes each new alliance to the instance of its region', async () => {
+    for (const region of ['SL', 'ST', 'NW', 'BW', 'DE', 'TH']) {
+      for (const name of ['Ährenfeld', 'Zeitz', 'Bündnis Ost']) {
+        const { data, errors } = await hub.query(CREATE_ALLIANCE, { input: { region, name: `${name} ${region}` } });
+        expect(errors).toBeUndefined();
+        expect(data.createAlliance.region).toBe(region);
+      }
+    }
+    const { data } = await hub.query(CREATE_ALLIANCE, { input: { region: 'ST', name: 'Bündnis für Familie Magdeburg' } });
+    const id = data.createAlliance.id;
+    const instances = instanceUrls();
+    expect((await instances['alliances-st'].query(`query($id: ID!) { alliance(id: $id) { name } }`, { id })).data.alliance)
+      .toEqual({ name: 'Bündnis für Familie Magdeburg' });
+    expect((await instances['alliances-sl'].query(`query($id: ID!) { alliance(id: $id) { name } }`, { id })).data.alliance).toBeNull();
+    expect((await instances['alliances-sl'].query(`{ alliances { totalCount } }`)).data.alliances.totalCount).toBe(5);
+  });
+
+  it('pages through the merged list of all regions: every alliance once, in name order, no gaps', async () => {
+    const seen = await allAlliances();
+    const { data } = await hub.query(`{ alliances(first: 0) { totalCount } }`);
+    expect(seen).toHaveLength(data.alliances.totalCount);
+    expect(new Set(seen.map((a) => a.id)).size).toBe(seen.length);
+    expect(new Set(seen.map((a) => a.region))).toEqual(new Set(['SL', 'ST', 'NW', 'BW', 'DE', 'TH']));
+    const keys = seen.map((a) => [sortKeyOf(a.name), a.id].join('\u0000'));
+    expect(keys).toEqual([...keys].sort());
+    expect(seen.slice(0, 2).map((a) => a.name)).toEqual(['Ährenfeld BW', 'Ährenfeld DE']);
+  });
+
+  it('sums statistics over the instances the filter names', async () => {
+    const query = `query($filter: ProjectFilter) { projectStatistics(filter: $filter) {
+      total byRegion { region count } byStatus { status count } byFieldOfAction { fieldOfAction count } } }`;
+    const merged = (await hub.query(query)).data.projectStatistics;
+    const parts = await Promise.all(Object.values(hub.subgraphs).filter((s) => s.name === 'projects')
+      .map(async (s) => (await s.query(query)).data.projectStatistics));
+    expect(merged.total).toBe(parts.reduce((sum, p) => sum + p.total, 0));
+    const sumOf = (key: string, field: string) => {
+      const sums = new Map<string, number>();
+      for (const part of parts) for (const row of part[key]) sums.set(row[field], (sums.get(row[field]) ?? 0) + row.count);
+      return sums;
+    };
+    for (const [key, field] of [['byRegion', 'region'], ['byStatus', 'status'], ['byFieldOfAction', 'fieldOfAction']]) {
+      expect(new Map(merged[key].map((row: Record<string, unknown>) => [row[field], row.count]))).toEqual(sumOf(key, field));
+    }
+    const two = (await hub.query(query, { filter: { regions: ['SL', 'ST'] } })).data.projectStatistics;
+    expect(two.total).toBe(4);
+    expect(two.byRegion).toEqual([{ region: 'ST', count: 3 }, { region: 'SL', count: 1 }]);
+  });
+
+  it('refuses writes for a region no instance owns, and an instance refuses other regions', async () => {
+    const before = (await hub.query(`{ alliances(first: 0) { totalCount } }`)).data.alliances.totalCount;
+    const hb = await hub.query(CREATE_ALLIANCE, { input: { region: 'HB', name: 'Bremer Bündnis für Familie' } });
+    expect(hb.errors?.[0].extensions).toMatchObject({ code: 'REGION_NOT_SERVED', region: 'HB', subgraph: 'alliances' });
+    const update = await hub.query(`mutation { updateAlliance(input: { id: "HB:alliance:x", version: 1, name: "X" }) { id } }`);
+    expect(update.errors?.[0].extensions?.code).toBe('REGION_NOT_SERVED');
+    const direct = await instanceUrls()['alliances-sl'].query(CREATE_ALLIANCE, { input: { region: 'NW', name: 'Fremd' } });
+    expect(direct.errors?.[0].extensions).toMatchObject({ code: 'REGION_NOT_SERVED', region: 'NW' });
+    expect((await hub.query(`{ alliances(first: 0) { totalCount } }`)).data.alliances.totalCount).toBe(before);
+  });
+
+  it('reloads the topology: adds an instance, refuses one with another schema, removes one', async () => {
+    const topology = () => hub.query(`{ hubTopology { lastReload { at accepted message }
+      subgraphs { subgraph instances { name regions status } } } }`);
+    const reloadedAfter = async (at: string) => (await waitFor(topology, (r) => r.data?.hubTopology.lastReload.at !== at)).data.hubTopology;
+    const current = Object.values(hub.subgraphs);
+    const hb = await startTestSubgraph(alliancesSubgraph, { regions: ['HB'] as Region[] });
+    extra.push(hb);
+
+    let at = (await topology()).data.hubTopology.lastReload.at;
+    writeTopology(hub.topologyPath!, [...current, hb]);
+    let state = await reloadedAfter(at);
+    expect(state.lastReload.accepted).toBe(true);
+    const created = await hub.query(CREATE_ALLIANCE, { input: { region: 'HB', name: 'Bremer Bündnis für Familie' } });
+    expect(created.data.createAlliance.region).toBe('HB');
+
+    // A people instance listed as an alliances instance: its schema differs, the whole file is refused.
+    const impostor = { ...instanceUrls()['people-sl'], name: 'alliances', regions: ['HH'] } as TestSubgraph;
+    at = state.lastReload.at;
+    writeTopology(hub.topologyPath!, [...current, hb, impostor]);
+    state = await reloadedAfter(at);
+    expect(state.lastReload.accepted).toBe(false);
+    expect(state.lastReload.message).toContain('instance alliances-hh');
+    expect(state.lastReload.message).toMatch(/does not match the hub's alliances schema: Alliance\.region: Region! is missing/);
+    const hh = await hub.query(CREATE_ALLIANCE, { input: { region: 'HH', name: 'Hamburg' } });
+    expect(hh.errors?.[0].extensions?.code).toBe('REGION_NOT_SERVED');
+    expect((await hub.query(CREATE_ALLIANCE, { input: { region: 'HB', name: 'Noch eins' } })).errors).toBeUndefined();
+
+    at = state.lastReload.at;
+    writeTopology(hub.topologyPath!, current);
+    state = await reloadedAfter(at);
+    expect(state.lastReload.accepted).toBe(true);
+    const alliancesInstances = state.subgraphs.find((s: { subgraph: string }) => s.subgraph === 'alliances').instances;
+    expect(alliancesInstances.map((i: { name: string }) => i.name)).not.toContain('alliances-hb');
+    expect((await hub.query(CREATE_ALLIANCE, { input: { region: 'HB', name: 'Weg' } })).errors?.[0].extensions?.code).toBe('REGION_NOT_SERVED');
+  });
+
+  it('answers without a region that is down, says which one, and recovers when it is back', async () => {
+    const instances = instanceUrls();
+    const sl = instances['alliances-sl'];
+    await sl.stop();
+    const query = `{ alliances(first: 100) { totalCount edges { node { region } } }
+      networks(region: DE) { memberAlliances { alliance { name } } } }`;
+    const degraded = await hub.query(query);
+    const regions = new Set(degraded.data.alliances.edges.map((e: { node: { region: string } }) => e.node.region));
+    expect(regions.has('SL')).toBe(false);
+    expect(regions.has('NW')).toBe(true);
+    expect(degraded.errors).toContainEqual(expect.objectContaining({
+      extensions: expect.objectContaining({ code: 'REGION_UNAVAILABLE', region: 'SL', subgraph: 'alliances' }),
+    }));
+    const members = degraded.data.networks[0].memberAlliances.map((m: { alliance: { name: string } | null }) => m.alliance?.name ?? null);
+    expect(members.filter((name: string | null) => name === null)).toHaveLength(2);
+    expect(members).toContain('Iserlohner Bündnis für Familie');
+
+    const restarted = await startTestSubgraph(alliancesSubgraph, { regions: ['SL'] as Region[], port: sl.port, databaseUrl: sl.databaseUrl });
+    extra.push(restarted);
+    const recovered = await waitFor(() => hub.query(query), (r) => r.errors === undefined);
+    expect(recovered.errors).toBeUndefined();
+    expect(recovered.data.alliances.edges.some((e: { node: { region: string } }) => e.node.region === 'SL')).toBe(true);
+  });
+
+  it('gives up on a slow region after its timeout and keeps the others', async () => {
+    const bw = instanceUrls()['people-bw'];
+    // Answers probes at once but holds every other request for longer than the 2 s timeout.
+    const slow: Server = createServer(async (req, res) => {
+      const chunks: Buffer[] = [];
+      for await (const chunk of req) chunks.push(chunk as Buffer);
+      const body = Buffer.concat(chunks).toString();
+      if (!body.includes('_service') && !body.includes('{ __typename }')) await new Promise((r) => setTimeout(r, 2_500));
+      const answer = await fetch(bw.url, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
+      res.writeHead(answer.status, { 'content-type': 'application/json' }).end(await answer.text());
+    });
+    await new Promise<void>((resolve) => slow.listen(0, '127.0.0.1', resolve));
+    const slowUrl = `http://127.0.0.1:${(slow.address() as AddressInfo).port}/graphql`;
+    try {
+      const others = Object.values(hub.subgraphs).filter((s) => s !== bw);
+      const at = (await hub.query('{ hubTopology { lastReload { at } } }')).data.hubTopology.lastReload.at;
+      writeTopology(hub.topologyPath!, [...others, { ...bw, url: slowUrl }]);
+      await waitFor(() => hub.query('{ hubTopology { lastReload { at } } }'), (r) => r.data.hubTopology.lastReload.at !== at);
+
+      const started = Date.now();
+      const result = await hub.query(`{ people(first: 100) { edges { node { name region } } } }`);
+      expect(Date.now() - started).toBeLessThan(6_000);
+      const names = result.data.people.edges.map((e: { node: { name: string } }) => e.node.name);
+      expect(names).toContain('Michael Kemmer');
+      expect(names).not.toContain('Aline Moser');
+      expect(result.errors).toContainEqual(expect.objectContaining({
+        extensions: expect.objectContaining({ code: 'REGION_UNAVAILABLE', region: 'BW', subgraph: 'people' }),
+      }));
+      expect(result.errors?.[0].message).toContain('no answer within 2000 ms');
+    } finally {
+      await new Promise((resolve) => slow.close(resolve));
+    }
+  }, 30_000);
+});
+
