@@ -1,12 +1,28 @@
 import { ApolloServer } from '@apollo/server';
+import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import { ApolloGateway, LocalGraphQLDataSource, RemoteGraphQLDataSource, type GraphQLDataSource } from '@apollo/gateway';
 import { Supergraph } from '@apollo/federation-internals';
-import { formatError, graphqlHttpHandler, healthRoute, listen, type RouteHandler, type RunningHttpServer } from '../subgraphs/kit/index.js';
+import { ApolloArmor } from '@escape.tech/graphql-armor';
+import {
+  ANONYMOUS, formatError, graphqlHttpHandler, healthRoute, listen, type RouteHandler, type RunningHttpServer, type Viewer,
+} from '../subgraphs/kit/index.js';
+import type { Authenticate } from './auth.js';
 import { RegionalDataSource } from './regional/data-source.js';
 import { HUB_SUBGRAPH, hubSubgraphSchema } from './regional/hub-subgraph.js';
 import { TopologyRegistry } from './regional/registry.js';
 import { expectedSubgraphSchemas } from './regional/schema-check.js';
 import { singleInstanceTopology } from './regional/topology.js';
+
+/** Limits on what one operation may ask (graphql-armor); page sizes are capped by the subgraphs. */
+export interface QueryLimits {
+  maxDepth: number;
+  maxAliases: number;
+  maxTokens: number;
+  maxDirectives: number;
+  maxCost: number;
+}
+
+export const DEFAULT_LIMITS: QueryLimits = { maxDepth: 12, maxAliases: 30, maxTokens: 3_000, maxDirectives: 20, maxCost: 20_000 };
 
 export interface GatewayOptions {
   /** A composed Federation 2 supergraph (SDL text). */
@@ -15,11 +31,20 @@ export interface GatewayOptions {
   subgraphUrls?: Record<string, string>;
   /** A topology file: regional instances per subgraph, watched for changes. */
   topologyPath?: string;
+  /** Required for this hub's supergraph: the secret shared with the subgraphs and the token check. */
+  security?: { internalSecret: string; authenticate: Authenticate };
+  /** development: introspection, landing page and field suggestions; production: none of them. */
+  environment?: 'development' | 'production';
+  limits?: Partial<QueryLimits>;
   /** Extra HTTP routes (e.g. the dashboard). */
   routes?: Record<string, RouteHandler>;
   port: number;
   host?: string;
   log?: (message: string) => void;
+}
+
+export interface GatewayContext {
+  viewer: Viewer;
 }
 
 export interface RunningGateway {
@@ -31,8 +56,8 @@ export interface RunningGateway {
 
 /**
  * An Apollo Gateway over a static supergraph. A supergraph of this hub (it has the `hub`
- * subgraph) routes every subgraph fetch by region through its topology; any other supergraph is
- * served as plain federation.
+ * subgraph) routes every subgraph fetch by region through its topology, signs every subgraph
+ * request and verifies callers' tokens; any other supergraph is served as plain federation.
  */
 export async function startGateway(options: GatewayOptions): Promise<RunningGateway> {
   const overrides = options.subgraphUrls ?? {};
@@ -40,12 +65,14 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
   const isHub = expected.delete(HUB_SUBGRAPH);
   let registry: TopologyRegistry | undefined;
   if (isHub) {
+    if (!options.security) throw new Error('The hub\'s gateway needs its security settings (HUB_INTERNAL_SECRET and a token key)');
     const urls = Object.fromEntries(Supergraph.build(options.supergraphSdl).subgraphsMetadata()
       .filter((s) => s.name !== HUB_SUBGRAPH).map((s) => [s.name, overrides[s.name] ?? s.url]));
     registry = await TopologyRegistry.create({
       expected,
       path: options.topologyPath,
       topology: options.topologyPath ? undefined : singleInstanceTopology(urls),
+      internalSecret: options.security.internalSecret,
       log: options.log,
     });
   }
@@ -58,13 +85,33 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
       return new RemoteGraphQLDataSource({ url: overrides[name] ?? url });
     },
   });
-  const apollo = new ApolloServer({ gateway, formatError, includeStacktraceInErrorResponses: false, stopOnTerminationSignals: false });
+  const production = options.environment === 'production';
+  const limits = { ...DEFAULT_LIMITS, ...options.limits };
+  const armor = new ApolloArmor({
+    maxDepth: { n: limits.maxDepth },
+    maxAliases: { n: limits.maxAliases },
+    maxTokens: { n: limits.maxTokens },
+    maxDirectives: { n: limits.maxDirectives },
+    costLimit: { maxCost: limits.maxCost },
+    blockFieldSuggestion: { enabled: production },
+  }).protect();
+  const apollo = new ApolloServer<GatewayContext>({
+    gateway,
+    formatError,
+    ...armor,
+    // graphql-armor's types come from Apollo's CommonJS build; the plugins are the same objects.
+    plugins: [...(armor.plugins as never[]), ...(production ? [ApolloServerPluginLandingPageDisabled()] : [])],
+    introspection: !production,
+    csrfPrevention: true,
+    stopOnTerminationSignals: false,
+  });
   await apollo.start();
+  const authenticate = options.security?.authenticate;
   let http: RunningHttpServer;
   try {
     http = await listen(graphqlHttpHandler({
       apollo,
-      context: async () => ({}),
+      context: async (req) => ({ viewer: authenticate ? await authenticate(req) : ANONYMOUS }),
       routes: { ...options.routes, '/health': healthRoute(async () => ({ service: 'gateway' })) },
     }), options.port, options.host);
   } catch (error) {

@@ -12,13 +12,19 @@
  *   HUB_PG_PORT        port of the embedded PostgreSQL (54320)
  *   HUB_PORT_BASE      first subgraph instance port (4100)
  *   HUB_SEED=false     do not load the demo data
+ *   HUB_INTERNAL_SECRET, HUB_JWT_SECRET   the gateway↔subgraph secret and the token key
+ *                      (default: made once and kept in .hub/secrets.json; `npm run token` uses it)
  */
 import 'reflect-metadata';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { z } from 'zod';
 import pg from 'pg';
-import { REGIONS, port, postgresUrl, readConfig, startSubgraph, type Region, type RunningSubgraph } from '../subgraphs/kit/index.js';
+import {
+  REGIONS, internalSecretSetting, port, postgresUrl, readConfig, startSubgraph, type Region, type RunningSubgraph,
+} from '../subgraphs/kit/index.js';
+import { tokenAuthenticator } from '../gateway/auth.js';
+import { devSecrets } from './lib/dev-secrets.js';
 import { SUBGRAPHS } from '../subgraphs/index.js';
 import { startGateway, type RunningGateway } from '../gateway/server.js';
 import { dashboardRoutes } from '../gateway/dashboard/index.js';
@@ -39,7 +45,11 @@ const config = readConfig(z.object({
   HUB_PG_PORT: port(54320),
   HUB_PORT_BASE: port(4100),
   HUB_SEED: z.enum(['true', 'false']).default('true'),
+  HUB_INTERNAL_SECRET: internalSecretSetting.optional(),
+  HUB_JWT_SECRET: z.string().min(32).optional(),
 }));
+const secrets = config.HUB_INTERNAL_SECRET && config.HUB_JWT_SECRET
+  ? { internalSecret: config.HUB_INTERNAL_SECRET, jwtSecret: config.HUB_JWT_SECRET } : devSecrets();
 const regions = config.HUB_REGIONS ?? DEMO_REGIONS;
 export const TOPOLOGY_PATH = join(PROJECT_ROOT, '.hub', 'topology.json');
 
@@ -87,6 +97,7 @@ async function main(): Promise<void> {
   for (const entry of plan) urls.set(entry.name, await database(`hub_${entry.name.replace('-', '_')}`));
   instances.push(...await Promise.all(plan.map((entry) => startSubgraph(entry.definition, {
     databaseUrl: urls.get(entry.name)!, port: entry.port, regions: [entry.region], seed: config.HUB_SEED === 'true',
+    internalSecret: secrets.internalSecret,
   }))));
   console.log(`${instances.length} subgraph instances: ${SUBGRAPHS.map((s) => s.name).join(', ')} × ${regions.join(', ')}`);
 
@@ -98,6 +109,7 @@ async function main(): Promise<void> {
   gateway = await startGateway({
     supergraphSdl: readFileSync(SUPERGRAPH_PATH, 'utf8'),
     topologyPath: TOPOLOGY_PATH,
+    security: { internalSecret: secrets.internalSecret, authenticate: await tokenAuthenticator({ secret: secrets.jwtSecret }) },
     routes: dashboardRoutes(),
     port: config.PORT,
     log: (message) => console.log(message),
@@ -109,6 +121,8 @@ async function main(): Promise<void> {
   console.log('Try:');
   console.log(`  curl -s ${gateway.url} -H 'content-type: application/json' \\`);
   console.log(`    -d '{"query":"{ networks(region: SL) { name meetings { number date place topics } } }"}'`);
+  console.log('\nReading is open to everyone; writing needs a token, e.g.:');
+  console.log(`  TOKEN=$(npm run --silent token -- --roles editor:SL)   # then: -H "authorization: Bearer $TOKEN"`);
   console.log('\nCtrl-C stops the hub and its PostgreSQL.');
 }
 

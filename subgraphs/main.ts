@@ -2,17 +2,18 @@
  * Runs one subgraph instance against its own PostgreSQL: what a deployment, or a regional team
  * on its own server, runs.
  *   DATABASE_URL=postgres://… PORT=4101 REGIONS=SL npm run subgraph -- alliances
- * REGIONS lists the regions the instance owns (default: all). Migrations are applied at start;
+ * REGIONS lists the regions the instance owns (default: all); HUB_INTERNAL_SECRET is shared with the
+ * gateway, which signs every request with it. Migrations are applied at start;
  * HUB_SEED=true loads the demo data of those regions into an empty database.
  */
 import { z } from 'zod';
-import { REGIONS, port, postgresUrl, readConfig, startSubgraph, type Region } from './kit/index.js';
+import { REGIONS, internalSecretSetting, port, postgresUrl, readConfig, startSubgraph, type Region } from './kit/index.js';
 import { SUBGRAPHS } from './index.js';
 
 const name = process.argv[2];
 const definition = SUBGRAPHS.find((s) => s.name === name);
 if (!definition) {
-  console.error(`Usage: npm run subgraph -- <${SUBGRAPHS.map((s) => s.name).join('|')}>  (settings: DATABASE_URL, PORT, REGIONS, HUB_SEED)`);
+  console.error(`Usage: npm run subgraph -- <${SUBGRAPHS.map((s) => s.name).join('|')}>  (settings: DATABASE_URL, PORT, REGIONS, HUB_INTERNAL_SECRET, HUB_SEED)`);
   process.exit(1);
 }
 const config = readConfig(z.object({
@@ -26,12 +27,14 @@ const config = readConfig(z.object({
     return regions as Region[];
   }),
   HUB_SEED: z.enum(['true', 'false']).default('false'),
+  HUB_INTERNAL_SECRET: internalSecretSetting,
 }));
 const running = await startSubgraph(definition, {
   databaseUrl: config.DATABASE_URL,
   port: config.PORT,
   regions: config.REGIONS,
   seed: config.HUB_SEED === 'true',
+  internalSecret: config.HUB_INTERNAL_SECRET,
 });
 console.log(`Subgraph ${definition.name} (${config.REGIONS?.join(', ') ?? 'all regions'}) serving ${running.url}`);
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {

@@ -17,6 +17,7 @@ describe('docker-compose.yml', () => {
       expect(service.environment?.DATABASE_URL).toMatch(new RegExp(`@postgres:5432/hub_${name}$`));
       expect(service.environment?.PORT).toBe(String(DEFAULT_SUBGRAPH_PORTS[name]));
       expect(initSql).toContain(`create database hub_${name};`);
+      expect(service.environment?.HUB_INTERNAL_SECRET).toBe(compose.services.gateway.environment?.HUB_INTERNAL_SECRET);
     }
   });
 
@@ -25,6 +26,8 @@ describe('docker-compose.yml', () => {
     for (const { name } of SUBGRAPHS) {
       expect(gateway.environment?.[`${name.toUpperCase()}_URL`]).toBe(`http://${name}:${DEFAULT_SUBGRAPH_PORTS[name]}/graphql`);
     }
+    expect(gateway.environment?.HUB_JWT_SECRET).toMatch(/^\$\{HUB_JWT_SECRET:\?/);
+    expect(gateway.environment?.HUB_ENV).toBe('production');
     const published = Object.entries(compose.services).filter(([, s]) => s.ports?.length).map(([name]) => name);
     expect(published).toEqual(['gateway']);
   });

@@ -1,3 +1,4 @@
+import { ANONYMOUS, viewerFromRoles } from '../subgraphs/kit/index.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEMO } from '../data/demo/ids.js';
 import { peopleSubgraph } from '../subgraphs/people/index.js';
@@ -120,14 +121,16 @@ describe('people subgraph: demo data and consent', () => {
       input: { id: P.moser, version: before.data.person.version, consent: { publicListing: false } },
     });
     expect(withdrawn.errors).toBeUndefined();
-    expect(withdrawn.data.updatePerson).toMatchObject({ contact: null, consent: { publicListing: false } });
+    expect(withdrawn.data.updatePerson).toMatchObject({ consent: { publicListing: false } });
 
+    // The public (and editors of other regions) no longer see it anywhere.
+    const outsider = subgraph.as(viewerFromRoles('editor-sl', ['editor:SL']));
     const responses = [
-      withdrawn,
-      await subgraph.query(PERSON, { id: P.moser }),
-      await subgraph.query(`{ people(first: 100) { edges { node { id contact { email phone address } } } } }`),
-      await subgraph.query(PEOPLE_ENTITIES, { reps: [{ __typename: 'Person', id: P.moser }] }),
-      await subgraph.query(ALLIANCE_CONTACTS, { reps: [{ __typename: 'Alliance', id: A.heidelberg }] }),
+      await subgraph.as(ANONYMOUS)(PERSON, { id: P.moser }),
+      await outsider(PERSON, { id: P.moser }),
+      await subgraph.as(ANONYMOUS)(`{ people(first: 100) { edges { node { id contact { email phone address } } } } }`),
+      await subgraph.as(ANONYMOUS)(PEOPLE_ENTITIES, { reps: [{ __typename: 'Person', id: P.moser }] }),
+      await subgraph.as(ANONYMOUS)(ALLIANCE_CONTACTS, { reps: [{ __typename: 'Alliance', id: A.heidelberg }] }),
     ];
     for (const response of responses) {
       expect(response.errors).toBeUndefined();
@@ -136,7 +139,9 @@ describe('people subgraph: demo data and consent', () => {
       expect(text).not.toContain('141013');
     }
     expect(responses[4].data._entities[0].contacts).toEqual([{ id: P.moser, name: 'Aline Moser', contact: null }]);
-    // Withdrawal hides the details; it does not erase what is stored.
+    // Her own region's editors still reach her; withdrawal hides the details, it does not erase them.
+    const ownRegion = await subgraph.as(viewerFromRoles('editor-bw', ['editor:BW']))(PERSON, { id: P.moser });
+    expect(ownRegion.data.person.contact).toMatchObject({ email: 'moser@hddienste.de' });
     const stored = await subgraph.orm.em.fork().getConnection()
       .execute('select contact_email from person where id = ?', [P.moser]);
     expect(stored[0].contact_email).toBe('moser@hddienste.de');

@@ -184,7 +184,8 @@ describe('regional instances behind one gateway', () => {
       for await (const chunk of req) chunks.push(chunk as Buffer);
       const body = Buffer.concat(chunks).toString();
       if (!body.includes('_service') && !body.includes('{ __typename }')) await new Promise((r) => setTimeout(r, 2_500));
-      const answer = await fetch(bw.url, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
+      const signature = Object.fromEntries(Object.entries(req.headers).filter(([name]) => name.startsWith('x-hub-'))) as Record<string, string>;
+      const answer = await fetch(bw.url, { method: 'POST', headers: { ...signature, 'content-type': 'application/json' }, body });
       res.writeHead(answer.status, { 'content-type': 'application/json' }).end(await answer.text());
     });
     await new Promise<void>((resolve) => slow.listen(0, '127.0.0.1', resolve));

@@ -1,9 +1,10 @@
-import { RemoteGraphQLDataSource, type GraphQLDataSource, type GraphQLDataSourceProcessOptions } from '@apollo/gateway';
+import type { GraphQLDataSource, GraphQLDataSourceProcessOptions } from '@apollo/gateway';
 import type { GatewayGraphQLResponse } from '@apollo/server-gateway-interface';
 import { Kind, getNamedType, parse, print, type DocumentNode, type FieldNode, type GraphQLFormattedError, type GraphQLSchema, type OperationDefinitionNode } from 'graphql';
-import { REGIONS, isRegion, regionOfId, type Region } from '../../subgraphs/kit/index.js';
+import { ANONYMOUS, REGIONS, isRegion, regionOfId, type Region, type Viewer } from '../../subgraphs/kit/index.js';
 import {
   InstanceUnavailable, regionNotServedError, sendToInstance, unavailableErrors, type InstanceAnswer, type Json,
+  type OutgoingRequest,
 } from './instance-client.js';
 import { defaultFirst, mergeAggregate, mergeConnection, mergeKindOf, mergeList } from './merge.js';
 import { argumentValue, fieldsOf, inlineFragments, operationOf, operationWith, responseKey, withPagingFields } from './operation.js';
@@ -11,6 +12,8 @@ import type { TopologyRegistry } from './registry.js';
 import type { Instance } from './topology.js';
 
 type Outcome = { instance: Instance; answer?: InstanceAnswer; failure?: InstanceUnavailable };
+/** Sends to one instance on behalf of the caller (signed with the caller's verified viewer). */
+type Send = (instance: Instance, request: OutgoingRequest) => Promise<InstanceAnswer>;
 
 /**
  * The gateway's fetcher for one subgraph split across regional instances. Each subgraph fetch of
@@ -28,7 +31,6 @@ type Outcome = { instance: Instance; answer?: InstanceAnswer; failure?: Instance
  * With one instance owning every region it is a plain federation fetch.
  */
 export class RegionalDataSource implements GraphQLDataSource {
-  private readonly plain = new Map<string, RemoteGraphQLDataSource>();
   private readonly parsed = new Map<string, DocumentNode>();
   /** Entity types this subgraph stores, recognised by a root field that fetches one by id. */
   private readonly ownedTypes: Set<string>;
@@ -44,26 +46,26 @@ export class RegionalDataSource implements GraphQLDataSource {
   }
 
   async process(options: GraphQLDataSourceProcessOptions): Promise<GatewayGraphQLResponse> {
+    const { request } = options;
+    const viewer = (options.context as { viewer?: Viewer }).viewer ?? ANONYMOUS;
+    const send: Send = (instance, outgoing) => sendToInstance(this.registry, instance, outgoing, viewer);
     const instances = this.registry.instances(this.subgraph);
     if (instances.length === 1 && instances[0].regions.length === REGIONS.length) {
-      return this.plainSource(instances[0].url).process(options);
+      // One instance owns everything: plain federation, the request passes unchanged.
+      try {
+        return await send(instances[0], { query: request.query!, variables: request.variables, operationName: request.operationName });
+      } catch (error) {
+        throw error instanceof InstanceUnavailable ? new Error(`${this.subgraph} is unavailable (${error.message})`) : error;
+      }
     }
-    const { request } = options;
     const operation = operationOf(this.document(request.query!), request.operationName);
     const variables = (request.variables ?? {}) as Json;
     const roots = fieldsOf(operation.selectionSet);
-    if (operation.operation === 'mutation') return this.mutations(operation, roots, variables);
-    if (roots.length === 1 && roots[0].name.value === '_entities') return this.entities(request.query!, request.operationName, roots[0], variables);
-    return this.queries(operation, roots, variables);
-  }
-
-  private plainSource(url: string): RemoteGraphQLDataSource {
-    let source = this.plain.get(url);
-    if (!source) {
-      source = new RemoteGraphQLDataSource({ url });
-      this.plain.set(url, source);
+    if (operation.operation === 'mutation') return this.mutations(send, operation, roots, variables);
+    if (roots.length === 1 && roots[0].name.value === '_entities') {
+      return this.entities(send, request.query!, request.operationName, roots[0], variables);
     }
-    return source;
+    return this.queries(send, operation, roots, variables);
   }
 
   private document(query: string): DocumentNode {
@@ -76,13 +78,13 @@ export class RegionalDataSource implements GraphQLDataSource {
     return document;
   }
 
-  private async entities(query: string, operationName: string | null | undefined, field: FieldNode, variables: Json): Promise<GatewayGraphQLResponse> {
+  private async entities(send: Send, query: string, operationName: string | null | undefined, field: FieldNode, variables: Json): Promise<GatewayGraphQLResponse> {
     const key = responseKey(field);
     const argument = field.arguments?.find((a) => a.name.value === 'representations');
     const variableName = argument?.value.kind === Kind.VARIABLE ? argument.value.name.value : 'representations';
     const representations = (argumentValue(field, 'representations', variables) as Json[] | undefined) ?? [];
     if (representations.every((r) => !this.ownedTypes.has(String(r.__typename)))) {
-      return this.extensionEntities(query, operationName, key, variables);
+      return this.extensionEntities(send, query, operationName, key, variables);
     }
     const results: unknown[] = representations.map(() => null);
     const errors: GraphQLFormattedError[] = [];
@@ -98,7 +100,7 @@ export class RegionalDataSource implements GraphQLDataSource {
 
     await Promise.all([...groups].map(async ([instance, indexes]) => {
       try {
-        const answer = await sendToInstance(this.registry, instance, {
+        const answer = await send(instance, {
           query, operationName, variables: { ...variables, [variableName]: indexes.map((i) => representations[i]) },
         });
         const list = (answer.data?.[key] as unknown[] | undefined) ?? [];
@@ -118,11 +120,11 @@ export class RegionalDataSource implements GraphQLDataSource {
   }
 
   /** Fields added to another subgraph's entity: asked of every instance, joined per representation. */
-  private async extensionEntities(query: string, operationName: string | null | undefined, key: string, variables: Json): Promise<GatewayGraphQLResponse> {
+  private async extensionEntities(send: Send, query: string, operationName: string | null | undefined, key: string, variables: Json): Promise<GatewayGraphQLResponse> {
     const instances = this.registry.instances(this.subgraph);
     const outcomes = await Promise.all(instances.map(async (instance): Promise<Outcome> => {
       try {
-        return { instance, answer: await sendToInstance(this.registry, instance, { query, operationName, variables }) };
+        return { instance, answer: await send(instance, { query, operationName, variables }) };
       } catch (error) {
         if (!(error instanceof InstanceUnavailable)) throw error;
         return { instance, failure: error };
@@ -164,7 +166,7 @@ export class RegionalDataSource implements GraphQLDataSource {
     return { instances: instances.length || typeof id === 'string' || typeof region === 'string' ? instances : all.slice(0, 1), regions, unserved };
   }
 
-  private async queries(operation: OperationDefinitionNode, roots: FieldNode[], variables: Json): Promise<GatewayGraphQLResponse> {
+  private async queries(send: Send, operation: OperationDefinitionNode, roots: FieldNode[], variables: Json): Promise<GatewayGraphQLResponse> {
     const plans = roots.map((field) => {
       const name = field.name.value;
       const kind = mergeKindOf(this.schema, 'Query', name);
@@ -176,7 +178,7 @@ export class RegionalDataSource implements GraphQLDataSource {
     for (const plan of plans) for (const instance of plan.instances) perInstance.set(instance, [...(perInstance.get(instance) ?? []), plan.sent]);
     const outcomes = new Map<Instance, Outcome>(await Promise.all([...perInstance].map(async ([instance, fields]): Promise<[Instance, Outcome]> => {
       try {
-        return [instance, { instance, answer: await sendToInstance(this.registry, instance, { query: print(operationWith(operation, fields)), variables }) }];
+        return [instance, { instance, answer: await send(instance, { query: print(operationWith(operation, fields)), variables }) }];
       } catch (error) {
         if (!(error instanceof InstanceUnavailable)) throw error;
         return [instance, { instance, failure: error }];
@@ -220,7 +222,7 @@ export class RegionalDataSource implements GraphQLDataSource {
     return { data, ...(errors.length ? { errors } : {}) };
   }
 
-  private async mutations(operation: OperationDefinitionNode, roots: FieldNode[], variables: Json): Promise<GatewayGraphQLResponse> {
+  private async mutations(send: Send, operation: OperationDefinitionNode, roots: FieldNode[], variables: Json): Promise<GatewayGraphQLResponse> {
     const data: Json = {};
     const errors: GraphQLFormattedError[] = [];
     // Mutations run in order, each on its own: every one may belong to another region.
@@ -242,7 +244,7 @@ export class RegionalDataSource implements GraphQLDataSource {
         continue;
       }
       try {
-        const answer = await sendToInstance(this.registry, instance, { query: print(operationWith(operation, [field])), variables });
+        const answer = await send(instance, { query: print(operationWith(operation, [field])), variables });
         data[key] = answer.data?.[key] ?? null;
         errors.push(...(answer.errors ?? []));
       } catch (error) {

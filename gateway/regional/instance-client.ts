@@ -1,4 +1,5 @@
 import type { GraphQLFormattedError } from 'graphql';
+import { ANONYMOUS, signedHeaders, type Viewer } from '../../subgraphs/kit/index.js';
 import { describeFailure, type TopologyRegistry } from './registry.js';
 import type { Instance } from './topology.js';
 
@@ -26,18 +27,19 @@ export interface OutgoingRequest {
  * instance fails fast; a request that fails marks it down until a health probe sees it back.
  */
 export async function sendToInstance(
-  registry: TopologyRegistry, instance: Instance, request: OutgoingRequest, headers: Record<string, string> = {},
+  registry: TopologyRegistry, instance: Instance, request: OutgoingRequest, viewer: Viewer = ANONYMOUS,
 ): Promise<InstanceAnswer> {
   const health = registry.healthOf(instance);
   if (health.status === 'REFUSED' || health.status === 'DOWN') {
     throw new InstanceUnavailable(instance, health.reason ?? health.status.toLowerCase());
   }
   let response: Response;
+  const body = JSON.stringify(request);
   try {
     response = await fetch(instance.url, {
       method: 'POST',
-      headers: { ...headers, 'content-type': 'application/json', accept: 'application/json' },
-      body: JSON.stringify(request),
+      headers: { ...signedHeaders(registry.internalSecret, body, viewer), 'content-type': 'application/json', accept: 'application/json' },
+      body,
       signal: AbortSignal.timeout(instance.timeoutMs),
     });
   } catch (error) {

@@ -1,6 +1,6 @@
 import { unwatchFile, watchFile } from 'node:fs';
 import type { GraphQLSchema } from 'graphql';
-import type { Region } from '../../subgraphs/kit/index.js';
+import { signedHeaders, type Region } from '../../subgraphs/kit/index.js';
 import { fetchInstanceSchema, schemaDifferences } from './schema-check.js';
 import { TopologyError, readTopologyFile, type Instance, type Topology } from './topology.js';
 
@@ -29,6 +29,8 @@ export interface RegistryOptions {
   path?: string;
   topology?: Topology;
   healthIntervalMs?: number;
+  /** Signs every request to an instance (subgraphs answer only the gateway). */
+  internalSecret: string;
   log?: (message: string) => void;
 }
 
@@ -68,6 +70,10 @@ export class TopologyRegistry {
 
   get path(): string | undefined {
     return this.options.path;
+  }
+
+  get internalSecret(): string {
+    return this.options.internalSecret;
   }
 
   instances(subgraph: string): Instance[] {
@@ -138,7 +144,7 @@ export class TopologyRegistry {
     const started = Date.now();
     let schema: GraphQLSchema;
     try {
-      schema = await fetchInstanceSchema(instance.name, instance.url, Math.min(instance.timeoutMs, PROBE_TIMEOUT_MS));
+      schema = await fetchInstanceSchema(instance.name, instance.url, Math.min(instance.timeoutMs, PROBE_TIMEOUT_MS), this.internalSecret);
     } catch (error) {
       return { status: 'DOWN', reason: describeFailure(error), checkedAt: new Date(), verified: false };
     }
@@ -157,8 +163,9 @@ export class TopologyRegistry {
       if (before.verified) {
         const started = Date.now();
         try {
+          const body = '{"query":"{ __typename }"}';
           const response = await fetch(instance.url, {
-            method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"query":"{ __typename }"}',
+            method: 'POST', headers: { ...signedHeaders(this.internalSecret, body), 'content-type': 'application/json' }, body,
             signal: AbortSignal.timeout(Math.min(instance.timeoutMs, PROBE_TIMEOUT_MS)),
           });
           if (!response.ok) throw new Error(`HTTP ${response.status}`);

@@ -1,4 +1,5 @@
 import { Supergraph, buildSubgraph } from '@apollo/federation-internals';
+import { signedHeaders } from '../../subgraphs/kit/index.js';
 import {
   isEnumType, isInputObjectType, isInterfaceType, isObjectType, isSpecifiedScalarType, isUnionType,
   type GraphQLNamedType, type GraphQLSchema,
@@ -51,11 +52,12 @@ export function schemaDifferences(expected: GraphQLSchema, actual: GraphQLSchema
 }
 
 /** Asks an instance for its subgraph SDL (`_service { sdl }`) and builds it as the gateway would. */
-export async function fetchInstanceSchema(name: string, url: string, timeoutMs: number): Promise<GraphQLSchema> {
+export async function fetchInstanceSchema(name: string, url: string, timeoutMs: number, internalSecret: string): Promise<GraphQLSchema> {
+  const request = JSON.stringify({ query: '{ _service { sdl } }' });
   const response = await fetch(url, {
     method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ query: '{ _service { sdl } }' }),
+    headers: { ...signedHeaders(internalSecret, request), 'content-type': 'application/json' },
+    body: request,
     signal: AbortSignal.timeout(timeoutMs),
   });
   const body = (await response.json()) as { data?: { _service?: { sdl?: string } } };

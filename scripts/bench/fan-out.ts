@@ -5,6 +5,7 @@
  * Prints latency percentiles per operation and layout, and the ratio regional / single.
  */
 import 'reflect-metadata';
+import { randomBytes } from 'node:crypto';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -12,12 +13,14 @@ import { parseArgs } from 'node:util';
 import { startSubgraph, type Region, type RunningSubgraph } from '../../subgraphs/kit/index.js';
 import { SUBGRAPHS } from '../../subgraphs/index.js';
 import { startGateway, type RunningGateway } from '../../gateway/server.js';
+import { tokenAuthenticator } from '../../gateway/auth.js';
 import { DEMO_REGIONS } from '../../data/demo/regions.js';
 import { startEmbeddedPostgres } from '../lib/embedded-postgres.js';
 import { SUPERGRAPH_PATH } from '../lib/supergraph.js';
 
 const { values } = parseArgs({ options: { requests: { type: 'string', default: '200' } } });
 const REQUESTS = Number(values.requests);
+const SECRETS = { internalSecret: randomBytes(32).toString('hex'), jwtSecret: randomBytes(32).toString('hex') };
 
 const OPERATIONS: Record<string, string> = {
   NetworkMembers: `{ networks(region: DE) { id name kind region memberAlliances { alliance { id name region foundedOn } since }
@@ -35,7 +38,7 @@ interface Layout { name: string; gateway: RunningGateway; instances: RunningSubg
 async function startLayout(name: string, groups: (Region[] | undefined)[], createDatabase: (db: string) => Promise<string>): Promise<Layout> {
   const instances = await Promise.all(SUBGRAPHS.flatMap((definition) => groups.map(async (regions) => {
     const db = `${name}_${definition.name}_${regions?.join('_').toLowerCase() ?? 'all'}`;
-    return startSubgraph(definition, { databaseUrl: await createDatabase(db), port: 0, host: '127.0.0.1', seed: true, regions });
+    return startSubgraph(definition, { databaseUrl: await createDatabase(db), port: 0, host: '127.0.0.1', seed: true, regions, internalSecret: SECRETS.internalSecret });
   })));
   let topologyPath: string | undefined;
   if (groups[0]) {
@@ -50,6 +53,7 @@ async function startLayout(name: string, groups: (Region[] | undefined)[], creat
     supergraphSdl: readFileSync(SUPERGRAPH_PATH, 'utf8'),
     subgraphUrls: topologyPath ? undefined : Object.fromEntries(instances.map((i) => [i.name, i.url])),
     topologyPath, port: 0, host: '127.0.0.1',
+    security: { internalSecret: SECRETS.internalSecret, authenticate: await tokenAuthenticator({ secret: SECRETS.jwtSecret }) },
   });
   return { name, gateway, instances };
 }

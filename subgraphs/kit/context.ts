@@ -1,6 +1,7 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { Loaders } from './loaders.js';
 import type { Region } from './region.js';
+import { ANONYMOUS, type Viewer } from './auth.js';
 
 /** What every resolver gets: an EntityManager fork of its own request and loaders over it. */
 export interface SubgraphContext {
@@ -8,9 +9,11 @@ export interface SubgraphContext {
   loaders: Loaders;
   /** The regions this instance owns data for; undefined when it serves every region. */
   regions?: ReadonlySet<Region>;
+  /** Who is asking, as the gateway verified and signed it. */
+  viewer: Viewer;
 }
 
-export function createContext(rootEm: EntityManager, regions?: ReadonlySet<Region>): SubgraphContext {
+export function createContext(rootEm: EntityManager, regions?: ReadonlySet<Region>, viewer: Viewer = ANONYMOUS): SubgraphContext {
   const em = rootEm.fork() as EntityManager;
-  return { em, loaders: new Loaders(em), regions };
+  return { em, loaders: new Loaders(em), regions, viewer };
 }

@@ -6,9 +6,17 @@ export const MAX_BODY_BYTES = 1_000_000;
 
 export type RouteHandler = (req: IncomingMessage, res: ServerResponse) => Promise<void> | void;
 
+/** Thrown by a context function to answer with an HTTP error instead of running the operation. */
+export class HttpError extends Error {
+  constructor(readonly status: number, readonly code: string, message: string) {
+    super(message);
+  }
+}
+
 export interface GraphQLHttpOptions<TContext extends BaseContext> {
   apollo: ApolloServer<TContext>;
-  context: (req: IncomingMessage) => Promise<TContext>;
+  /** Builds the operation's context from the request and its raw body (empty for GET). */
+  context: (req: IncomingMessage, body: string) => Promise<TContext>;
   /** Extra routes by path, e.g. `/health`. */
   routes?: Record<string, RouteHandler>;
   path?: string;
@@ -46,8 +54,8 @@ export function graphqlHttpHandler<TContext extends BaseContext>(options: GraphQ
     if (url.pathname !== path) return sendError(res, 404, 'NOT_FOUND', `Nothing at ${url.pathname}; GraphQL is served at ${path}`);
 
     let body: unknown;
+    let text = '';
     if (req.method === 'POST') {
-      let text: string;
       try {
         text = await readBody(req);
       } catch (error) {
@@ -66,13 +74,20 @@ export function graphqlHttpHandler<TContext extends BaseContext>(options: GraphQ
       }
     }
 
+    let contextValue: TContext;
+    try {
+      contextValue = await options.context(req, text);
+    } catch (error) {
+      if (error instanceof HttpError) return sendError(res, error.status, error.code, error.message);
+      throw error;
+    }
     const headers = new HeaderMap();
     for (const [key, value] of Object.entries(req.headers)) {
       if (value !== undefined) headers.set(key, Array.isArray(value) ? value.join(', ') : value);
     }
     const response = await options.apollo.executeHTTPGraphQLRequest({
       httpGraphQLRequest: { method: req.method ?? 'GET', headers, search: url.search, body },
-      context: () => options.context(req),
+      context: async () => contextValue,
     });
     for (const [key, value] of response.headers) res.setHeader(key, value);
     res.statusCode = response.status ?? 200;

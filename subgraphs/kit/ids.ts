@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { GraphQLError } from 'graphql';
 import { badInput } from './errors.js';
 import { isRegion, type Region } from './region.js';
+import { assertCanWrite, type Viewer } from './auth.js';
 
 /**
  * Every id names its owning region first, so a router can send it to the right instance
@@ -45,10 +46,12 @@ export function servesId(regions: ReadonlySet<Region> | undefined, id: string): 
 }
 
 /**
- * The id of a new top-level record. An instance keeps only its own regions' data, so a record
- * for another region is refused here (the gateway would have sent it elsewhere).
+ * The id of a new top-level record, for a viewer allowed to write its region. An instance keeps
+ * only its own regions' data, so a record for another region is refused here too (the gateway
+ * would have sent it elsewhere).
  */
-export function newRecordId(context: { regions?: ReadonlySet<Region> }, region: Region, kind: string): string {
+export function newRecordId(context: { regions?: ReadonlySet<Region>; viewer: Viewer }, region: Region, kind: string): string {
+  assertCanWrite(context.viewer, region);
   if (context.regions && !context.regions.has(region)) {
     throw new GraphQLError(`This instance does not own region ${region} (it owns ${[...context.regions].join(', ')})`, {
       extensions: { code: 'REGION_NOT_SERVED', region },

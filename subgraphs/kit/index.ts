@@ -22,3 +22,5 @@ export * from './base-migration.js';
 export * from './columns.js';
 export * from './labelled-enum.js';
 export * from './statistics.js';
+export * from './auth.js';
+export * from './security-settings.js';

@@ -3,10 +3,24 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import type { SubgraphContext } from './context.js';
 import { badInput, conflict, notFound } from './errors.js';
 import { parseId } from './ids.js';
+import { assertCanWrite } from './auth.js';
 
 /** Runs a mutation in one database transaction: every write lands, or none does. */
 export function inTransaction<T>(ctx: SubgraphContext, work: (em: EntityManager) => Promise<T>): Promise<T> {
   return ctx.em.transactional((em) => work(em as EntityManager));
+}
+
+/**
+ * Loads a record that is about to be written (or whose region a new child joins). The viewer must
+ * be allowed to write its region, checked from the id before loading, so nothing about another
+ * region's records leaks: UNAUTHENTICATED, FORBIDDEN, then BAD_USER_INPUT or NOT_FOUND.
+ */
+export async function findForWrite<T extends { id: string }>(
+  ctx: SubgraphContext, em: EntityManager, entity: EntityClass<T>, id: string, kind: string, argument = 'id',
+): Promise<T> {
+  const { region } = parseId(id, kind, argument);
+  assertCanWrite(ctx.viewer, region);
+  return findOrFail(em, entity, id, kind, argument);
 }
 
 /** Loads a record by id or throws NOT_FOUND (BAD_USER_INPUT for a malformed id). */
@@ -24,9 +38,9 @@ export async function findOrFail<T extends { id: string }>(
  * old copy never overwrites someone else's newer change. The flush re-checks the version in SQL.
  */
 export async function findForUpdate<T extends { id: string; version: number }>(
-  em: EntityManager, entity: EntityClass<T>, id: string, kind: string, expectedVersion: number,
+  ctx: SubgraphContext, em: EntityManager, entity: EntityClass<T>, id: string, kind: string, expectedVersion: number,
 ): Promise<T> {
-  const found = await findOrFail(em, entity, id, kind);
+  const found = await findForWrite(ctx, em, entity, id, kind);
   if (found.version !== expectedVersion) {
     throw conflict(`${kind} "${id}" is at version ${found.version}, not ${expectedVersion}; reload it and try again`, {
       currentVersion: found.version,

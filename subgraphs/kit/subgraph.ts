@@ -7,7 +7,8 @@ import type { GraphQLSchema } from 'graphql';
 import { createContext, type SubgraphContext } from './context.js';
 import { formatError } from './errors.js';
 import { buildFederatedSchema, type ReferenceResolvers } from './federation.js';
-import { graphqlHttpHandler, healthRoute, listen, type RunningHttpServer } from './http.js';
+import { HttpError, graphqlHttpHandler, healthRoute, listen, type RunningHttpServer } from './http.js';
+import { UnsignedRequest, verifySignedRequest } from './auth.js';
 import { initOrm, migrate, type EntityManager, type MikroORM } from './orm.js';
 import type { Region } from './region.js';
 
@@ -56,6 +57,8 @@ export interface SubgraphInstanceOptions {
   seed?: boolean;
   /** The regions this instance owns (default: all); it seeds and creates records only for these. */
   regions?: Region[];
+  /** Shared with the gateway: only requests signed with it are answered. */
+  internalSecret: string;
   onQuery?: (sql: string) => void;
 }
 
@@ -95,7 +98,16 @@ export async function startSubgraph(definition: SubgraphDefinition, options: Sub
     await apollo.start();
     const handler = graphqlHttpHandler({
       apollo,
-      context: async () => createContext(orm.em as EntityManager, regions),
+      context: async (req, body) => {
+        // Only the gateway may ask: a request without its signature is refused, _service and _entities included.
+        if (req.method !== 'POST') throw new HttpError(405, 'METHOD_NOT_ALLOWED', 'Subgraphs answer only POST requests from the gateway');
+        try {
+          return createContext(orm.em as EntityManager, regions, verifySignedRequest(options.internalSecret, body, req.headers));
+        } catch (error) {
+          if (error instanceof UnsignedRequest) throw new HttpError(401, 'UNAUTHENTICATED', `Refused: ${error.message}`);
+          throw error;
+        }
+      },
       routes: {
         '/health': healthRoute(async () => {
           await orm.em.fork().getConnection().execute('select 1');

@@ -6,6 +6,8 @@ import { SUBGRAPHS } from '../../subgraphs/index.js';
 import { startGateway, type RunningGateway } from '../../gateway/server.js';
 import { SUPERGRAPH_PATH } from '../../scripts/lib/supergraph.js';
 import { graphqlClient, type GraphQLClient } from './client.js';
+import { TEST_INTERNAL_SECRET, TEST_JWT_SECRET, tokenFor } from './security.js';
+import { tokenAuthenticator } from '../../gateway/auth.js';
 import { startTestSubgraph, type TestSubgraph } from './subgraph.js';
 
 export interface TestHub {
@@ -14,8 +16,12 @@ export interface TestHub {
   subgraphs: Record<string, TestSubgraph>;
   /** The topology file of a regional hub. */
   topologyPath?: string;
-  /** POSTs an operation to the gateway over HTTP. */
+  /** POSTs an operation to the gateway over HTTP with a hub admin's token. */
   query: GraphQLClient;
+  /** Without a token. */
+  anonymous: GraphQLClient;
+  /** With a token carrying these roles ("editor:SL", "admin:NW", "hub-admin"). */
+  as(roles: string[], subject?: string): GraphQLClient;
   /** SQL statements of all instances since the last `resetStatements()`. */
   statementCount(): number;
   resetStatements(): void;
@@ -68,15 +74,24 @@ export async function startTestHub(options: TestHubOptions = {}): Promise<TestHu
       supergraphSdl: readFileSync(SUPERGRAPH_PATH, 'utf8'),
       subgraphUrls: options.regions ? undefined : Object.fromEntries(all.map((s) => [s.name, s.url])),
       topologyPath,
+      security: { internalSecret: TEST_INTERNAL_SECRET, authenticate: await tokenAuthenticator({ secret: TEST_JWT_SECRET }) },
       routes: options.routes,
       port: 0,
       host: '127.0.0.1',
     });
+    const anonymous = graphqlClient(gateway.url);
+    const as = (roles: string[], subject = `test-${roles.join('-')}`) => {
+      const token = tokenFor(subject, roles);
+      return (async (query, variables, headers = {}) =>
+        anonymous(query, variables, { authorization: `Bearer ${await token}`, ...headers })) as GraphQLClient;
+    };
     return {
       gateway,
       subgraphs,
       topologyPath,
-      query: graphqlClient(gateway.url),
+      query: as(['hub-admin'], 'test-hub-admin'),
+      anonymous,
+      as,
       statementCount: () => all.reduce((sum, s) => sum + s.statements.length, 0),
       resetStatements: () => all.forEach((s) => { s.statements.length = 0; }),
       async stop() {

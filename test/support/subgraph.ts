@@ -1,10 +1,15 @@
-import { startSubgraph, type Region, type RunningSubgraph, type SubgraphDefinition } from '../../subgraphs/kit/index.js';
+import {
+  signedHeaders, startSubgraph, type Region, type RunningSubgraph, type SubgraphDefinition, type Viewer,
+} from '../../subgraphs/kit/index.js';
+import { HUB_ADMIN, TEST_INTERNAL_SECRET } from './security.js';
 import { createTestDatabase } from './databases.js';
 import { graphqlClient, type GraphQLClient } from './client.js';
 
 export interface TestSubgraph extends RunningSubgraph {
-  /** POSTs an operation to the subgraph over HTTP. */
+  /** POSTs an operation to the subgraph over HTTP, signed as the gateway does for a hub admin. */
   query: GraphQLClient;
+  /** The same, signed for another viewer. */
+  as(viewer: Viewer): GraphQLClient;
   /** SQL statements sent since the last reset (migrations and seeding excluded). */
   statements: string[];
   databaseUrl: string;
@@ -23,8 +28,10 @@ export async function startTestSubgraph(
     host: '127.0.0.1',
     seed: options.seed ?? false,
     regions: options.regions,
+    internalSecret: TEST_INTERNAL_SECRET,
     onQuery: (sql) => { if (counting) statements.push(sql); },
   });
   counting = true;
-  return { ...running, databaseUrl, query: graphqlClient(running.url), statements };
+  const as = (viewer: Viewer) => graphqlClient(running.url, (body) => signedHeaders(TEST_INTERNAL_SECRET, body, viewer));
+  return { ...running, databaseUrl, query: as(HUB_ADMIN), as, statements };
 }

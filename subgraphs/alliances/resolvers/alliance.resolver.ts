@@ -1,7 +1,7 @@
 import { Arg, Args, Ctx, FieldResolver, ID, Mutation, ObjectType, Query, Resolver, Root } from 'type-graphql';
 import type { FilterQuery } from '@mikro-orm/core';
 import {
-  ConnectionType, PageArgs, applyPatch, findForUpdate, findOrFail, inTransaction, newRecordId, paginate, parseId,
+  ConnectionType, PageArgs, applyPatch, findForUpdate, findForWrite, inTransaction, newRecordId, paginate, parseId,
   textSearchCondition, type SubgraphContext,
 } from '../../kit/index.js';
 import { Alliance } from '../entities/alliance.js';
@@ -53,7 +53,7 @@ export class AllianceResolver {
   @Mutation(() => Alliance, { description: 'Changes the fields given; refuses a stale version with CONFLICT.' })
   updateAlliance(@Arg('input', () => UpdateAllianceInput) input: UpdateAllianceInput, @Ctx() ctx: SubgraphContext) {
     return inTransaction(ctx, async (em) => {
-      const alliance = await findForUpdate(em, Alliance, input.id, 'alliance', input.version);
+      const alliance = await findForUpdate(ctx, em, Alliance, input.id, 'alliance', input.version);
       applyPatch(alliance, input, { required: ['name', 'fieldsOfAction', 'workingGroups'] });
       await em.flush();
       return alliance;
@@ -63,7 +63,7 @@ export class AllianceResolver {
   @Mutation(() => ID, { description: 'Deletes the alliance with its memberships; returns its id.' })
   deleteAlliance(@Arg('id', () => ID) id: string, @Ctx() ctx: SubgraphContext) {
     return inTransaction(ctx, async (em) => {
-      const alliance = await findOrFail(em, Alliance, id, 'alliance');
+      const alliance = await findForWrite(ctx, em, Alliance, id, 'alliance');
       em.remove(alliance);
       await em.flush();
       return id;

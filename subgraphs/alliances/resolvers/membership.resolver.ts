@@ -1,6 +1,6 @@
 import { Arg, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root } from 'type-graphql';
 import {
-  applyPatch, assertNotBefore, conflict, findForUpdate, findOrFail, inTransaction, makeId, parseId,
+  applyPatch, assertNotBefore, conflict, findForUpdate, findForWrite, findOrFail, inTransaction, makeId, parseId,
   type SubgraphContext,
 } from '../../kit/index.js';
 import { Alliance } from '../entities/alliance.js';
@@ -39,7 +39,7 @@ export class MembershipResolver {
   @Mutation(() => Membership, { description: 'Adds an organisation to an alliance (owned by the alliance\'s region).' })
   createMembership(@Arg('input', () => CreateMembershipInput) input: CreateMembershipInput, @Ctx() ctx: SubgraphContext) {
     return inTransaction(ctx, async (em) => {
-      const alliance = await findOrFail(em, Alliance, input.allianceId, 'alliance', 'allianceId');
+      const alliance = await findForWrite(ctx, em, Alliance, input.allianceId, 'alliance', 'allianceId');
       const organization = await findOrFail(em, Organization, input.organizationId, 'organization', 'organizationId');
       if (await em.count(Membership, { alliance, organization })) {
         throw conflict(`${organization.name} is already a member of ${alliance.name}`);
@@ -57,7 +57,7 @@ export class MembershipResolver {
   @Mutation(() => Membership)
   updateMembership(@Arg('input', () => UpdateMembershipInput) input: UpdateMembershipInput, @Ctx() ctx: SubgraphContext) {
     return inTransaction(ctx, async (em) => {
-      const membership = await findForUpdate(em, Membership, input.id, 'membership', input.version);
+      const membership = await findForUpdate(ctx, em, Membership, input.id, 'membership', input.version);
       applyPatch(membership, input);
       checkDates(membership);
       await em.flush();
@@ -68,7 +68,7 @@ export class MembershipResolver {
   @Mutation(() => ID)
   deleteMembership(@Arg('id', () => ID) id: string, @Ctx() ctx: SubgraphContext) {
     return inTransaction(ctx, async (em) => {
-      em.remove(await findOrFail(em, Membership, id, 'membership'));
+      em.remove(await findForWrite(ctx, em, Membership, id, 'membership'));
       await em.flush();
       return id;
     });

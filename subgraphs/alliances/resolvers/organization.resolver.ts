@@ -1,7 +1,7 @@
 import { Arg, Args, Ctx, FieldResolver, ID, Mutation, ObjectType, Query, Resolver, Root } from 'type-graphql';
 import type { FilterQuery } from '@mikro-orm/core';
 import {
-  ConnectionType, PageArgs, applyPatch, conflict, findForUpdate, findOrFail, inTransaction, newRecordId, paginate, parseId,
+  ConnectionType, PageArgs, applyPatch, conflict, findForUpdate, findForWrite, inTransaction, newRecordId, paginate, parseId,
   textSearchCondition, type SubgraphContext,
 } from '../../kit/index.js';
 import { Organization } from '../entities/organization.js';
@@ -53,7 +53,7 @@ export class OrganizationResolver {
   @Mutation(() => Organization)
   updateOrganization(@Arg('input', () => UpdateOrganizationInput) input: UpdateOrganizationInput, @Ctx() ctx: SubgraphContext) {
     return inTransaction(ctx, async (em) => {
-      const organization = await findForUpdate(em, Organization, input.id, 'organization', input.version);
+      const organization = await findForUpdate(ctx, em, Organization, input.id, 'organization', input.version);
       applyPatch(organization, input, { required: ['name', 'kind'] });
       await em.flush();
       return organization;
@@ -63,7 +63,7 @@ export class OrganizationResolver {
   @Mutation(() => ID, { description: 'Deletes an organisation that belongs to no alliance; returns its id.' })
   deleteOrganization(@Arg('id', () => ID) id: string, @Ctx() ctx: SubgraphContext) {
     return inTransaction(ctx, async (em) => {
-      const organization = await findOrFail(em, Organization, id, 'organization');
+      const organization = await findForWrite(ctx, em, Organization, id, 'organization');
       const memberships = await em.count(Membership, { organization });
       if (memberships > 0) {
         throw conflict(`Organization "${id}" is still a member of ${memberships} alliance(s); end or delete those memberships first`);

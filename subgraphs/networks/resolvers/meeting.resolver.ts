@@ -1,7 +1,7 @@
 import { Arg, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root } from 'type-graphql';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import {
-  applyPatch, conflict, findForUpdate, findOrFail, inTransaction, makeId, parseId, type SubgraphContext,
+  applyPatch, conflict, findForUpdate, findForWrite, inTransaction, makeId, parseId, type SubgraphContext,
 } from '../../kit/index.js';
 import { Meeting } from '../entities/meeting.js';
 import { Network } from '../entities/network.js';
@@ -47,7 +47,7 @@ export class MeetingResolver {
   @Mutation(() => Meeting, { description: 'Adds a meeting to a network (owned by the network\'s region).' })
   createMeeting(@Arg('input', () => CreateMeetingInput) input: CreateMeetingInput, @Ctx() ctx: SubgraphContext) {
     return inTransaction(ctx, async (em) => {
-      const network = await findOrFail(em, Network, input.networkId, 'network', 'networkId');
+      const network = await findForWrite(ctx, em, Network, input.networkId, 'network', 'networkId');
       if (input.number != null) await assertNumberFree(em, network.id, input.number);
       const { networkId: _n, talks, topics, ...fields } = input;
       const meeting = em.create(Meeting, {
@@ -64,7 +64,7 @@ export class MeetingResolver {
   })
   updateMeeting(@Arg('input', () => UpdateMeetingInput) input: UpdateMeetingInput, @Ctx() ctx: SubgraphContext) {
     return inTransaction(ctx, async (em) => {
-      const meeting = await findForUpdate(em, Meeting, input.id, 'meeting', input.version);
+      const meeting = await findForUpdate(ctx, em, Meeting, input.id, 'meeting', input.version);
       if (input.number != null && input.number !== meeting.number) {
         await assertNumberFree(em, meeting.network.id, input.number, meeting.id);
       }
@@ -85,7 +85,7 @@ export class MeetingResolver {
   @Mutation(() => ID, { description: 'Deletes the meeting with its talks; returns its id.' })
   deleteMeeting(@Arg('id', () => ID) id: string, @Ctx() ctx: SubgraphContext) {
     return inTransaction(ctx, async (em) => {
-      em.remove(await findOrFail(em, Meeting, id, 'meeting'));
+      em.remove(await findForWrite(ctx, em, Meeting, id, 'meeting'));
       await em.flush();
       return id;
     });

@@ -1,7 +1,7 @@
 import { Arg, Ctx, FieldResolver, ID, Int, Mutation, Query, Resolver, Root } from 'type-graphql';
 import type { FilterQuery } from '@mikro-orm/core';
 import {
-  MAX_PAGE_SIZE, Region, applyPatch, badInput, findForUpdate, findOrFail, inTransaction, newRecordId, parseId,
+  MAX_PAGE_SIZE, Region, applyPatch, badInput, findForUpdate, findForWrite, inTransaction, newRecordId, parseId,
   textSearchCondition, type SubgraphContext,
 } from '../../kit/index.js';
 import { Meeting } from '../entities/meeting.js';
@@ -88,7 +88,7 @@ export class NetworkResolver {
   updateNetwork(@Arg('input', () => UpdateNetworkInput) input: UpdateNetworkInput, @Ctx() ctx: SubgraphContext) {
     checkMembers(input.memberAlliances);
     return inTransaction(ctx, async (em) => {
-      const network = await findForUpdate(em, Network, input.id, 'network', input.version);
+      const network = await findForUpdate(ctx, em, Network, input.id, 'network', input.version);
       const { memberAlliances, partners, ...fields } = input;
       applyPatch(network, fields, { required: ['name', 'kind'] });
       // A changed list is a change of the network: the version moves on, so concurrent edits collide.
@@ -101,7 +101,7 @@ export class NetworkResolver {
   @Mutation(() => ID, { description: 'Deletes the network with its members, partners, meetings and talks; returns its id.' })
   deleteNetwork(@Arg('id', () => ID) id: string, @Ctx() ctx: SubgraphContext) {
     return inTransaction(ctx, async (em) => {
-      em.remove(await findOrFail(em, Network, id, 'network'));
+      em.remove(await findForWrite(ctx, em, Network, id, 'network'));
       await em.flush();
       return id;
     });

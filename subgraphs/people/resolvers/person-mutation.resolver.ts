@@ -1,7 +1,7 @@
 import { Arg, Ctx, ID, Mutation, Resolver } from 'type-graphql';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import {
-  applyPatch, assertNotBefore, badInput, findForUpdate, findOrFail, inTransaction, makeId, newRecordId, type SubgraphContext,
+  applyPatch, assertNotBefore, badInput, findForUpdate, findForWrite, inTransaction, makeId, newRecordId, type SubgraphContext,
 } from '../../kit/index.js';
 import { Person } from '../entities/person.js';
 import { Role } from '../entities/role.js';
@@ -71,7 +71,7 @@ export class PersonMutationResolver {
     checkRoles(input.roles);
     checkConsent(input.consent);
     return inTransaction(ctx, async (em) => {
-      const person = await findForUpdate(em, Person, input.id, 'person', input.version);
+      const person = await findForUpdate(ctx, em, Person, input.id, 'person', input.version);
       applyPatch(person, input, { required: ['familyName'], skip: ['contact', 'consent', 'roles'] });
       if (input.contact !== undefined) Object.assign(person, contactColumns(input.contact));
       if (input.consent !== undefined) Object.assign(person.consent, consentColumns(input.consent));
@@ -90,7 +90,7 @@ export class PersonMutationResolver {
   @Mutation(() => ID, { description: 'Deletes the person with all their roles; returns the id.' })
   deletePerson(@Arg('id', () => ID) id: string, @Ctx() ctx: SubgraphContext) {
     return inTransaction(ctx, async (em) => {
-      em.remove(await findOrFail(em, Person, id, 'person'));
+      em.remove(await findForWrite(ctx, em, Person, id, 'person'));
       await em.flush();
       return id;
     });

@@ -1,7 +1,7 @@
 import { Arg, Args, Ctx, FieldResolver, ID, ObjectType, Query, Resolver, Root } from 'type-graphql';
 import type { FilterQuery } from '@mikro-orm/core';
 import {
-  ConnectionType, PageArgs, paginate, parseId, textSearchCondition, type SubgraphContext,
+  canSeePersonalData, ConnectionType, PageArgs, paginate, parseId, textSearchCondition, type SubgraphContext,
 } from '../../kit/index.js';
 import { ContactDetails, Person, displayName } from '../entities/person.js';
 import { Role } from '../entities/role.js';
@@ -53,10 +53,11 @@ export class PersonResolver {
 
   @FieldResolver(() => ContactDetails, {
     nullable: true,
-    description: 'How to reach the person; null unless they consented to a public listing.',
+    description: 'How to reach the person: personal data, shown where they consented to a public listing '
+      + 'and to editors and admins of their region; null otherwise.',
   })
-  contact(@Root() person: Person): ContactDetails | null {
-    if (person.consent?.publicListing !== true) return null;
+  contact(@Root() person: Person, @Ctx() ctx: SubgraphContext): ContactDetails | null {
+    if (person.consent?.publicListing !== true && !canSeePersonalData(ctx.viewer, person.region)) return null;
     const { contactEmail: email, contactPhone: phone, contactAddress: address } = person;
     if (email == null && phone == null && address == null) return null;
     return { email, phone, address };

@@ -1,6 +1,6 @@
 import { Arg, Args, Ctx, FieldResolver, ID, Mutation, ObjectType, Query, Resolver, Root } from 'type-graphql';
 import {
-  ConnectionType, PageArgs, applyPatch, assertNotBefore, badInput, findForUpdate, findOrFail, inTransaction, newRecordId,
+  ConnectionType, PageArgs, applyPatch, assertNotBefore, badInput, findForUpdate, findForWrite, inTransaction, newRecordId,
   paginate, parseId, type SubgraphContext,
 } from '../../kit/index.js';
 import { AllianceRef, allianceRef, allianceRefs } from '../entities/alliance-ref.js';
@@ -80,7 +80,7 @@ export class ProjectResolver {
   @Mutation(() => Project, { description: 'Changes the fields given; refuses a stale version with CONFLICT.' })
   updateProject(@Arg('input', () => UpdateProjectInput) input: UpdateProjectInput, @Ctx() ctx: SubgraphContext) {
     return inTransaction(ctx, async (em) => {
-      const project = await findForUpdate(em, Project, input.id, 'project', input.version);
+      const project = await findForUpdate(ctx, em, Project, input.id, 'project', input.version);
       applyPatch(project, storedFields(input), { required: ['title'] });
       checkProject(project);
       await em.flush();
@@ -91,7 +91,7 @@ export class ProjectResolver {
   @Mutation(() => ID, { description: 'Deletes the project; returns its id.' })
   deleteProject(@Arg('id', () => ID) id: string, @Ctx() ctx: SubgraphContext) {
     return inTransaction(ctx, async (em) => {
-      em.remove(await findOrFail(em, Project, id, 'project'));
+      em.remove(await findForWrite(ctx, em, Project, id, 'project'));
       await em.flush();
       return id;
     });
