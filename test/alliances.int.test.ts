@@ -90,4 +90,19 @@ describe('alliances subgraph', () => {
     const freed = await subgraph.query(`mutation($id: ID!) { deleteOrganization(id: $id) }`, { id: organization.id });
     expect(freed.data.deleteOrganization).toBe(organization.id);
   });
+
+  it('records every write in the audit log: who, what, which fields, which region', async () => {
+    const { data } = await subgraph.query(CREATE, { input: { region: 'NW', name: 'Bündnis für Familie Hagen' } });
+    const id = data.createAlliance.id;
+    await subgraph.query(`mutation($input: UpdateAllianceInput!) { updateAlliance(input: $input) { version } }`,
+      { input: { id, version: 1, goals: 'Kinderbetreuung' } });
+    await subgraph.query(`mutation($id: ID!) { deleteAlliance(id: $id) }`, { id });
+    const entries = await subgraph.orm.em.fork().getConnection().execute(
+      'select actor, action, entity, region, fields from audit_log where entity_id = ? order by at', [id]);
+    expect(entries).toEqual([
+      { actor: 'test-hub-admin', action: 'create', entity: 'Alliance', region: 'NW', fields: expect.arrayContaining(['name', 'region']) },
+      { actor: 'test-hub-admin', action: 'update', entity: 'Alliance', region: 'NW', fields: ['goals'] },
+      { actor: 'test-hub-admin', action: 'delete', entity: 'Alliance', region: 'NW', fields: [] },
+    ]);
+  });
 });

@@ -7,6 +7,7 @@ import { AllianceResolver } from './resolvers/alliance.resolver.js';
 import { MembershipResolver } from './resolvers/membership.resolver.js';
 import { OrganizationResolver } from './resolvers/organization.resolver.js';
 import { AllianceStatisticsResolver } from './resolvers/statistics.resolver.js';
+import { AllianceErasureResolver } from './resolvers/erasure.resolver.js';
 import { seedAlliances } from './seed.js';
 
 /** Alliances, their member organisations and memberships, with the dashboard statistics. */
@@ -14,7 +15,7 @@ export const alliancesSubgraph = defineSubgraph({
   name: 'alliances',
   entities: [RegionalEntity, Alliance, Organization, Membership],
   migrations,
-  resolvers: [AllianceResolver, OrganizationResolver, MembershipResolver, AllianceStatisticsResolver],
+  resolvers: [AllianceResolver, OrganizationResolver, MembershipResolver, AllianceStatisticsResolver, AllianceErasureResolver],
   referenceResolvers: {
     Alliance: referenceById(Alliance),
     Organization: referenceById(Organization),

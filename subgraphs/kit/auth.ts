@@ -46,6 +46,15 @@ export function assertCanWrite(viewer: Viewer, region: Region): void {
   throw new GraphQLError(`${viewer.subject} may not write data of region ${region}`, { extensions: { code: 'FORBIDDEN', region } });
 }
 
+/** Erasing a person (GDPR Art. 17) is for admins of the person's region and hub admins. */
+export function assertCanErase(viewer: Viewer, personRegion: Region): void {
+  if (canErase(viewer, personRegion)) return;
+  if (!viewer.subject) {
+    throw new GraphQLError('Erasure needs a signed-in admin: send a bearer token', { extensions: { code: 'UNAUTHENTICATED' } });
+  }
+  throw new GraphQLError(`${viewer.subject} may not erase people of region ${personRegion}`, { extensions: { code: 'FORBIDDEN', region: personRegion } });
+}
+
 // Requests from the gateway to a subgraph carry the verified viewer and an HMAC over it and the body.
 export const VIEWER_HEADER = 'x-hub-viewer';
 export const TIMESTAMP_HEADER = 'x-hub-timestamp';

@@ -6,7 +6,7 @@ import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper/res
 
 const FEDERATION_LINK =
   'extend schema @link(url: "https://specs.apollo.dev/federation/v2.7", ' +
-  'import: ["@key", "@shareable", "@external", "@requires", "@provides"])';
+  'import: ["@key", "@shareable", "@external", "@requires", "@provides", "@inaccessible"])';
 
 /** `__resolveReference` per entity type: receives the representation, returns the object or null. */
 export type ReferenceResolvers = Record<string, (reference: { id: string }, context: any) => unknown>;

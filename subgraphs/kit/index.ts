@@ -24,3 +24,5 @@ export * from './labelled-enum.js';
 export * from './statistics.js';
 export * from './auth.js';
 export * from './security-settings.js';
+export * from './audit.js';
+export * from './erasure.js';

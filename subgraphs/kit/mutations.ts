@@ -4,10 +4,14 @@ import type { SubgraphContext } from './context.js';
 import { badInput, conflict, notFound } from './errors.js';
 import { parseId } from './ids.js';
 import { assertCanWrite } from './auth.js';
+import { actAs } from './audit.js';
 
-/** Runs a mutation in one database transaction: every write lands, or none does. */
+/** Runs a mutation in one database transaction: every write lands with its audit entries, or none does. */
 export function inTransaction<T>(ctx: SubgraphContext, work: (em: EntityManager) => Promise<T>): Promise<T> {
-  return ctx.em.transactional((em) => work(em as EntityManager));
+  return ctx.em.transactional((em) => {
+    actAs(em, ctx.viewer);
+    return work(em as EntityManager);
+  });
 }
 
 /**

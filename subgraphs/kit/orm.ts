@@ -2,6 +2,7 @@ import { MikroORM, type EntityManager, type Options } from '@mikro-orm/postgresq
 import { Migrator, type Migration } from '@mikro-orm/migrations';
 import { ReflectMetadataProvider } from '@mikro-orm/decorators/legacy';
 import type { Constructor, EntityClass } from '@mikro-orm/core';
+import { AuditEntry, AuditSubscriber } from './audit.js';
 
 export interface OrmOptions {
   databaseUrl: string;
@@ -15,7 +16,9 @@ export interface OrmOptions {
 export async function initOrm(options: OrmOptions): Promise<MikroORM> {
   const config: Options = {
     clientUrl: options.databaseUrl,
-    entities: options.entities,
+    // Every subgraph keeps an audit log of its writes.
+    entities: [...options.entities, AuditEntry],
+    subscribers: [new AuditSubscriber()],
     // Explicit types on every property: tsx emits no decorator metadata.
     metadataProvider: ReflectMetadataProvider,
     discovery: { warnWhenNoEntities: false },

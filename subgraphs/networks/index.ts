@@ -11,6 +11,7 @@ import { NetworkMemberResolver, NetworkPartnerResolver } from './resolvers/netwo
 import { NetworkResolver } from './resolvers/network.resolver.js';
 import { NetworkMemberCountResolver, NetworkStatisticsResolver } from './resolvers/statistics.resolver.js';
 import { TalkResolver } from './resolvers/talk.resolver.js';
+import { NetworkErasureResolver } from './resolvers/erasure.resolver.js';
 import { seedNetworks } from './seed.js';
 
 /** State and regional networks of alliances, their members, partners and meetings with talks, with the dashboard statistics. */
@@ -20,7 +21,7 @@ export const networksSubgraph = defineSubgraph({
   migrations,
   resolvers: [
     NetworkResolver, NetworkMemberResolver, NetworkPartnerResolver, MeetingResolver, TalkResolver, AllianceNetworksResolver,
-    NetworkStatisticsResolver, NetworkMemberCountResolver,
+    NetworkStatisticsResolver, NetworkMemberCountResolver, NetworkErasureResolver,
   ],
   referenceResolvers: {
     Network: referenceById(Network),

@@ -6,6 +6,7 @@ import { AllianceContactsResolver } from './resolvers/alliance-contacts.resolver
 import { PersonMutationResolver } from './resolvers/person-mutation.resolver.js';
 import { PersonResolver } from './resolvers/person.resolver.js';
 import { RoleResolver } from './resolvers/role.resolver.js';
+import { PersonErasureResolver } from './resolvers/erasure.resolver.js';
 import { seedPeople } from './seed.js';
 
 /** People, their roles in alliances, networks and organisations, and their consent-guarded contact details. */
@@ -13,7 +14,7 @@ export const peopleSubgraph = defineSubgraph({
   name: 'people',
   entities: [RegionalEntity, Person, Role],
   migrations,
-  resolvers: [PersonResolver, PersonMutationResolver, RoleResolver, AllianceContactsResolver],
+  resolvers: [PersonResolver, PersonMutationResolver, RoleResolver, AllianceContactsResolver, PersonErasureResolver],
   referenceResolvers: {
     Person: referenceById(Person),
     Alliance: (reference) => ({ id: reference.id }),

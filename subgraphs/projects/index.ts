@@ -4,6 +4,7 @@ import { migrations } from './migrations/index.js';
 import { AllianceProjectsResolver } from './resolvers/alliance.resolver.js';
 import { ProjectResolver } from './resolvers/project.resolver.js';
 import { StatisticsResolver } from './resolvers/statistics.resolver.js';
+import { ProjectErasureResolver } from './resolvers/erasure.resolver.js';
 import { seedProjects } from './seed.js';
 
 /** Projects of local alliances, with the dashboard statistics; adds `projects` to Alliance. */
@@ -11,7 +12,7 @@ export const projectsSubgraph = defineSubgraph({
   name: 'projects',
   entities: [RegionalEntity, Project],
   migrations,
-  resolvers: [ProjectResolver, StatisticsResolver, AllianceProjectsResolver],
+  resolvers: [ProjectResolver, StatisticsResolver, AllianceProjectsResolver, ProjectErasureResolver],
   referenceResolvers: {
     Project: referenceById(Project),
     // Alliances live in the alliances subgraph; the key is all this one needs for `projects`.
