@@ -9,6 +9,8 @@ export default defineConfig({
     alias: [{ find: /^graphql$/, replacement: 'graphql/index.js' }],
   },
   test: {
+    // Logs stay quiet unless asked for (HUB_LOG_LEVEL=info npm test).
+    env: { HUB_LOG_LEVEL: process.env.HUB_LOG_LEVEL ?? 'silent' },
     testTimeout: 30_000,
     hookTimeout: 60_000,
     projects: [

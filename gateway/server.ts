@@ -4,7 +4,8 @@ import { ApolloGateway, LocalGraphQLDataSource, RemoteGraphQLDataSource, type Gr
 import { Supergraph } from '@apollo/federation-internals';
 import { ApolloArmor } from '@escape.tech/graphql-armor';
 import {
-  ANONYMOUS, formatError, graphqlHttpHandler, healthRoute, listen, type RouteHandler, type RunningHttpServer, type Viewer,
+  ANONYMOUS, formatError, graphqlHttpHandler, healthRoutes, listen, observabilityPlugin, requestIdOf, serviceLogger,
+  type RouteHandler, type RunningHttpServer, type Viewer,
 } from '../subgraphs/kit/index.js';
 import type { Authenticate } from './auth.js';
 import { RegionalDataSource } from './regional/data-source.js';
@@ -45,6 +46,7 @@ export interface GatewayOptions {
 
 export interface GatewayContext {
   viewer: Viewer;
+  requestId: string;
 }
 
 export interface RunningGateway {
@@ -52,6 +54,17 @@ export interface RunningGateway {
   port: number;
   registry?: TopologyRegistry;
   stop(): Promise<void>;
+}
+
+/** Ready when every subgraph has at least one instance answering (with a topology); throws otherwise. */
+function readiness(registry: TopologyRegistry | undefined): Record<string, unknown> {
+  if (!registry) return {};
+  const subgraphs = registry.subgraphNames().map((subgraph) => ({
+    subgraph, up: registry.instances(subgraph).filter((i) => registry.healthOf(i).status === 'UP').map((i) => i.name),
+  }));
+  const missing = subgraphs.filter((s) => s.up.length === 0).map((s) => s.subgraph);
+  if (missing.length) throw new Error(`no instance of ${missing.join(', ')} answers`);
+  return { topology: registry.path ?? 'fixed', loadedAt: registry.loadedAt.toISOString() };
 }
 
 /**
@@ -86,6 +99,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
     },
   });
   const production = options.environment === 'production';
+  const logger = serviceLogger('gateway');
   const limits = { ...DEFAULT_LIMITS, ...options.limits };
   const armor = new ApolloArmor({
     maxDepth: { n: limits.maxDepth },
@@ -100,7 +114,10 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
     formatError,
     ...armor,
     // graphql-armor's types come from Apollo's CommonJS build; the plugins are the same objects.
-    plugins: [...(armor.plugins as never[]), ...(production ? [ApolloServerPluginLandingPageDisabled()] : [])],
+    plugins: [
+      ...(armor.plugins as never[]), observabilityPlugin<GatewayContext>('gateway', logger),
+      ...(production ? [ApolloServerPluginLandingPageDisabled()] : []),
+    ],
     introspection: !production,
     csrfPrevention: true,
     stopOnTerminationSignals: false,
@@ -111,8 +128,8 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
   try {
     http = await listen(graphqlHttpHandler({
       apollo,
-      context: async (req) => ({ viewer: authenticate ? await authenticate(req) : ANONYMOUS }),
-      routes: { ...options.routes, '/health': healthRoute(async () => ({ service: 'gateway' })) },
+      context: async (req) => ({ viewer: authenticate ? await authenticate(req) : ANONYMOUS, requestId: requestIdOf(req) }),
+      routes: { ...options.routes, ...healthRoutes(async () => ({ service: 'gateway', ...readiness(registry) })) },
     }), options.port, options.host);
   } catch (error) {
     await apollo.stop();

@@ -1,7 +1,7 @@
 import type { GraphQLDataSource, GraphQLDataSourceProcessOptions } from '@apollo/gateway';
 import type { GatewayGraphQLResponse } from '@apollo/server-gateway-interface';
 import { Kind, getNamedType, parse, print, type DocumentNode, type FieldNode, type GraphQLFormattedError, type GraphQLSchema, type OperationDefinitionNode } from 'graphql';
-import { ANONYMOUS, REGIONS, isRegion, regionOfId, type Region, type Viewer } from '../../subgraphs/kit/index.js';
+import { ANONYMOUS, REGIONS, REQUEST_ID_HEADER, isRegion, regionOfId, type Region, type Viewer } from '../../subgraphs/kit/index.js';
 import {
   InstanceUnavailable, regionNotServedError, sendToInstance, unavailableErrors, type InstanceAnswer, type Json,
   type OutgoingRequest,
@@ -47,8 +47,9 @@ export class RegionalDataSource implements GraphQLDataSource {
 
   async process(options: GraphQLDataSourceProcessOptions): Promise<GatewayGraphQLResponse> {
     const { request } = options;
-    const viewer = (options.context as { viewer?: Viewer }).viewer ?? ANONYMOUS;
-    const send: Send = (instance, outgoing) => sendToInstance(this.registry, instance, outgoing, viewer);
+    const { viewer = ANONYMOUS, requestId } = options.context as { viewer?: Viewer; requestId?: string };
+    const headers: Record<string, string> = requestId ? { [REQUEST_ID_HEADER]: requestId } : {};
+    const send: Send = (instance, outgoing) => sendToInstance(this.registry, instance, outgoing, viewer, headers);
     const instances = this.registry.instances(this.subgraph);
     if (instances.length === 1 && instances[0].regions.length === REGIONS.length) {
       // One instance owns everything: plain federation, the request passes unchanged.

@@ -1,5 +1,5 @@
 import type { GraphQLFormattedError } from 'graphql';
-import { ANONYMOUS, signedHeaders, type Viewer } from '../../subgraphs/kit/index.js';
+import { ANONYMOUS, signedHeaders, subgraphFetches, type Viewer } from '../../subgraphs/kit/index.js';
 import { describeFailure, type TopologyRegistry } from './registry.js';
 import type { Instance } from './topology.js';
 
@@ -28,6 +28,7 @@ export interface OutgoingRequest {
  */
 export async function sendToInstance(
   registry: TopologyRegistry, instance: Instance, request: OutgoingRequest, viewer: Viewer = ANONYMOUS,
+  headers: Record<string, string> = {},
 ): Promise<InstanceAnswer> {
   const health = registry.healthOf(instance);
   if (health.status === 'REFUSED' || health.status === 'DOWN') {
@@ -35,10 +36,11 @@ export async function sendToInstance(
   }
   let response: Response;
   const body = JSON.stringify(request);
+  const timer = subgraphFetches.startTimer({ subgraph: instance.subgraph, instance: instance.name });
   try {
     response = await fetch(instance.url, {
       method: 'POST',
-      headers: { ...signedHeaders(registry.internalSecret, body, viewer), 'content-type': 'application/json', accept: 'application/json' },
+      headers: { ...headers, ...signedHeaders(registry.internalSecret, body, viewer), 'content-type': 'application/json', accept: 'application/json' },
       body,
       signal: AbortSignal.timeout(instance.timeoutMs),
     });
@@ -46,9 +48,11 @@ export async function sendToInstance(
     const reason = error instanceof Error && error.name === 'TimeoutError'
       ? `no answer within ${instance.timeoutMs} ms` : describeFailure(error);
     registry.markDown(instance, reason);
+    timer({ outcome: 'unavailable' });
     throw new InstanceUnavailable(instance, reason);
   }
   const text = await response.text();
+  timer({ outcome: response.ok ? 'ok' : `http_${response.status}` });
   try {
     return JSON.parse(text) as InstanceAnswer;
   } catch {

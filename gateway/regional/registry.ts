@@ -76,6 +76,10 @@ export class TopologyRegistry {
     return this.options.internalSecret;
   }
 
+  subgraphNames(): string[] {
+    return [...this.topology.subgraphs.keys()];
+  }
+
   instances(subgraph: string): Instance[] {
     return this.topology.subgraphs.get(subgraph) ?? [];
   }

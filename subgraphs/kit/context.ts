@@ -11,9 +11,13 @@ export interface SubgraphContext {
   regions?: ReadonlySet<Region>;
   /** Who is asking, as the gateway verified and signed it. */
   viewer: Viewer;
+  /** The id the gateway gave the client's request, for logs. */
+  requestId: string;
 }
 
-export function createContext(rootEm: EntityManager, regions?: ReadonlySet<Region>, viewer: Viewer = ANONYMOUS): SubgraphContext {
+export function createContext(
+  rootEm: EntityManager, regions?: ReadonlySet<Region>, viewer: Viewer = ANONYMOUS, requestId = 'internal',
+): SubgraphContext {
   const em = rootEm.fork() as EntityManager;
-  return { em, loaders: new Loaders(em), regions, viewer };
+  return { em, loaders: new Loaders(em), regions, viewer, requestId };
 }

@@ -1,4 +1,7 @@
 import { GraphQLError, type GraphQLFormattedError } from 'graphql';
+import { serviceLogger } from './observability.js';
+
+const errorLogger = serviceLogger('errors');
 import { ArgumentValidationError } from 'type-graphql';
 import { OptimisticLockError } from '@mikro-orm/core';
 import {
@@ -78,7 +81,7 @@ export function formatError(formatted: GraphQLFormattedError, error: unknown): G
     const { stacktrace: _stack, ...extensions } = formatted.extensions ?? {};
     return { ...formatted, extensions };
   }
-  console.error('[internal error]', original);
+  errorLogger.error({ err: original }, 'internal error, masked for the client');
   return { message: 'Internal server error', locations: formatted.locations, path: formatted.path,
     extensions: { code: ErrorCode.INTERNAL_SERVER_ERROR } };
 }

@@ -1,6 +1,9 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { HeaderMap, type ApolloServer, type BaseContext } from '@apollo/server';
+import { metricsRoute, serviceLogger } from './observability.js';
+
+const httpLogger = serviceLogger('http');
 
 export const MAX_BODY_BYTES = 1_000_000;
 
@@ -104,14 +107,14 @@ export interface RunningHttpServer {
   server: Server;
   port: number;
   url: string;
-  close(): Promise<void>;
+  close(graceMs?: number): Promise<void>;
 }
 
 /** Listens on `port` (0 picks a free one) and resolves once bound. */
 export async function listen(handler: RouteHandler, port: number, host = '0.0.0.0', path = '/graphql'): Promise<RunningHttpServer> {
   const server = createServer((req, res) => {
     Promise.resolve(handler(req, res)).catch((error) => {
-      console.error('[http]', error);
+      httpLogger.error({ err: error, url: req.url }, 'request failed');
       if (!res.headersSent) sendError(res, 500, 'INTERNAL_SERVER_ERROR', 'Internal server error');
       else res.end();
     });
@@ -126,9 +129,17 @@ export async function listen(handler: RouteHandler, port: number, host = '0.0.0.
     server,
     port: bound,
     url: `http://localhost:${bound}${path}`,
-    close: () => new Promise<void>((resolve) => {
-      server.close(() => resolve());
-      server.closeAllConnections();
+    // Stops accepting, lets requests in flight finish (up to the grace period), then closes.
+    close: (graceMs = 10_000) => new Promise<void>((resolve) => {
+      // Keep-alive connections go as soon as their last response is out.
+      const sweep = setInterval(() => server.closeIdleConnections(), 50);
+      const force = setTimeout(() => server.closeAllConnections(), graceMs);
+      server.close(() => {
+        clearInterval(sweep);
+        clearTimeout(force);
+        resolve();
+      });
+      server.closeIdleConnections();
     }),
   };
 }
@@ -140,5 +151,19 @@ export function healthRoute(check: () => Promise<Record<string, unknown>>): Rout
     } catch (error) {
       sendJson(res, 503, { status: 'unavailable', reason: (error as Error).message });
     }
+  };
+}
+
+/**
+ * `/health/live`: the process answers; `/health/ready` (and `/health`): it can do its work, as
+ * `ready` checks (it throws when not); `/metrics`: Prometheus text.
+ */
+export function healthRoutes(ready: () => Promise<Record<string, unknown>>): Record<string, RouteHandler> {
+  const readiness = healthRoute(ready);
+  return {
+    '/health/live': (_req, res) => sendJson(res, 200, { status: 'ok' }),
+    '/health/ready': readiness,
+    '/health': readiness,
+    '/metrics': metricsRoute,
   };
 }

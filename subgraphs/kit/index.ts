@@ -26,3 +26,4 @@ export * from './auth.js';
 export * from './security-settings.js';
 export * from './audit.js';
 export * from './erasure.js';
+export * from './observability.js';

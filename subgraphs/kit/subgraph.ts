@@ -7,7 +7,8 @@ import type { GraphQLSchema } from 'graphql';
 import { createContext, type SubgraphContext } from './context.js';
 import { formatError } from './errors.js';
 import { buildFederatedSchema, type ReferenceResolvers } from './federation.js';
-import { HttpError, graphqlHttpHandler, healthRoute, listen, type RunningHttpServer } from './http.js';
+import { HttpError, graphqlHttpHandler, healthRoutes, listen, type RunningHttpServer } from './http.js';
+import { observabilityPlugin, requestIdOf, serviceLogger } from './observability.js';
 import { UnsignedRequest, verifySignedRequest } from './auth.js';
 import { initOrm, migrate, type EntityManager, type MikroORM } from './orm.js';
 import type { Region } from './region.js';
@@ -86,12 +87,14 @@ export async function startSubgraph(definition: SubgraphDefinition, options: Sub
     const regions = options.regions ? new Set(options.regions) : undefined;
     if (options.seed) await definition.seed(orm.em.fork() as EntityManager, regions);
 
+    const label = options.regions ? `${definition.name}-${options.regions.join('-').toLowerCase()}` : definition.name;
+    const logger = serviceLogger(label);
     const apollo = new ApolloServer<SubgraphContext>({
       schema,
       formatError,
       includeStacktraceInErrorResponses: false,
       introspection: true,
-      plugins: [ApolloServerPluginInlineTraceDisabled()],
+      plugins: [ApolloServerPluginInlineTraceDisabled(), observabilityPlugin(label, logger)],
       // The process that hosts the instance decides when to stop it.
       stopOnTerminationSignals: false,
     });
@@ -102,18 +105,17 @@ export async function startSubgraph(definition: SubgraphDefinition, options: Sub
         // Only the gateway may ask: a request without its signature is refused, _service and _entities included.
         if (req.method !== 'POST') throw new HttpError(405, 'METHOD_NOT_ALLOWED', 'Subgraphs answer only POST requests from the gateway');
         try {
-          return createContext(orm.em as EntityManager, regions, verifySignedRequest(options.internalSecret, body, req.headers));
+          const viewer = verifySignedRequest(options.internalSecret, body, req.headers);
+          return createContext(orm.em as EntityManager, regions, viewer, requestIdOf(req));
         } catch (error) {
           if (error instanceof UnsignedRequest) throw new HttpError(401, 'UNAUTHENTICATED', `Refused: ${error.message}`);
           throw error;
         }
       },
-      routes: {
-        '/health': healthRoute(async () => {
-          await orm.em.fork().getConnection().execute('select 1');
-          return { subgraph: definition.name, regions: options.regions ?? 'all' };
-        }),
-      },
+      routes: healthRoutes(async () => {
+        await orm.em.fork().getConnection().execute('select 1');
+        return { subgraph: definition.name, regions: options.regions ?? 'all' };
+      }),
     });
     http = await listen(handler, options.port, options.host);
     const running = http;

@@ -1,0 +1,85 @@
+import { randomUUID } from 'node:crypto';
+import type { IncomingMessage } from 'node:http';
+import type { ApolloServerPlugin, BaseContext } from '@apollo/server';
+import { pino, type Logger } from 'pino';
+import { Counter, Histogram, collectDefaultMetrics, register } from 'prom-client';
+import type { RouteHandler } from './http.js';
+
+/**
+ * Structured logs at HUB_LOG_LEVEL (default info): JSON lines, or readable lines on a terminal
+ * (HUB_LOG_FORMAT=json|pretty overrides). One root logger per process; every service logs
+ * through a child naming it.
+ */
+const pretty = process.env.HUB_LOG_FORMAT ? process.env.HUB_LOG_FORMAT === 'pretty' : process.stdout.isTTY === true;
+const root: Logger = pino({
+  level: process.env.HUB_LOG_LEVEL ?? 'info',
+  base: undefined,
+  ...(pretty
+    ? { transport: { target: 'pino-pretty', options: { colorize: true, ignore: 'time', singleLine: true } } } : {}),
+});
+
+export function serviceLogger(service: string): Logger {
+  return root.child({ service });
+}
+
+/** Travels from the gateway to every subgraph request of the same operation. */
+export const REQUEST_ID_HEADER = 'x-request-id';
+
+/** The caller's request id when it looks like one, else a new one. */
+export function requestIdOf(req: IncomingMessage): string {
+  const given = req.headers[REQUEST_ID_HEADER];
+  return typeof given === 'string' && /^[A-Za-z0-9._-]{1,100}$/.test(given) ? given : randomUUID();
+}
+
+collectDefaultMetrics();
+
+const operations = new Counter({
+  name: 'hub_graphql_operations_total',
+  help: 'GraphQL operations answered, by service, operation name and outcome (ok or error).',
+  labelNames: ['service', 'operation', 'outcome'],
+});
+const durations = new Histogram({
+  name: 'hub_graphql_operation_duration_seconds',
+  help: 'Time to answer a GraphQL operation, by service and operation name.',
+  labelNames: ['service', 'operation'],
+  buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
+});
+const errorsByCode = new Counter({
+  name: 'hub_graphql_errors_total',
+  help: 'Errors in GraphQL answers, by service and extensions.code.',
+  labelNames: ['service', 'code'],
+});
+/** For the gateway: each request to a subgraph instance. */
+export const subgraphFetches = new Histogram({
+  name: 'hub_subgraph_request_duration_seconds',
+  help: 'Time of a request from the gateway to a subgraph instance, by subgraph, instance and outcome.',
+  labelNames: ['subgraph', 'instance', 'outcome'],
+  buckets: [0.002, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
+});
+
+/** Prometheus text of every metric of this process. */
+export const metricsRoute: RouteHandler = async (_req, res) => {
+  res.writeHead(200, { 'content-type': register.contentType });
+  res.end(await register.metrics());
+};
+
+/** Logs and counts every operation with its request id; the context must carry `requestId`. */
+export function observabilityPlugin<T extends BaseContext & { requestId: string }>(service: string, logger: Logger): ApolloServerPlugin<T> {
+  return {
+    async requestDidStart({ contextValue }) {
+      const started = process.hrtime.bigint();
+      return {
+        async willSendResponse({ operationName, errors, response }) {
+          const operation = operationName ?? '(anonymous)';
+          const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+          const codes = (errors ?? []).map((e) => String(e.extensions?.code ?? 'INTERNAL_SERVER_ERROR'));
+          operations.inc({ service, operation, outcome: codes.length ? 'error' : 'ok' });
+          durations.observe({ service, operation }, seconds);
+          for (const code of codes) errorsByCode.inc({ service, code });
+          response.http.headers.set(REQUEST_ID_HEADER, contextValue.requestId);
+          logger.info({ requestId: contextValue.requestId, operation, ms: Math.round(seconds * 1000), errors: codes.length ? codes : undefined }, 'graphql');
+        },
+      };
+    },
+  };
+}

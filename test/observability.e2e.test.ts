@@ -1,0 +1,115 @@
+import { createServer, request, type IncomingHttpHeaders, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { alliancesSubgraph } from '../subgraphs/alliances/index.js';
+import { signedHeaders, type Region } from '../subgraphs/kit/index.js';
+import { startTestHub, writeTopology, instanceName, type TestHub } from './support/hub.js';
+import { startTestSubgraph, type TestSubgraph } from './support/subgraph.js';
+import { HUB_ADMIN, TEST_INTERNAL_SECRET } from './support/security.js';
+
+/** Health, readiness, metrics, request ids and graceful shutdown, on the regional hub over HTTP. */
+let hub: TestHub;
+let base: string;
+const extra: TestSubgraph[] = [];
+
+beforeAll(async () => {
+  hub = await startTestHub({ seed: true, regions: [['SL'], ['NW'], ['BW', 'DE', 'ST', 'TH']] as Region[][] });
+  base = hub.gateway.url.replace(/\/graphql$/, '');
+}, 90_000);
+afterAll(async () => {
+  await hub?.stop();
+  await Promise.all(extra.map((s) => s.stop()));
+});
+
+const instance = (name: string) => Object.values(hub.subgraphs).find((s) => instanceName(s.name, s.regions!) === name)!;
+
+describe('health and readiness', () => {
+  it('answers live and ready on the gateway and on every subgraph instance', async () => {
+    expect(await (await fetch(`${base}/health/live`)).json()).toEqual({ status: 'ok' });
+    const ready = await fetch(`${base}/health/ready`);
+    expect(ready.status).toBe(200);
+    expect(await ready.json()).toMatchObject({ status: 'ok', service: 'gateway' });
+    const sl = instance('alliances-sl').url.replace(/\/graphql$/, '');
+    expect(await (await fetch(`${sl}/health/ready`)).json()).toEqual({ status: 'ok', subgraph: 'alliances', regions: ['SL'] });
+  });
+});
+
+describe('request ids and metrics', () => {
+  it('keeps the caller\'s request id, passes it to the subgraphs and returns it', async () => {
+    const seen: IncomingHttpHeaders[] = [];
+    const target = instance('people-sl');
+    const proxy: Server = createServer(async (req, res) => {
+      seen.push(req.headers);
+      const chunks: Buffer[] = [];
+      for await (const chunk of req) chunks.push(chunk as Buffer);
+      const forwarded = Object.fromEntries(Object.entries(req.headers).filter(([k]) => k.startsWith('x-'))) as Record<string, string>;
+      const answer = await fetch(target.url, { method: 'POST', headers: { ...forwarded, 'content-type': 'application/json' }, body: Buffer.concat(chunks) });
+      res.writeHead(answer.status, { 'content-type': 'application/json' }).end(await answer.text());
+    });
+    await new Promise<void>((resolve) => proxy.listen(0, '127.0.0.1', resolve));
+    try {
+      const at = (await hub.query('{ hubTopology { lastReload { at } } }')).data.hubTopology.lastReload.at;
+      writeTopology(hub.topologyPath!, Object.values(hub.subgraphs).map((s) => (s === target
+        ? { ...s, url: `http://127.0.0.1:${(proxy.address() as AddressInfo).port}/graphql` } : s)));
+      for (let i = 0; i < 60 && (await hub.query('{ hubTopology { lastReload { at } } }')).data.hubTopology.lastReload.at === at; i++) {
+        await new Promise((resolve) => setTimeout(resolve, 100));
+      }
+      const response = await fetch(hub.gateway.url, {
+        method: 'POST', headers: { 'content-type': 'application/json', 'x-request-id': 'trace-4711' },
+        body: JSON.stringify({ query: 'query SaarlandPeople { people(filter: { regions: [SL] }) { totalCount } }' }),
+      });
+      expect(response.headers.get('x-request-id')).toBe('trace-4711');
+      expect(((await response.json()) as { data: { people: { totalCount: number } } }).data.people.totalCount).toBe(2);
+      expect(seen.filter((h) => !String(h['content-length']).startsWith('3')).map((h) => h['x-request-id'])).toContain('trace-4711');
+      const generated = await fetch(hub.gateway.url, { method: 'POST', headers: { 'content-type': 'application/json', 'x-request-id': 'bad id!' },
+        body: JSON.stringify({ query: '{ __typename }' }) });
+      expect(generated.headers.get('x-request-id')).toMatch(/^[0-9a-f-]{36}$/);
+    } finally {
+      await new Promise((resolve) => proxy.close(resolve));
+    }
+  });
+
+  it('exposes Prometheus metrics: operations by name and outcome, errors by code, subgraph latencies', async () => {
+    await hub.anonymous('query DashboardNumbers { projectStatistics { total } }');
+    await hub.anonymous('query Broken { alliance(id: "kaputt") { name } }');
+    const text = await (await fetch(`${base}/metrics`)).text();
+    expect(text).toMatch(/hub_graphql_operations_total\{service="gateway",operation="DashboardNumbers",outcome="ok"\} [1-9]/);
+    expect(text).toMatch(/hub_graphql_operations_total\{service="gateway",operation="Broken",outcome="error"\} [1-9]/);
+    expect(text).toMatch(/hub_graphql_errors_total\{service="gateway",code="BAD_USER_INPUT"\} [1-9]/);
+    expect(text).toMatch(/hub_graphql_operation_duration_seconds_bucket\{le="0.1",service="gateway",operation="DashboardNumbers"\}/);
+    // Each instance counts the gateway's part of the operation under the planner's name.
+    expect(text).toMatch(/hub_graphql_operations_total\{service="projects-sl",operation="DashboardNumbers__projects__0",outcome="ok"\} 1/);
+    expect(text).toMatch(/hub_subgraph_request_duration_seconds_count\{subgraph="projects",instance="projects-sl",outcome="ok"\} [1-9]/);
+    expect(text).toContain('process_resident_memory_bytes');
+  });
+});
+
+describe('graceful shutdown', () => {
+  it('finishes a request in flight before the instance stops', async () => {
+    const subgraph = await startTestSubgraph(alliancesSubgraph, { seed: true });
+    const body = JSON.stringify({ query: '{ alliances { totalCount } }' });
+    const { port } = subgraph;
+    const answer = new Promise<{ status: number; text: string }>((resolve, reject) => {
+      const req = request({ host: '127.0.0.1', port, path: '/graphql', method: 'POST', headers: {
+        ...signedHeaders(TEST_INTERNAL_SECRET, body, HUB_ADMIN), 'content-type': 'application/json', 'content-length': Buffer.byteLength(body),
+      } }, (res) => {
+        let text = '';
+        res.on('data', (chunk) => { text += chunk; });
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, text }));
+      });
+      req.on('error', reject);
+      // Half of the body now, the rest once the shutdown has begun.
+      req.write(body.slice(0, 10));
+      setTimeout(() => {
+        stopping = subgraph.stop();
+        setTimeout(() => req.end(body.slice(10)), 100);
+      }, 100);
+    });
+    let stopping: Promise<void> | undefined;
+    const result = await answer;
+    expect(result.status).toBe(200);
+    expect(JSON.parse(result.text)).toEqual({ data: { alliances: { totalCount: 4 } } });
+    await stopping;
+    await expect(fetch(subgraph.url, { method: 'POST', body })).rejects.toThrow();
+  });
+});
