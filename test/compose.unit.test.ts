@@ -1,11 +1,13 @@
-import { readFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { SUBGRAPHS } from '../subgraphs/index.js';
 import { DEFAULT_SUBGRAPH_PORTS } from '../scripts/lib/supergraph.js';
+import { buildTopology } from '../gateway/regional/topology.js';
 
 interface Service { command?: string[]; environment?: Record<string, string>; depends_on?: unknown; ports?: string[] }
-const compose = parse(readFileSync('docker-compose.yml', 'utf8')) as { services: Record<string, Service> };
+const compose = parse(readFileSync('docker-compose.yml', 'utf8'), { merge: true }) as { services: Record<string, Service> };
 const initSql = readFileSync('deploy/init-databases.sql', 'utf8');
 
 describe('docker-compose.yml', () => {
@@ -30,5 +32,32 @@ describe('docker-compose.yml', () => {
     expect(gateway.environment?.HUB_ENV).toBe('production');
     const published = Object.entries(compose.services).filter(([, s]) => s.ports?.length).map(([name]) => name);
     expect(published).toEqual(['gateway']);
+  });
+
+  it('waits for healthy subgraphs before the gateway starts, and checks every service\'s readiness', () => {
+    for (const { name } of SUBGRAPHS) {
+      expect(compose.services.gateway.depends_on).toMatchObject({ [name]: { condition: 'service_healthy' } });
+      expect(JSON.stringify((compose.services[name] as { healthcheck?: unknown }).healthcheck)).toContain('/health/ready');
+    }
+  });
+
+  it('is accepted by docker-compose config, where Debian\'s docker-compose is installed', () => {
+    const binary = ['/usr/bin/docker-compose', '/usr/local/bin/docker-compose'].find(existsSync);
+    if (!binary) return;
+    const env = { ...process.env, HUB_INTERNAL_SECRET: 'x'.repeat(32), HUB_JWT_SECRET: 'y'.repeat(32) };
+    const services = execFileSync(binary, ['-f', 'docker-compose.yml', 'config', '--services'], { env, encoding: 'utf8' });
+    expect(services.trim().split('\n').sort()).toEqual(['alliances', 'gateway', 'networks', 'people', 'postgres', 'projects']);
+    // Without the secrets the file refuses to start anything.
+    expect(() => execFileSync(binary, ['-f', 'docker-compose.yml', 'config', '-q'],
+      { env: { PATH: process.env.PATH }, stdio: 'pipe' })).toThrow(/HUB_INTERNAL_SECRET/);
+  });
+});
+
+describe('deploy/topology.example.json', () => {
+  it('is a valid topology: the hub owns every region but SL, which a state runs elsewhere', () => {
+    const topology = buildTopology(JSON.parse(readFileSync('deploy/topology.example.json', 'utf8')), SUBGRAPHS.map((s) => s.name));
+    expect(topology.owners.get('alliances')!.get('SL' as never)!.name).toBe('alliances-saarland');
+    expect(topology.owners.get('alliances')!.size).toBe(17);
+    expect(topology.owners.get('people')!.size).toBe(17);
   });
 });
