@@ -1,0 +1,432 @@
+/**
+ * `npm run bench`: the hub's gateway against stock Apollo Gateway, Hive Gateway and a direct-SQL
+ * floor, in one run, on the same supergraph, the same subgraph instances and the same data.
+ *
+ *   npm run bench                       national scale (scale 1), BENCHMARKS.md written
+ *   npm run bench -- --quick [--write]  small scale, short runs (< 2 min); prints only unless --write
+ *   npm run bench -- --soak [--minutes 3]   sustained load on the hub (regional), memory sampled every 5 s
+ *   options: --scale 0.2 --seed 1 --duration 10 --connections 16 --gateways hub-regional,apollo
+ *
+ * Layout: one embedded PostgreSQL (port 54401); the generator loads every subgraph twice — one
+ * database per region (17 × 4 regional instances) and one holding all regions (4 single
+ * instances). All 72 instances run in this process (their `onQuery` hook counts SQL statements);
+ * each gateway runs alone in a child process (gateway-process.ts), so its CPU time
+ * (`process.cpuUsage()` deltas) and peak RSS are its own. autocannon drives the load from here.
+ *
+ * Gateways: hub-regional (shipped: topology over the 68 regional instances), hub-single (the same
+ * gateway, one instance per subgraph), apollo (stock @apollo/gateway + @apollo/server defaults,
+ * signing in a RemoteGraphQLDataSource subclass), hive (@graphql-hive/gateway-runtime, signing in
+ * a custom fetch: it sees the exact body, so no signing proxy), floor (pg, no GraphQL).
+ * Signing costs one HMAC-SHA256 over the body per subgraph request for every gateway alike.
+ */
+import './quiet.js';
+import 'reflect-metadata';
+import { fork, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import autocannon from 'autocannon';
+import pg from 'pg';
+import { REGIONS, startSubgraph, type Region, type RunningSubgraph } from '../../subgraphs/kit/index.js';
+import { SUBGRAPHS } from '../../subgraphs/index.js';
+import { PROJECT_ROOT, startEmbeddedPostgres, type EmbeddedPostgresHandle } from '../lib/embedded-postgres.js';
+import { SUPERGRAPH_PATH, composeHub } from '../lib/supergraph.js';
+import { countsOf, databaseName, generateDataset, loadDataset } from './generate.js';
+import type { GatewayConfig, GatewayKind, GatewayStats } from './gateway-process.js';
+
+export const GATEWAYS = ['hub-regional', 'hub-single', 'apollo', 'hive', 'floor'] as const;
+export type GatewayName = typeof GATEWAYS[number];
+export const WORKLOADS = ['NetworkMembers', 'FindAlliances', 'Dashboard', 'EntityHeavy'] as const;
+export type WorkloadName = typeof WORKLOADS[number];
+
+export function operations(ids: { bigNetwork: string }): Record<WorkloadName, { query: string; variables?: Record<string, unknown> }> {
+  return {
+    NetworkMembers: { query: `query NetworkMembers { networks(region: DE) { id name kind region
+      memberAlliances { alliance { id name region foundedOn } since } meetings { number date place topics } } }` },
+    FindAlliances: { query: `query FindAlliances { alliances(first: 50) { totalCount edges { node { id name region foundedOn
+      municipality { name ags } fieldsOfAction memberships { joinedOn organization { name kind } } contacts { name }
+      projects { title status } networks { name } } } pageInfo { hasNextPage } } }` },
+    Dashboard: { query: `query Dashboard {
+      projectStatistics { total byRegion { region count } byFieldOfAction { fieldOfAction count } byStatus { status count }
+        byFundingProgramme { programme count } byYear { year count } }
+      allianceStatistics { total byRegion { region count } byFoundingYear { year count } byFieldOfAction { fieldOfAction count }
+        organizationsByKind { kind count } memberships } }` },
+    EntityHeavy: { query: `query EntityHeavy($id: ID!) { network(id: $id) { id name memberAlliances { since
+      alliance { id name region contacts { name } projects { title status fundingProgramme } } } } }`, variables: { id: ids.bigNetwork } },
+  };
+}
+
+export interface BenchOptions {
+  scale: number;
+  seed: number;
+  durationSeconds: number;
+  warmupSeconds: number;
+  connections: number;
+  gateways: GatewayName[];
+  workloads: WorkloadName[];
+  pgPort: number;
+  log?: (message: string) => void;
+  /** Soak: minutes of mixed load on hub-regional after the table. */
+  soakMinutes?: number;
+}
+
+export interface Measurement {
+  gateway: GatewayName;
+  workload: WorkloadName;
+  rps: number;
+  p50: number; p95: number; p99: number;
+  requests: number;
+  failures: number;
+  sqlPerRequest: number;
+  cpuMsPerRequest: number;
+  peakRssMb: number;
+}
+
+export interface BenchResult {
+  options: BenchOptions;
+  counts: Record<string, number>;
+  measurements: Measurement[];
+  correctness: { gateway: GatewayName; workload: WorkloadName; ok: boolean; note: string }[];
+  statementsBySize: { gateway: GatewayName; small: { rows: number; statements: number }; big: { rows: number; statements: number } }[];
+  soak?: { samples: { seconds: number; rssMb: number; heapMb: number }[]; levelsOff: boolean; rps: number };
+  machine: string;
+  setupSeconds: number;
+  supergraphNote: string;
+}
+
+// ---------------------------------------------------------------------------------------------
+
+class GatewayChild {
+  private readonly child: ChildProcess;
+  private pending?: (message: { type: string; [k: string]: unknown }) => void;
+  private stopped = false;
+
+  constructor() {
+    this.child = fork(fileURLToPath(new URL('./gateway-process.ts', import.meta.url)), [], {
+      execArgv: ['--import', 'tsx', '--expose-gc'], stdio: ['ignore', 'ignore', 'inherit', 'ipc'], cwd: PROJECT_ROOT,
+      env: { ...process.env, HUB_LOG_LEVEL: process.env.HUB_LOG_LEVEL ?? 'warn' },
+    });
+    this.child.on('message', (message) => { const done = this.pending; this.pending = undefined; done?.(message as never); });
+  }
+
+  private ask(message: object): Promise<{ type: string; [k: string]: unknown }> {
+    return new Promise((resolve) => { this.pending = resolve; this.child.send(message); });
+  }
+
+  async start(config: GatewayConfig): Promise<string> {
+    const answer = await this.ask({ type: 'start', config });
+    if (answer.type !== 'started') throw new Error(`gateway ${config.kind} did not start: ${answer.message as string}`);
+    return answer.url as string;
+  }
+
+  async stats(reset = false): Promise<GatewayStats> {
+    return (await this.ask({ type: reset ? 'reset' : 'stats' })).stats as GatewayStats;
+  }
+
+  async gc(): Promise<void> { await this.ask({ type: 'gc' }); }
+
+  async stop(): Promise<void> {
+    if (this.stopped || this.child.exitCode !== null) return;
+    this.stopped = true;
+    const exited = new Promise((resolve) => this.child.once('exit', resolve));
+    this.child.send({ type: 'stop' });
+    await Promise.race([exited, new Promise((r) => setTimeout(r, 5_000))]);
+    if (this.child.exitCode === null) this.child.kill();
+  }
+}
+
+const percentile = (sorted: number[], p: number) => (sorted.length ? sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] : NaN);
+
+async function post(url: string, body: string): Promise<{ data?: unknown; errors?: unknown[] }> {
+  const response = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
+  return response.json() as Promise<{ data?: unknown; errors?: unknown[] }>;
+}
+
+/** Load at fixed concurrency; latencies from every response (autocannon has no p95 of its own). */
+function load(url: string, body: string | string[], connections: number, seconds: number) {
+  return new Promise<{ latencies: number[]; requests: number; failures: number; seconds: number }>((resolve, reject) => {
+    const latencies: number[] = [];
+    const bodies = Array.isArray(body) ? body : [body];
+    const instance = autocannon({
+      url, connections, duration: seconds, method: 'POST', headers: { 'content-type': 'application/json' },
+      ...(bodies.length === 1 ? { body: bodies[0] } : { requests: bodies.map((b) => ({ method: 'POST' as const, body: b })) }),
+    }, (error, result) => {
+      if (error) return reject(error);
+      resolve({ latencies: latencies.sort((a, b) => a - b), requests: result.requests.total, failures: result.non2xx + result.errors + result.timeouts, seconds: result.duration });
+    });
+    instance.on('response', (_client: unknown, _status: number, _bytes: number, time: number) => latencies.push(time));
+  });
+}
+
+/** Lists sorted by their JSON, so answers merged from several instances compare as sets. */
+function canonical(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(canonical).map((v) => JSON.stringify(v)).sort();
+  if (value && typeof value === 'object') return Object.fromEntries(Object.entries(value).sort(([a], [b]) => (a < b ? -1 : 1)).map(([k, v]) => [k, canonical(v)]));
+  return value;
+}
+function countObjects(value: unknown): number {
+  if (Array.isArray(value)) return value.reduce((s: number, v) => s + countObjects(v), 0);
+  if (value && typeof value === 'object') return 1 + Object.values(value).reduce((s: number, v) => s + countObjects(v), 0);
+  return 0;
+}
+const sortedJson = (value: unknown): string => JSON.stringify(value, (_k, v) => (v && typeof v === 'object' && !Array.isArray(v) ? Object.fromEntries(Object.entries(v).sort(([a], [b]) => (a < b ? -1 : 1))) : v));
+
+export function machineDescription(): string {
+  const cpus = os.cpus();
+  return `${cpus.length} × ${cpus[0]?.model ?? 'unknown CPU'} (${cpus[0]?.speed ?? '?'} MHz), ${(os.totalmem() / 2 ** 30).toFixed(1)} GiB RAM, `
+    + `${os.type()} ${os.release()} ${os.arch()}, Node ${process.version}`;
+}
+
+async function raiseConnectionLimit(pgHandle: EmbeddedPostgresHandle): Promise<boolean> {
+  const client = new pg.Client({ connectionString: pgHandle.urlFor('postgres') });
+  await client.connect();
+  try {
+    const current = Number((await client.query('show max_connections')).rows[0].max_connections);
+    if (current >= 900) return false;
+    // 72 instances with pools of up to 10 connections, plus the floor and the generator.
+    await client.query('alter system set max_connections = 1000');
+    await client.query("alter system set shared_buffers = '256MB'");
+    return true;
+  } finally {
+    await client.end();
+  }
+}
+
+export async function runBench(options: BenchOptions): Promise<BenchResult> {
+  const log = options.log ?? ((m: string) => console.log(m));
+  const started = Date.now();
+  const secrets = { internalSecret: randomBytes(32).toString('hex'), jwtSecret: randomBytes(32).toString('hex') };
+  // schema/supergraph.graphql, unless it is stale against the code (then the gateway would refuse
+  // the instances): then the supergraph composed from the code now, with a note.
+  const checkedIn = readFileSync(SUPERGRAPH_PATH, 'utf8');
+  const composed = (await composeHub()).supergraphSdl;
+  const supergraphSdl = composed === checkedIn ? checkedIn : composed;
+  const supergraphNote = composed === checkedIn ? 'schema/supergraph.graphql'
+    : 'composed from the code at start (schema/supergraph.graphql was stale: run npm run schema)';
+  log(`supergraph: ${supergraphNote}`);
+  let postgres = await startEmbeddedPostgres({ name: 'bench-run', port: options.pgPort, persistent: true });
+  if (await raiseConnectionLimit(postgres)) {
+    await postgres.stop();
+    postgres = await startEmbeddedPostgres({ name: 'bench-run', port: options.pgPort, persistent: true });
+  }
+  const instances: RunningSubgraph[] = [];
+  const children: GatewayChild[] = [];
+  try {
+    const dataset = generateDataset({ seed: options.seed, scale: options.scale });
+    const counts = countsOf(dataset);
+    log(`data (seed ${options.seed}, scale ${options.scale}): ${Object.entries(counts).map(([k, v]) => `${k} ${v}`).join(', ')}`);
+    const urls = await loadDataset(dataset, { serverUrl: postgres.urlFor('postgres'), layouts: ['regional', 'single'], prefix: 'bench', progress: false });
+    log(`loaded ${urls.size} databases in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+
+    const statements = { regional: 0, single: 0 };
+    const start = (layout: 'regional' | 'single', definition: typeof SUBGRAPHS[number], group: Region | 'all') => startSubgraph(definition, {
+      databaseUrl: urls.get(databaseName('bench', definition.name, group))!, port: 0, host: '127.0.0.1', migrate: false, seed: false,
+      regions: group === 'all' ? undefined : [group], internalSecret: secrets.internalSecret, onQuery: () => { statements[layout]++; },
+    });
+    const regional: RunningSubgraph[] = [];
+    for (const definition of SUBGRAPHS) regional.push(...await Promise.all(REGIONS.map((r) => start('regional', definition, r))));
+    const single = await Promise.all(SUBGRAPHS.map((d) => start('single', d, 'all')));
+    instances.push(...regional, ...single);
+    const topologyPath = join(mkdtempSync(join(os.tmpdir(), 'hub-bench-')), 'topology.json');
+    writeFileSync(topologyPath, JSON.stringify({
+      subgraphs: Object.fromEntries(SUBGRAPHS.map((d) => [d.name, regional.filter((i) => i.name === d.name)
+        .map((i) => ({ name: `${i.name}-${i.regions![0].toLowerCase()}`, url: i.url, regions: i.regions }))])),
+    }));
+    const subgraphUrls = Object.fromEntries(single.map((i) => [i.name, i.url]));
+    const databaseUrls = Object.fromEntries(SUBGRAPHS.map((d) => [d.name, urls.get(databaseName('bench', d.name, 'all'))!]));
+    const setupSeconds = (Date.now() - started) / 1000;
+    log(`${instances.length} subgraph instances up after ${setupSeconds.toFixed(1)} s`);
+
+    const ops = operations(dataset.ids);
+    const bodyOf = (w: WorkloadName, variables = ops[w].variables) => JSON.stringify({ query: ops[w].query, operationName: w, ...(variables ? { variables } : {}) });
+    const configOf = (gateway: GatewayName): GatewayConfig => ({
+      kind: (gateway.startsWith('hub') ? 'hub' : gateway) as GatewayKind, supergraphSdl, ...secrets,
+      topologyPath: gateway === 'hub-regional' ? topologyPath : undefined, subgraphUrls, databaseUrls,
+    });
+    const statementCount = async (gateway: GatewayName, child: GatewayChild) => (gateway === 'floor'
+      ? (await child.stats()).statements : gateway === 'hub-regional' ? statements.regional : statements.single);
+
+    const measurements: Measurement[] = [];
+    const correctness: BenchResult['correctness'] = [];
+    const statementsBySize: BenchResult['statementsBySize'] = [];
+    const reference = new Map<WorkloadName, string>();
+    for (const gateway of options.gateways) {
+      const child = new GatewayChild();
+      children.push(child);
+      const url = await child.start(configOf(gateway));
+      // Correctness, once per workload: no errors, same data as the first gateway (lists compared as sets).
+      for (const workload of options.workloads) {
+        const answer = await post(url, bodyOf(workload));
+        let ok = !answer.errors && answer.data !== undefined && answer.data !== null;
+        let note = answer.errors ? `errors: ${JSON.stringify(answer.errors).slice(0, 300)}` : `${countObjects(answer.data)} objects`;
+        const text = sortedJson(canonical(answer.data));
+        if (!reference.has(workload) && ok) reference.set(workload, text);
+        else if (ok && reference.get(workload) !== text) { ok = false; note += ', DIFFERS from the first gateway\'s answer'; }
+        correctness.push({ gateway, workload, ok, note });
+        if (!ok) log(`!! ${gateway} ${workload}: ${note}`);
+      }
+      // SQL statements for 17 rows and for the big network (the same operation).
+      if (options.workloads.includes('EntityHeavy')) {
+        const sized = async (id: string) => {
+          const before = await statementCount(gateway, child);
+          const answer = await post(url, bodyOf('EntityHeavy', { id }));
+          return { rows: countObjects(answer.data), statements: (await statementCount(gateway, child)) - before };
+        };
+        await sized(dataset.ids.smallNetwork);
+        statementsBySize.push({ gateway, small: await sized(dataset.ids.smallNetwork), big: await sized(dataset.ids.bigNetwork) });
+      }
+      for (const workload of options.workloads) {
+        const body = bodyOf(workload);
+        if (options.warmupSeconds > 0) await load(url, body, options.connections, options.warmupSeconds);
+        await child.gc();
+        const before = await child.stats(true);
+        const sqlBefore = await statementCount(gateway, child);
+        const run = await load(url, body, options.connections, options.durationSeconds);
+        const sqlAfter = await statementCount(gateway, child);
+        const after = await child.stats();
+        const m: Measurement = {
+          gateway, workload, rps: run.requests / run.seconds, requests: run.requests, failures: run.failures,
+          p50: percentile(run.latencies, 50), p95: percentile(run.latencies, 95), p99: percentile(run.latencies, 99),
+          sqlPerRequest: (sqlAfter - sqlBefore) / Math.max(1, run.requests),
+          cpuMsPerRequest: (after.cpuMicros - before.cpuMicros) / 1000 / Math.max(1, run.requests),
+          peakRssMb: after.peakRss / 2 ** 20,
+        };
+        measurements.push(m);
+        log(`${gateway.padEnd(12)} ${workload.padEnd(14)} ${m.rps.toFixed(1).padStart(8)} req/s  p50 ${m.p50.toFixed(1)} p95 ${m.p95.toFixed(1)} p99 ${m.p99.toFixed(1)} ms  `
+          + `SQL/req ${m.sqlPerRequest.toFixed(1)}  CPU ${m.cpuMsPerRequest.toFixed(2)} ms/req  peak RSS ${m.peakRssMb.toFixed(0)} MB${m.failures ? `  FAILURES ${m.failures}` : ''}`);
+      }
+      await child.stop();
+    }
+
+    let soak: BenchResult['soak'];
+    if (options.soakMinutes) {
+      const child = new GatewayChild();
+      children.push(child);
+      const url = await child.start(configOf('hub-regional'));
+      const samples: { seconds: number; rssMb: number; heapMb: number }[] = [];
+      const t0 = Date.now();
+      const sampler = setInterval(() => void child.stats().then((s) => {
+        samples.push({ seconds: (Date.now() - t0) / 1000, rssMb: s.rss / 2 ** 20, heapMb: s.heapUsed / 2 ** 20 });
+        log(`soak ${((Date.now() - t0) / 1000).toFixed(0).padStart(4)} s  rss ${(s.rss / 2 ** 20).toFixed(0)} MB  heap ${(s.heapUsed / 2 ** 20).toFixed(0)} MB`);
+      }), 5_000);
+      const run = await load(url, options.workloads.map((w) => bodyOf(w)), options.connections, options.soakMinutes * 60);
+      clearInterval(sampler);
+      await child.stop();
+      // Levels off: the last third's average heap within 10 % of the middle third's.
+      const third = Math.max(1, Math.floor(samples.length / 3));
+      const avg = (list: typeof samples) => list.reduce((s, x) => s + x.heapMb, 0) / Math.max(1, list.length);
+      const middle = avg(samples.slice(third, 2 * third));
+      const last = avg(samples.slice(-third));
+      const levelsOff = last <= middle * 1.1;
+      soak = { samples, levelsOff, rps: run.requests / run.seconds };
+      log(`soak: ${soak.rps.toFixed(1)} req/s; heap middle third ${middle.toFixed(0)} MB, last third ${last.toFixed(0)} MB → ${levelsOff ? 'levels off' : 'still GROWING'}`);
+    }
+    return { options, counts, measurements, correctness, statementsBySize, soak, machine: machineDescription(), setupSeconds, supergraphNote };
+  } finally {
+    await Promise.all(children.map((c) => c.stop().catch(() => undefined)));
+    await Promise.all(instances.map((i) => i.stop().catch(() => undefined)));
+    await postgres.stop();
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+
+export function targets(result: BenchResult): { target: string; value: string; met: boolean | undefined }[] {
+  const get = (g: GatewayName, w: WorkloadName) => result.measurements.find((m) => m.gateway === g && m.workload === w);
+  const rows: { target: string; value: string; met: boolean | undefined }[] = [];
+  for (const workload of result.options.workloads) {
+    const hub = get('hub-regional', workload);
+    const hubSingle = get('hub-single', workload);
+    const apollo = get('apollo', workload);
+    const hive = get('hive', workload);
+    if (hub && apollo) rows.push({ target: `${workload}: hub (regional) ≥ 2× stock Apollo req/s`, value: `${(hub.rps / apollo.rps).toFixed(2)}×`, met: hub.rps >= 2 * apollo.rps });
+    if (hubSingle && apollo) rows.push({ target: `${workload}: hub (single) ≥ 2× stock Apollo req/s`, value: `${(hubSingle.rps / apollo.rps).toFixed(2)}×`, met: hubSingle.rps >= 2 * apollo.rps });
+    if (hub && hive) rows.push({ target: `${workload}: hub (regional) ≥ Hive req/s`, value: `${(hub.rps / hive.rps).toFixed(2)}×`, met: hub.rps >= hive.rps });
+    if (hubSingle && hive) rows.push({ target: `${workload}: hub (single) ≥ Hive req/s`, value: `${(hubSingle.rps / hive.rps).toFixed(2)}×`, met: hubSingle.rps >= hive.rps });
+    if (hub && hubSingle) rows.push({ target: `${workload}: fan-out over 17 instances p50 ≤ 1.2× one instance`, value: `${(hub.p50 / hubSingle.p50).toFixed(2)}×`, met: hub.p50 <= 1.2 * hubSingle.p50 });
+  }
+  const floor = get('floor', 'NetworkMembers');
+  for (const g of ['hub-regional', 'hub-single'] as const) {
+    const nm = get(g, 'NetworkMembers');
+    if (nm && floor) rows.push({ target: `NetworkMembers p50: ${g} ≤ 1.5× floor`, value: `${(nm.p50 / floor.p50).toFixed(2)}×`, met: nm.p50 <= 1.5 * floor.p50 });
+  }
+  for (const s of result.statementsBySize) {
+    rows.push({
+      target: `SQL statements per request same at ${s.small.rows} and ${s.big.rows} objects (${s.gateway})`,
+      value: `${s.small.statements} vs ${s.big.statements}`, met: s.small.statements === s.big.statements,
+    });
+  }
+  return rows;
+}
+
+export function report(result: BenchResult): string {
+  const o = result.options;
+  const lines: string[] = [];
+  lines.push(`Machine: ${result.machine}`);
+  lines.push(`Supergraph: ${result.supergraphNote}, the same for every gateway.`);
+  lines.push(`Data: seed ${o.seed}, scale ${o.scale}: ${Object.entries(result.counts).map(([k, v]) => `${v} ${k}`).join(', ')}`);
+  lines.push(`Load: autocannon, ${o.connections} connections, ${o.warmupSeconds} s warm-up + ${o.durationSeconds} s per gateway × workload; `
+    + `instances and autocannon in one process, each gateway in its own; one PostgreSQL 18 (embedded) for all.`);
+  lines.push('');
+  lines.push('| workload | gateway | req/s | p50 ms | p95 ms | p99 ms | SQL/req | gateway CPU ms/req | peak RSS MB | failed |');
+  lines.push('| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |');
+  for (const w of o.workloads) {
+    for (const m of result.measurements.filter((x) => x.workload === w)) {
+      lines.push(`| ${w} | ${m.gateway} | ${m.rps.toFixed(1)} | ${m.p50.toFixed(1)} | ${m.p95.toFixed(1)} | ${m.p99.toFixed(1)} | ${m.sqlPerRequest.toFixed(1)} | `
+        + `${m.cpuMsPerRequest.toFixed(2)} | ${m.peakRssMb.toFixed(0)} | ${m.failures} |`);
+    }
+  }
+  lines.push('');
+  lines.push('| target | value | met |');
+  lines.push('| --- | ---: | --- |');
+  for (const t of targets(result)) lines.push(`| ${t.target} | ${t.value} | ${t.met === undefined ? '–' : t.met ? 'yes' : '**no**'} |`);
+  const bad = result.correctness.filter((c) => !c.ok);
+  lines.push('');
+  lines.push(bad.length ? `Correctness: ${bad.length} answers FAILED: ${bad.map((b) => `${b.gateway}/${b.workload}: ${b.note}`).join('; ')}`
+    : `Correctness: every gateway answered every workload without errors and with the same data (lists compared as sets: `
+      + `the regional hub concatenates extension lists in instance order).`);
+  if (result.soak) {
+    lines.push('');
+    lines.push(`Soak (hub-regional, all workloads round-robin, ${o.soakMinutes} min): ${result.soak.rps.toFixed(1)} req/s; heap MB every 5 s: `
+      + `${result.soak.samples.map((s) => s.heapMb.toFixed(0)).join(' ')} → ${result.soak.levelsOff ? 'levels off' : 'still growing'}`);
+  }
+  return lines.join('\n');
+}
+
+async function main(): Promise<void> {
+  const { values } = parseArgs({
+    options: {
+      quick: { type: 'boolean', default: false }, write: { type: 'boolean', default: false }, soak: { type: 'boolean', default: false },
+      minutes: { type: 'string' }, scale: { type: 'string' }, seed: { type: 'string', default: '1' }, duration: { type: 'string' },
+      warmup: { type: 'string' }, 'pg-port': { type: 'string' }, connections: { type: 'string' }, gateways: { type: 'string' }, workloads: { type: 'string' },
+    },
+  });
+  const quick = values.quick;
+  const options: BenchOptions = {
+    scale: Number(values.scale ?? (quick ? 0.03 : 1)),
+    seed: Number(values.seed),
+    durationSeconds: Number(values.duration ?? (quick ? 2 : 10)),
+    warmupSeconds: Number(values.warmup ?? (quick ? 0.5 : 2)),
+    connections: Number(values.connections ?? (quick ? 8 : 16)),
+    gateways: (values.gateways?.split(',') ?? [...GATEWAYS]) as GatewayName[],
+    workloads: (values.workloads?.split(',') ?? [...WORKLOADS]) as WorkloadName[],
+    pgPort: Number(values['pg-port'] ?? 54415),
+    soakMinutes: values.soak ? Number(values.minutes ?? 3) : undefined,
+  };
+  const result = await runBench(options);
+  const text = report(result);
+  console.log(`\n${text}`);
+  if (!quick || values.write) {
+    const path = join(PROJECT_ROOT, 'BENCHMARKS.md');
+    writeFileSync(path, `# Benchmarks\n\nWritten by \`npm run bench${quick ? ' -- --quick --write' : ''}\` (scripts/bench/run.ts) on ${new Date().toISOString().slice(0, 10)}. `
+      + `How it is measured: see the comment at the top of scripts/bench/run.ts.\n\n${text}\n`);
+    console.log(`\nwritten to ${path}`);
+  }
+}
+
+if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
+  main().then(() => process.exit(0), (error) => { console.error(error); process.exit(1); });
+}
