@@ -9,13 +9,14 @@ import { OrganizationResolver } from './resolvers/organization.resolver.js';
 import { AllianceStatisticsResolver } from './resolvers/statistics.resolver.js';
 import { AllianceErasureResolver } from './resolvers/erasure.resolver.js';
 import { seedAlliances } from './seed.js';
+import { AllianceImportResolver } from './resolvers/import.resolver.js';
 
 /** Alliances, their member organisations and memberships, with the dashboard statistics. */
 export const alliancesSubgraph = defineSubgraph({
   name: 'alliances',
   entities: [RegionalEntity, Alliance, Organization, Membership],
   migrations,
-  resolvers: [AllianceResolver, OrganizationResolver, MembershipResolver, AllianceStatisticsResolver, AllianceErasureResolver],
+  resolvers: [AllianceResolver, OrganizationResolver, MembershipResolver, AllianceStatisticsResolver, AllianceErasureResolver, AllianceImportResolver],
   referenceResolvers: {
     Alliance: referenceById(Alliance),
     Organization: referenceById(Organization),

@@ -27,3 +27,4 @@ export * from './security-settings.js';
 export * from './audit.js';
 export * from './erasure.js';
 export * from './observability.js';
+export * from './import.js';

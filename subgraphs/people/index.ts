@@ -8,13 +8,14 @@ import { PersonResolver } from './resolvers/person.resolver.js';
 import { RoleResolver } from './resolvers/role.resolver.js';
 import { PersonErasureResolver } from './resolvers/erasure.resolver.js';
 import { seedPeople } from './seed.js';
+import { PersonImportResolver } from './resolvers/import.resolver.js';
 
 /** People, their roles in alliances, networks and organisations, and their consent-guarded contact details. */
 export const peopleSubgraph = defineSubgraph({
   name: 'people',
   entities: [RegionalEntity, Person, Role],
   migrations,
-  resolvers: [PersonResolver, PersonMutationResolver, RoleResolver, AllianceContactsResolver, PersonErasureResolver],
+  resolvers: [PersonResolver, PersonMutationResolver, RoleResolver, AllianceContactsResolver, PersonErasureResolver, PersonImportResolver],
   referenceResolvers: {
     Person: referenceById(Person),
     Alliance: (reference) => ({ id: reference.id }),

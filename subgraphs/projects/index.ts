@@ -6,13 +6,14 @@ import { ProjectResolver } from './resolvers/project.resolver.js';
 import { StatisticsResolver } from './resolvers/statistics.resolver.js';
 import { ProjectErasureResolver } from './resolvers/erasure.resolver.js';
 import { seedProjects } from './seed.js';
+import { ProjectImportResolver } from './resolvers/import.resolver.js';
 
 /** Projects of local alliances, with the dashboard statistics; adds `projects` to Alliance. */
 export const projectsSubgraph = defineSubgraph({
   name: 'projects',
   entities: [RegionalEntity, Project],
   migrations,
-  resolvers: [ProjectResolver, StatisticsResolver, AllianceProjectsResolver, ProjectErasureResolver],
+  resolvers: [ProjectResolver, StatisticsResolver, AllianceProjectsResolver, ProjectErasureResolver, ProjectImportResolver],
   referenceResolvers: {
     Project: referenceById(Project),
     // Alliances live in the alliances subgraph; the key is all this one needs for `projects`.
