@@ -41,8 +41,12 @@ export async function tokenAuthenticator(config: TokenConfig): Promise<Authentic
       const { payload } = await jwtVerify(match[1], key as Uint8Array, {
         algorithms, issuer: config.issuer, audience: config.audience, requiredClaims: ['sub', 'exp'],
       });
-      return viewerFromRoles(String(payload.sub), payload.roles);
+      if (typeof payload.sub !== 'string' || payload.sub.trim() === '') {
+        throw new HttpError(401, 'UNAUTHENTICATED', 'Refused: the token names no subject');
+      }
+      return viewerFromRoles(payload.sub, payload.roles);
     } catch (error) {
+      if (error instanceof HttpError) throw error;
       const reason = error instanceof errors.JWTExpired ? 'the token has expired'
         : error instanceof errors.JWSSignatureVerificationFailed ? 'the token\'s signature is wrong'
           : error instanceof errors.JWTClaimValidationFailed ? `the token's ${error.claim} claim is not accepted`

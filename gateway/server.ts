@@ -8,6 +8,7 @@ import {
   type RouteHandler, type RunningHttpServer, type Viewer,
 } from '../subgraphs/kit/index.js';
 import type { Authenticate } from './auth.js';
+import { hardeningPlugin, withoutSuggestions } from './hardening.js';
 import { RegionalDataSource } from './regional/data-source.js';
 import { HUB_SUBGRAPH, hubSubgraphSchema } from './regional/hub-subgraph.js';
 import { TopologyRegistry } from './regional/registry.js';
@@ -104,18 +105,20 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
   const armor = new ApolloArmor({
     maxDepth: { n: limits.maxDepth },
     maxAliases: { n: limits.maxAliases },
-    maxTokens: { n: limits.maxTokens },
+    // The parser limits tokens itself (parseOptions below), answering 400 like any syntax error.
+    maxTokens: { enabled: false },
     maxDirectives: { n: limits.maxDirectives },
     costLimit: { maxCost: limits.maxCost },
     blockFieldSuggestion: { enabled: production },
   }).protect();
   const apollo = new ApolloServer<GatewayContext>({
     gateway,
-    formatError,
+    formatError: production ? (formatted, error) => withoutSuggestions(formatError(formatted, error)) : formatError,
     ...armor,
+    parseOptions: { maxTokens: limits.maxTokens },
     // graphql-armor's types come from Apollo's CommonJS build; the plugins are the same objects.
     plugins: [
-      ...(armor.plugins as never[]), observabilityPlugin<GatewayContext>('gateway', logger),
+      ...(armor.plugins as never[]), hardeningPlugin(limits.maxCost) as never, observabilityPlugin<GatewayContext>('gateway', logger),
       ...(production ? [ApolloServerPluginLandingPageDisabled()] : []),
     ],
     introspection: !production,

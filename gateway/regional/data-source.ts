@@ -1,7 +1,9 @@
 import type { GraphQLDataSource, GraphQLDataSourceProcessOptions } from '@apollo/gateway';
 import type { GatewayGraphQLResponse } from '@apollo/server-gateway-interface';
-import { Kind, getNamedType, parse, print, type DocumentNode, type FieldNode, type GraphQLFormattedError, type GraphQLSchema, type OperationDefinitionNode } from 'graphql';
-import { ANONYMOUS, REGIONS, REQUEST_ID_HEADER, isRegion, regionOfId, type Region, type Viewer } from '../../subgraphs/kit/index.js';
+import { Kind, getNamedType, parse, print, type DocumentNode, type GraphQLError, type FieldNode, type GraphQLFormattedError, type GraphQLSchema, type OperationDefinitionNode } from 'graphql';
+import {
+  ANONYMOUS, REGIONS, REQUEST_ID_HEADER, assertCanWrite, canWrite, isRegion, regionOfId, type Region, type Viewer,
+} from '../../subgraphs/kit/index.js';
 import {
   InstanceUnavailable, regionNotServedError, sendToInstance, unavailableErrors, type InstanceAnswer, type Json,
   type OutgoingRequest,
@@ -62,7 +64,7 @@ export class RegionalDataSource implements GraphQLDataSource {
     const operation = operationOf(this.document(request.query!), request.operationName);
     const variables = (request.variables ?? {}) as Json;
     const roots = fieldsOf(operation.selectionSet);
-    if (operation.operation === 'mutation') return this.mutations(send, operation, roots, variables);
+    if (operation.operation === 'mutation') return this.mutations(send, viewer, operation, roots, variables);
     if (roots.length === 1 && roots[0].name.value === '_entities') {
       return this.entities(send, request.query!, request.operationName, roots[0], variables);
     }
@@ -223,7 +225,7 @@ export class RegionalDataSource implements GraphQLDataSource {
     return { data, ...(errors.length ? { errors } : {}) };
   }
 
-  private async mutations(send: Send, operation: OperationDefinitionNode, roots: FieldNode[], variables: Json): Promise<GatewayGraphQLResponse> {
+  private async mutations(send: Send, viewer: Viewer, operation: OperationDefinitionNode, roots: FieldNode[], variables: Json): Promise<GatewayGraphQLResponse> {
     const data: Json = {};
     const errors: GraphQLFormattedError[] = [];
     // Mutations run in order, each on its own: every one may belong to another region.
@@ -238,6 +240,11 @@ export class RegionalDataSource implements GraphQLDataSource {
       const instance = region ? this.registry.owner(this.subgraph, region) : instances.length === 1 ? instances[0] : undefined;
       data[key] = null;
       if (!instance) {
+        // Who may write comes before where: a caller without the right learns nothing about the topology.
+        if (region && !canWrite(viewer, region)) {
+          errors.push(writeRefusal(viewer, region, [key]));
+          continue;
+        }
         errors.push(region ? regionNotServedError(this.subgraph, region, [key]) : {
           message: `${field.name.value} names no region (an id or input.region), so no instance can be chosen`,
           path: [key], extensions: { code: 'BAD_USER_INPUT' },
@@ -255,6 +262,17 @@ export class RegionalDataSource implements GraphQLDataSource {
     }
     return { data, ...(errors.length ? { errors } : {}) };
   }
+}
+
+/** The error a subgraph would give for a write the viewer may not make (UNAUTHENTICATED or FORBIDDEN). */
+function writeRefusal(viewer: Viewer, region: Region, path: (string | number)[]): GraphQLFormattedError {
+  try {
+    assertCanWrite(viewer, region);
+  } catch (error) {
+    const refusal = error as GraphQLError;
+    return { message: refusal.message, path, extensions: refusal.extensions };
+  }
+  throw new Error(`${viewer.subject} may write ${region}`);
 }
 
 /** One representation's answers from several instances: lists concatenated, other values the first non-null. */

@@ -91,7 +91,8 @@ type SubgraphInstances {
 
 type SubgraphInstance {
   name: String!
-  url: String!
+  """Where the gateway reaches it; shown to hub admins only."""
+  url: String
   regions: [Region!]!
   status: InstanceStatus!
   """Why it is DOWN or REFUSED."""
@@ -102,10 +103,10 @@ type SubgraphInstance {
 `;
 
 export function hubSubgraphSchema(registry: TopologyRegistry, subgraphs: string[]): GraphQLSchema {
-  const describe = (instance: Instance) => {
+  const describe = (instance: Instance, viewer: Viewer) => {
     const health = registry.healthOf(instance);
     return {
-      name: instance.name, url: instance.url, regions: instance.regions, status: health.status, reason: health.reason ?? null,
+      name: instance.name, url: viewer.hubAdmin ? instance.url : null, regions: instance.regions, status: health.status, reason: health.reason ?? null,
       checkedAt: health.checkedAt?.toISOString() ?? null, latencyMs: health.latencyMs ?? null,
     };
   };
@@ -120,12 +121,14 @@ export function hubSubgraphSchema(registry: TopologyRegistry, subgraphs: string[
             return owner ? [{ subgraph, instance: owner.name, status: registry.healthOf(owner).status }] : [];
           }),
         })),
-        hubTopology: () => ({
+        hubTopology: (_: unknown, __: unknown, context: { viewer?: Viewer }) => ({
           source: registry.path ?? null,
           loadedAt: registry.loadedAt.toISOString(),
           lastReload: registry.lastReload
             ? { ...registry.lastReload, at: registry.lastReload.at.toISOString() } : null,
-          subgraphs: subgraphs.map((subgraph) => ({ subgraph, instances: registry.instances(subgraph).map(describe) })),
+          subgraphs: subgraphs.map((subgraph) => ({
+            subgraph, instances: registry.instances(subgraph).map((instance) => describe(instance, context.viewer ?? ANONYMOUS)),
+          })),
         }),
       },
       Mutation: {

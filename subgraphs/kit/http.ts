@@ -62,7 +62,13 @@ export function graphqlHttpHandler<TContext extends BaseContext>(options: GraphQ
       try {
         text = await readBody(req);
       } catch (error) {
-        if (error instanceof BodyTooLarge) return sendError(res, 413, 'PAYLOAD_TOO_LARGE', `Request body exceeds ${MAX_BODY_BYTES} bytes`);
+        if (error instanceof BodyTooLarge) {
+          // The rest of the body is never read: the connection cannot carry another request.
+          res.setHeader('connection', 'close');
+          sendError(res, 413, 'PAYLOAD_TOO_LARGE', `Request body exceeds ${MAX_BODY_BYTES} bytes`);
+          res.once('finish', () => req.destroy());
+          return;
+        }
         throw error;
       }
       const contentType = req.headers['content-type'] ?? '';

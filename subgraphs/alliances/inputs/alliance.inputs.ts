@@ -24,8 +24,8 @@ export class AllianceFilter {
   @Field(() => String, { nullable: true, description: 'German full-text search over name, goals and municipality.' })
   text?: string;
 
-  @Field(() => [Region], { nullable: true }) regions?: Region[];
-  @Field(() => [FieldOfAction], { nullable: true, description: 'Alliances working in any of these.' }) fieldsOfAction?: FieldOfAction[];
+  @ArrayMaxSize(100, { message: '$property may name at most 100 values' }) @Field(() => [Region], { nullable: true }) regions?: Region[];
+  @ArrayMaxSize(100, { message: '$property may name at most 100 values' }) @Field(() => [FieldOfAction], { nullable: true, description: 'Alliances working in any of these.' }) fieldsOfAction?: FieldOfAction[];
 }
 
 /** Fields an alliance has besides its identity; shared by create and update. */

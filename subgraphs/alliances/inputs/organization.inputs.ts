@@ -1,13 +1,13 @@
 import { Field, InputType, Int } from 'type-graphql';
-import { Min } from 'class-validator';
+import { Min, ArrayMaxSize } from 'class-validator';
 import { EmailField, IdField, PhoneField, Region, TextField, UrlField } from '../../kit/index.js';
 import { OrganizationKind } from '../enums.js';
 
 @InputType()
 export class OrganizationFilter {
   @Field(() => String, { nullable: true, description: 'German full-text search over the name.' }) text?: string;
-  @Field(() => [Region], { nullable: true }) regions?: Region[];
-  @Field(() => [OrganizationKind], { nullable: true }) kinds?: OrganizationKind[];
+  @ArrayMaxSize(100, { message: '$property may name at most 100 values' }) @Field(() => [Region], { nullable: true }) regions?: Region[];
+  @ArrayMaxSize(100, { message: '$property may name at most 100 values' }) @Field(() => [OrganizationKind], { nullable: true }) kinds?: OrganizationKind[];
 }
 
 @InputType('OrganizationFields')

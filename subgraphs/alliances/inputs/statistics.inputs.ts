@@ -1,11 +1,12 @@
+import { ArrayMaxSize } from 'class-validator';
 import { Field, InputType } from 'type-graphql';
 import { FieldOfAction, PartialDate, Region } from '../../kit/index.js';
 
 @InputType({ description: 'Narrows the alliances the statistics count; the conditions combine with AND, the values within one with OR.' })
 export class AllianceStatisticsFilter {
-  @Field(() => [Region], { nullable: true }) regions?: Region[] | null;
+  @ArrayMaxSize(100, { message: '$property may name at most 100 values' }) @Field(() => [Region], { nullable: true }) regions?: Region[] | null;
 
-  @Field(() => [FieldOfAction], { nullable: true, description: 'Alliances working in any of these.' })
+  @ArrayMaxSize(100, { message: '$property may name at most 100 values' }) @Field(() => [FieldOfAction], { nullable: true, description: 'Alliances working in any of these.' })
   fieldsOfAction?: FieldOfAction[] | null;
 
   @Field(() => PartialDate, {

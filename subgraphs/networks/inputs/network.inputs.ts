@@ -8,7 +8,7 @@ export class NetworkFilter {
   @Field(() => String, { nullable: true, description: 'German full-text search over name and description.' })
   text?: string;
 
-  @Field(() => [NetworkKind], { nullable: true }) kinds?: NetworkKind[];
+  @ArrayMaxSize(100, { message: '$property may name at most 100 values' }) @Field(() => [NetworkKind], { nullable: true }) kinds?: NetworkKind[];
 }
 
 @InputType({ description: 'A member alliance; it may belong to another region than the network.' })

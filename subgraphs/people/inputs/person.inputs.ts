@@ -6,8 +6,8 @@ import { RoleKind } from '../enums.js';
 @InputType()
 export class PersonFilter {
   @Field(() => String, { nullable: true, description: 'German full-text search over given and family name.' }) text?: string;
-  @Field(() => [Region], { nullable: true }) regions?: Region[];
-  @Field(() => [RoleKind], { nullable: true, description: 'People holding a role of any of these kinds.' }) roleKinds?: RoleKind[];
+  @ArrayMaxSize(100, { message: '$property may name at most 100 values' }) @Field(() => [Region], { nullable: true }) regions?: Region[];
+  @ArrayMaxSize(100, { message: '$property may name at most 100 values' }) @Field(() => [RoleKind], { nullable: true, description: 'People holding a role of any of these kinds.' }) roleKinds?: RoleKind[];
 }
 
 @InputType()

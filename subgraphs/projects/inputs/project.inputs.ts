@@ -11,10 +11,10 @@ export class ProjectFilter {
   @Field(() => String, { nullable: true, description: 'German full-text search over title and summary.' })
   text?: string | null;
 
-  @Field(() => [Region], { nullable: true }) regions?: Region[] | null;
-  @Field(() => [FieldOfAction], { nullable: true, description: 'Projects working in any of these.' }) fieldsOfAction?: FieldOfAction[] | null;
-  @Field(() => [ProjectStatus], { nullable: true }) statuses?: ProjectStatus[] | null;
-  @Field(() => [FundingProgramme], { nullable: true }) fundingProgrammes?: FundingProgramme[] | null;
+  @ArrayMaxSize(100, { message: '$property may name at most 100 values' }) @Field(() => [Region], { nullable: true }) regions?: Region[] | null;
+  @ArrayMaxSize(100, { message: '$property may name at most 100 values' }) @Field(() => [FieldOfAction], { nullable: true, description: 'Projects working in any of these.' }) fieldsOfAction?: FieldOfAction[] | null;
+  @ArrayMaxSize(100, { message: '$property may name at most 100 values' }) @Field(() => [ProjectStatus], { nullable: true }) statuses?: ProjectStatus[] | null;
+  @ArrayMaxSize(100, { message: '$property may name at most 100 values' }) @Field(() => [FundingProgramme], { nullable: true }) fundingProgrammes?: FundingProgramme[] | null;
 
   @Field(() => [Int], { nullable: true, description: 'Projects starting in any of these years.' })
   @IsOptional() @ArrayMaxSize(100)
