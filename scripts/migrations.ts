@@ -6,7 +6,7 @@
 import 'reflect-metadata';
 import { readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { initOrm } from '../subgraphs/kit/index.js';
+import { KIT_MIGRATIONS, initOrm } from '../subgraphs/kit/index.js';
 import type { SubgraphDefinition } from '../subgraphs/kit/index.js';
 import { PROJECT_ROOT, startEmbeddedPostgres } from './lib/embedded-postgres.js';
 
@@ -32,9 +32,9 @@ try {
   const files = readdirSync(folder).filter((f) => /^Migration\d+.*\.ts$/.test(f)).sort();
   const classes = files.map((f) => f.replace(/\.ts$/, ''));
   writeFileSync(join(folder, 'index.ts'),
-    `import { Migration20260101000000TextSearch } from '../../kit/index.js';\n` +
+    `import { ${KIT_MIGRATIONS.map((m) => m.name).join(', ')} } from '../../kit/index.js';\n` +
     classes.map((c) => `import { ${c} } from './${c}.js';`).join('\n') +
-    `\n\n/** In the order they run. */\nexport const migrations = [Migration20260101000000TextSearch, ${classes.join(', ')}];\n`);
+    `\n\n/** In the order they run. */\nexport const migrations = [${[...KIT_MIGRATIONS.map((m) => m.name), ...classes].sort().join(', ')}];\n`);
 } finally {
   await pg.stop();
 }

@@ -9,3 +9,21 @@ export class Migration20260101000000TextSearch extends Migration {
     for (const sql of TEXT_SEARCH_SETUP_SQL) this.addSql(sql);
   }
 }
+
+/** Every subgraph's audit log (see audit.ts): the same table everywhere. */
+export class Migration20261125010000 extends Migration {
+  override name = 'Migration20261125010000';
+
+  override up(): void {
+    this.addSql(`create table "audit_log" ("id" uuid not null, "at" timestamptz not null, "actor" varchar(200) not null, "action" varchar(10) not null, "entity" varchar(60) not null, "entity_id" varchar(120) not null, "region" varchar(2) not null, "fields" text[] not null, primary key ("id"));`);
+    this.addSql(`create index "audit_log_at_index" on "audit_log" ("at");`);
+    this.addSql(`create index "audit_log_entity_id_index" on "audit_log" ("entity_id");`);
+  }
+
+  override down(): void {
+    this.addSql(`drop table if exists "audit_log" cascade;`);
+  }
+}
+
+/** The kit's migrations, listed by every subgraph among its own in the order of their timestamps. */
+export const KIT_MIGRATIONS = [Migration20260101000000TextSearch, Migration20261125010000];

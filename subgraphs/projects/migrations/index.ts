@@ -1,6 +1,5 @@
-import { Migration20260101000000TextSearch } from '../../kit/index.js';
+import { Migration20260101000000TextSearch, Migration20261125010000 } from '../../kit/index.js';
 import { Migration20261125000000 } from './Migration20261125000000.js';
-import { Migration20261125010000 } from './Migration20261125010000.js';
 
 /** In the order they run. */
 export const migrations = [Migration20260101000000TextSearch, Migration20261125000000, Migration20261125010000];
