@@ -27,7 +27,7 @@ const codeOf = (result: { errors?: { extensions?: Record<string, any> }[] }) => 
 const networkCount = async () => (await subgraph.query(`{ networks { id } }`)).data.networks.length;
 
 describe('networks subgraph, demo data', () => {
-  it('answers the brief\'s operation for Baden-Württemberg with ARGE and Rhein-Neckar', async () => {
+  it('answers the NetworkMembers operation for Baden-Württemberg with ARGE and Rhein-Neckar', async () => {
     const result = await subgraph.query(`{ networks(region: BW) { id name kind region
       memberAlliances { alliance { id } since } meetings { number date place topics } } }`);
     expect(result.errors).toBeUndefined();

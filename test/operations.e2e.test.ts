@@ -4,7 +4,7 @@ import type { Region } from '../subgraphs/kit/index.js';
 import { startTestHub, type TestHub } from './support/hub.js';
 
 /**
- * The brief's operations, verbatim, through the gateway on the demo data: once with one instance
+ * The operations users rely on (README), verbatim, through the gateway on the demo data: once with one instance
  * per subgraph (plain federation), once with every subgraph split into regional instances.
  */
 const LAYOUTS: [string, Region[][] | undefined][] = [
