@@ -11,7 +11,7 @@ import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { z } from 'zod';
-import { gatewaySecuritySettings, port, readConfig } from '../subgraphs/kit/index.js';
+import { gatewaySecuritySettings, port, readConfig, tracingFromEnvironment } from '../subgraphs/kit/index.js';
 import { SUPERGRAPH_PATH } from '../scripts/lib/supergraph.js';
 import { Supergraph } from '@apollo/federation-internals';
 import { startGateway } from './server.js';
@@ -21,6 +21,7 @@ import { dashboardRoutes } from './dashboard/index.js';
 
 const { values } = parseArgs({ options: { supergraph: { type: 'string' }, topology: { type: 'string' }, port: { type: 'string' } } });
 const config = readConfig(z.object({ PORT: port(4000), HUB_TOPOLOGY: z.string().optional() }));
+tracingFromEnvironment();
 const supergraphPath = values.supergraph ? resolve(values.supergraph) : SUPERGRAPH_PATH;
 let supergraphSdl: string;
 try {

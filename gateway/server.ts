@@ -131,6 +131,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
   try {
     http = await listen(graphqlHttpHandler({
       apollo,
+      service: 'gateway',
       context: async (req) => ({ viewer: authenticate ? await authenticate(req) : ANONYMOUS, requestId: requestIdOf(req) }),
       routes: { ...options.routes, ...healthRoutes(async () => ({ service: 'gateway', ...readiness(registry) })) },
     }), options.port, options.host);

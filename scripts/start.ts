@@ -21,7 +21,7 @@ import { join } from 'node:path';
 import { z } from 'zod';
 import pg from 'pg';
 import {
-  REGIONS, internalSecretSetting, port, postgresUrl, readConfig, startSubgraph, type Region, type RunningSubgraph,
+  REGIONS, internalSecretSetting, port, postgresUrl, readConfig, startSubgraph, tracingFromEnvironment, type Region, type RunningSubgraph,
 } from '../subgraphs/kit/index.js';
 import { tokenAuthenticator } from '../gateway/auth.js';
 import { devSecrets } from './lib/dev-secrets.js';
@@ -50,6 +50,7 @@ const config = readConfig(z.object({
 }));
 const secrets = config.HUB_INTERNAL_SECRET && config.HUB_JWT_SECRET
   ? { internalSecret: config.HUB_INTERNAL_SECRET, jwtSecret: config.HUB_JWT_SECRET } : devSecrets();
+tracingFromEnvironment();
 const regions = config.HUB_REGIONS ?? DEMO_REGIONS;
 export const TOPOLOGY_PATH = join(PROJECT_ROOT, '.hub', 'topology.json');
 

@@ -7,7 +7,9 @@
  * HUB_SEED=true loads the demo data of those regions into an empty database.
  */
 import { z } from 'zod';
-import { REGIONS, internalSecretSetting, port, postgresUrl, readConfig, startSubgraph, type Region } from './kit/index.js';
+import {
+  REGIONS, internalSecretSetting, port, postgresUrl, readConfig, startSubgraph, tracingFromEnvironment, type Region,
+} from './kit/index.js';
 import { SUBGRAPHS } from './index.js';
 
 const name = process.argv[2];
@@ -29,6 +31,7 @@ const config = readConfig(z.object({
   HUB_SEED: z.enum(['true', 'false']).default('false'),
   HUB_INTERNAL_SECRET: internalSecretSetting,
 }));
+tracingFromEnvironment();
 const running = await startSubgraph(definition, {
   databaseUrl: config.DATABASE_URL,
   port: config.PORT,

@@ -1,5 +1,7 @@
 import type { GraphQLFormattedError } from 'graphql';
-import { ANONYMOUS, signedHeaders, subgraphFetches, type Viewer } from '../../subgraphs/kit/index.js';
+import {
+  ANONYMOUS, SpanKind, inSpan, signedHeaders, subgraphFetches, withTraceHeaders, type Viewer,
+} from '../../subgraphs/kit/index.js';
 import { describeFailure, type TopologyRegistry } from './registry.js';
 import type { Instance } from './topology.js';
 
@@ -34,23 +36,27 @@ export async function sendToInstance(
   if (health.status === 'REFUSED' || health.status === 'DOWN') {
     throw new InstanceUnavailable(instance, health.reason ?? health.status.toLowerCase());
   }
-  let response: Response;
   const body = JSON.stringify(request);
   const timer = subgraphFetches.startTimer({ subgraph: instance.subgraph, instance: instance.name });
-  try {
-    response = await fetch(instance.url, {
-      method: 'POST',
-      headers: { ...headers, ...signedHeaders(registry.internalSecret, body, viewer), 'content-type': 'application/json', accept: 'application/json' },
-      body,
-      signal: AbortSignal.timeout(instance.timeoutMs),
+  const response = await inSpan(`subgraph ${instance.name}`, SpanKind.CLIENT, { 'hub.subgraph': instance.subgraph, 'hub.instance': instance.name },
+    async () => {
+      try {
+        return await fetch(instance.url, {
+          method: 'POST',
+          headers: withTraceHeaders({
+            ...headers, ...signedHeaders(registry.internalSecret, body, viewer), 'content-type': 'application/json', accept: 'application/json',
+          }),
+          body,
+          signal: AbortSignal.timeout(instance.timeoutMs),
+        });
+      } catch (error) {
+        const reason = error instanceof Error && error.name === 'TimeoutError'
+          ? `no answer within ${instance.timeoutMs} ms` : describeFailure(error);
+        registry.markDown(instance, reason);
+        timer({ outcome: 'unavailable' });
+        throw new InstanceUnavailable(instance, reason);
+      }
     });
-  } catch (error) {
-    const reason = error instanceof Error && error.name === 'TimeoutError'
-      ? `no answer within ${instance.timeoutMs} ms` : describeFailure(error);
-    registry.markDown(instance, reason);
-    timer({ outcome: 'unavailable' });
-    throw new InstanceUnavailable(instance, reason);
-  }
   const text = await response.text();
   timer({ outcome: response.ok ? 'ok' : `http_${response.status}` });
   try {

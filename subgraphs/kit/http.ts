@@ -2,6 +2,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { HeaderMap, type ApolloServer, type BaseContext } from '@apollo/server';
 import { metricsRoute, serviceLogger } from './observability.js';
+import { SpanKind, inSpan, incomingTraceContext } from './tracing.js';
 
 const httpLogger = serviceLogger('http');
 
@@ -23,6 +24,8 @@ export interface GraphQLHttpOptions<TContext extends BaseContext> {
   /** Extra routes by path, e.g. `/health`. */
   routes?: Record<string, RouteHandler>;
   path?: string;
+  /** Names the service in traces. */
+  service?: string;
 }
 
 function sendJson(res: ServerResponse, status: number, body: unknown): void {
@@ -55,7 +58,11 @@ export function graphqlHttpHandler<TContext extends BaseContext>(options: GraphQ
     const route = options.routes?.[url.pathname];
     if (route) return route(req, res);
     if (url.pathname !== path) return sendError(res, 404, 'NOT_FOUND', `Nothing at ${url.pathname}; GraphQL is served at ${path}`);
+    return inSpan(`${req.method} ${path}`, SpanKind.SERVER, { 'hub.service': options.service ?? 'graphql', 'http.request.method': req.method ?? '' },
+      () => serveGraphQL(req, res, url), incomingTraceContext(req.headers));
+  };
 
+  async function serveGraphQL(req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> {
     let body: unknown;
     let text = '';
     if (req.method === 'POST') {
@@ -106,7 +113,7 @@ export function graphqlHttpHandler<TContext extends BaseContext>(options: GraphQ
     }
     for await (const chunk of response.body.asyncIterator) res.write(chunk);
     res.end();
-  };
+  }
 }
 
 export interface RunningHttpServer {

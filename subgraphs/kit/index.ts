@@ -28,3 +28,4 @@ export * from './audit.js';
 export * from './erasure.js';
 export * from './observability.js';
 export * from './import.js';
+export * from './tracing.js';

@@ -101,6 +101,7 @@ export async function startSubgraph(definition: SubgraphDefinition, options: Sub
     await apollo.start();
     const handler = graphqlHttpHandler({
       apollo,
+      service: label,
       context: async (req, body) => {
         // Only the gateway may ask: a request without its signature is refused, _service and _entities included.
         if (req.method !== 'POST') throw new HttpError(405, 'METHOD_NOT_ALLOWED', 'Subgraphs answer only POST requests from the gateway');
