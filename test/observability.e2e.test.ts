@@ -2,6 +2,7 @@ import { createServer, request, type IncomingHttpHeaders, type Server } from 'no
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { alliancesSubgraph } from '../subgraphs/alliances/index.js';
+import { peopleSubgraph } from '../subgraphs/people/index.js';
 import { signedHeaders, type Region } from '../subgraphs/kit/index.js';
 import { startTestHub, writeTopology, instanceName, type TestHub } from './support/hub.js';
 import { startTestSubgraph, type TestSubgraph } from './support/subgraph.js';
@@ -65,6 +66,7 @@ describe('request ids and metrics', () => {
         body: JSON.stringify({ query: '{ __typename }' }) });
       expect(generated.headers.get('x-request-id')).toMatch(/^[0-9a-f-]{36}$/);
     } finally {
+      writeTopology(hub.topologyPath!, Object.values(hub.subgraphs));
       await new Promise((resolve) => proxy.close(resolve));
     }
   });
@@ -85,12 +87,11 @@ describe('request ids and metrics', () => {
 });
 
 describe('graceful shutdown', () => {
-  it('finishes a request in flight before the instance stops', async () => {
-    const subgraph = await startTestSubgraph(alliancesSubgraph, { seed: true });
-    const body = JSON.stringify({ query: '{ alliances { totalCount } }' });
-    const { port } = subgraph;
+  /** Opens a request and sends half its body: it is in flight until `finish` sends the rest. */
+  function halfSent(port: number, body: string) {
+    let finish!: () => void;
     const answer = new Promise<{ status: number; text: string }>((resolve, reject) => {
-      const req = request({ host: '127.0.0.1', port, path: '/graphql', method: 'POST', headers: {
+      const req = request({ host: '127.0.0.1', port, path: '/graphql', method: 'POST', agent: false, headers: {
         ...signedHeaders(TEST_INTERNAL_SECRET, body, HUB_ADMIN), 'content-type': 'application/json', 'content-length': Buffer.byteLength(body),
       } }, (res) => {
         let text = '';
@@ -98,18 +99,47 @@ describe('graceful shutdown', () => {
         res.on('end', () => resolve({ status: res.statusCode ?? 0, text }));
       });
       req.on('error', reject);
-      // Half of the body now, the rest once the shutdown has begun.
       req.write(body.slice(0, 10));
-      setTimeout(() => {
-        stopping = subgraph.stop();
-        setTimeout(() => req.end(body.slice(10)), 100);
-      }, 100);
+      finish = () => req.end(body.slice(10));
     });
-    let stopping: Promise<void> | undefined;
-    const result = await answer;
-    expect(result.status).toBe(200);
-    expect(JSON.parse(result.text)).toEqual({ data: { alliances: { totalCount: 4 } } });
+    return { answer, finish: () => finish() };
+  }
+
+  it('answers every request in flight when the instance stops, then refuses new ones', async () => {
+    const subgraph = await startTestSubgraph(alliancesSubgraph, { seed: true });
+    const body = JSON.stringify({ query: '{ alliances { totalCount } }' });
+    const inFlight = Array.from({ length: 25 }, () => halfSent(subgraph.port, body));
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    const stopping = subgraph.stop();
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    inFlight.forEach((r) => r.finish());
+    const answers = await Promise.all(inFlight.map((r) => r.answer));
+    expect(answers.map((a) => a.status)).toEqual(answers.map(() => 200));
+    for (const a of answers) expect(JSON.parse(a.text)).toEqual({ data: { alliances: { totalCount: 4 } } });
     await stopping;
     await expect(fetch(subgraph.url, { method: 'POST', body })).rejects.toThrow();
+  });
+});
+
+describe('readiness of the gateway', () => {
+  it('is 503 while a subgraph has no answering instance, and ready again when it is back', async () => {
+    const people = Object.values(hub.subgraphs).filter((s) => s.name === 'people');
+    for (const instance of people) await instance.stop();
+    const url = `${base}/health/ready`;
+    let response = await fetch(url);
+    for (let i = 0; i < 40 && response.status === 200; i++) {
+      await new Promise((resolve) => setTimeout(resolve, 150));
+      response = await fetch(url);
+    }
+    expect(response.status).toBe(503);
+    expect(await response.json()).toEqual({ status: 'unavailable', reason: 'no instance of people answers' });
+    for (const instance of people) {
+      extra.push(await startTestSubgraph(peopleSubgraph, { regions: instance.regions, port: instance.port, databaseUrl: instance.databaseUrl }));
+    }
+    for (let i = 0; i < 40 && response.status !== 200; i++) {
+      await new Promise((resolve) => setTimeout(resolve, 150));
+      response = await fetch(url);
+    }
+    expect(response.status).toBe(200);
   });
 });
