@@ -2,7 +2,7 @@ import type { GraphQLDataSource, GraphQLDataSourceProcessOptions } from '@apollo
 import type { GatewayGraphQLResponse } from '@apollo/server-gateway-interface';
 import { Kind, getNamedType, parse, print, type DocumentNode, type GraphQLError, type FieldNode, type GraphQLFormattedError, type GraphQLSchema, type OperationDefinitionNode } from 'graphql';
 import {
-  ANONYMOUS, REGIONS, REQUEST_ID_HEADER, assertCanWrite, canWrite, isRegion, regionOfId, type Region, type Viewer,
+  ANONYMOUS, REGIONS, REQUEST_ID_HEADER, assertCanWrite, canWrite, encodeViewer, isRegion, regionOfId, type Region, type Viewer,
 } from '../../subgraphs/kit/index.js';
 import {
   InstanceUnavailable, regionNotServedError, sendToInstance, unavailableErrors, type InstanceAnswer, type Json,
@@ -51,7 +51,10 @@ export class RegionalDataSource implements GraphQLDataSource {
     const { request } = options;
     const { viewer = ANONYMOUS, requestId } = options.context as { viewer?: Viewer; requestId?: string };
     const headers: Record<string, string> = requestId ? { [REQUEST_ID_HEADER]: requestId } : {};
-    const send: Send = (instance, outgoing) => sendToInstance(this.registry, instance, outgoing, viewer, headers);
+    const isMutation = /^\s*mutation\b/.test(request.query ?? '');
+    const send: Send = (instance, outgoing) => (isMutation
+      ? sendToInstance(this.registry, instance, outgoing, viewer, headers)
+      : this.shared(instance, outgoing, viewer, () => sendToInstance(this.registry, instance, outgoing, viewer, headers)));
     const instances = this.registry.instances(this.subgraph);
     if (instances.length === 1 && instances[0].regions.length === REGIONS.length) {
       // One instance owns everything: plain federation, the request passes unchanged.
@@ -69,6 +72,21 @@ export class RegionalDataSource implements GraphQLDataSource {
       return this.entities(send, request.query!, request.operationName, roots[0], variables);
     }
     return this.queries(send, operation, roots, variables);
+  }
+
+  /**
+   * Identical reads in flight at the same time (same instance, same viewer, same request) share
+   * one subgraph request: a dashboard opened by many people costs the subgraphs once.
+   */
+  private readonly inFlight = new Map<string, Promise<InstanceAnswer>>();
+  private shared(instance: Instance, request: OutgoingRequest, viewer: Viewer, send: () => Promise<InstanceAnswer>): Promise<InstanceAnswer> {
+    const key = `${instance.name}\n${encodeViewer(viewer)}\n${JSON.stringify(request)}`;
+    let answer = this.inFlight.get(key);
+    if (!answer) {
+      answer = send().finally(() => this.inFlight.delete(key));
+      this.inFlight.set(key, answer);
+    }
+    return answer;
   }
 
   private document(query: string): DocumentNode {
