@@ -214,6 +214,13 @@ export async function runBench(options: BenchOptions): Promise<BenchResult> {
   }
   const instances: RunningSubgraph[] = [];
   const children: GatewayChild[] = [];
+  // Interrupted (Ctrl-C, a time limit): stop the gateways and PostgreSQL instead of leaving them running.
+  const interrupted = () => {
+    void Promise.all(children.map((c) => c.stop().catch(() => undefined)))
+      .then(() => postgres.stop()).finally(() => process.exit(130));
+  };
+  process.once('SIGINT', interrupted);
+  process.once('SIGTERM', interrupted);
   try {
     const dataset = generateDataset({ seed: options.seed, scale: options.scale });
     const counts = countsOf(dataset);
@@ -326,6 +333,8 @@ export async function runBench(options: BenchOptions): Promise<BenchResult> {
     }
     return { options, counts, measurements, correctness, statementsBySize, soak, machine: machineDescription(), setupSeconds, supergraphNote };
   } finally {
+    process.off('SIGINT', interrupted);
+    process.off('SIGTERM', interrupted);
     await Promise.all(children.map((c) => c.stop().catch(() => undefined)));
     await Promise.all(instances.map((i) => i.stop().catch(() => undefined)));
     await postgres.stop();
