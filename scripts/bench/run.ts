@@ -110,6 +110,8 @@ class GatewayChild {
       env: { ...process.env, HUB_LOG_LEVEL: process.env.HUB_LOG_LEVEL ?? 'warn' },
     });
     this.child.on('message', (message) => { const done = this.pending; this.pending = undefined; done?.(message as never); });
+    // A child gone (e.g. interrupted with the bench) closes the channel: not a crash of the bench.
+    this.child.on('error', () => undefined);
   }
 
   private ask(message: object): Promise<{ type: string; [k: string]: unknown }> {
@@ -216,8 +218,8 @@ export async function runBench(options: BenchOptions): Promise<BenchResult> {
   const children: GatewayChild[] = [];
   // Interrupted (Ctrl-C, a time limit): stop the gateways and PostgreSQL instead of leaving them running.
   const interrupted = () => {
-    void Promise.all(children.map((c) => c.stop().catch(() => undefined)))
-      .then(() => postgres.stop()).finally(() => process.exit(130));
+    void Promise.all([postgres.stop(), ...children.map((c) => c.stop().catch(() => undefined))])
+      .finally(() => process.exit(130));
   };
   process.once('SIGINT', interrupted);
   process.once('SIGTERM', interrupted);
