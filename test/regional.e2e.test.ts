@@ -185,8 +185,12 @@ describe('regional instances behind one gateway', () => {
       const body = Buffer.concat(chunks).toString();
       if (!body.includes('_service') && !body.includes('{ __typename }')) await new Promise((r) => setTimeout(r, 2_500));
       const signature = Object.fromEntries(Object.entries(req.headers).filter(([name]) => name.startsWith('x-hub-'))) as Record<string, string>;
-      const answer = await fetch(bw.url, { method: 'POST', headers: { ...signature, 'content-type': 'application/json' }, body });
-      res.writeHead(answer.status, { 'content-type': 'application/json' }).end(await answer.text());
+      try {
+        const answer = await fetch(bw.url, { method: 'POST', headers: { ...signature, 'content-type': 'application/json' }, body });
+        res.writeHead(answer.status, { 'content-type': 'application/json' }).end(await answer.text());
+      } catch {
+        res.destroy();
+      }
     });
     await new Promise<void>((resolve) => slow.listen(0, '127.0.0.1', resolve));
     const slowUrl = `http://127.0.0.1:${(slow.address() as AddressInfo).port}/graphql`;
@@ -207,6 +211,8 @@ describe('regional instances behind one gateway', () => {
       }));
       expect(result.errors?.[0].message).toContain('no answer within 2000 ms');
     } finally {
+      writeTopology(hub.topologyPath!, Object.values(hub.subgraphs));
+      slow.closeAllConnections();
       await new Promise((resolve) => slow.close(resolve));
     }
   }, 30_000);

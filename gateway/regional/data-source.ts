@@ -8,12 +8,34 @@ import {
   InstanceUnavailable, regionNotServedError, sendToInstance, unavailableErrors, type InstanceAnswer, type Json,
   type OutgoingRequest,
 } from './instance-client.js';
-import { defaultFirst, mergeAggregate, mergeConnection, mergeKindOf, mergeList } from './merge.js';
-import { argumentValue, fieldsOf, inlineFragments, operationOf, operationWith, responseKey, withPagingFields } from './operation.js';
+import {
+  defaultFirst, mergeAggregate, mergeConnection, mergeKindOf, mergeList, planPage, type MergeKind, type PageFacts,
+} from './merge.js';
+import {
+  argumentValue, cursorsOnly, fieldsOf, inlineFragments, operationOf, operationWith, responseKey, withFirst, withPagingFields,
+} from './operation.js';
 import type { TopologyRegistry } from './registry.js';
 import type { Instance } from './topology.js';
 
 type Outcome = { instance: Instance; answer?: InstanceAnswer; failure?: InstanceUnavailable };
+
+interface QueryPlan {
+  field: FieldNode;
+  key: string;
+  kind: MergeKind;
+  first?: number;
+  instances: Instance[];
+  regions?: Region[];
+  unserved: Region[];
+  /** The field as sent to each instance asked in the main round. */
+  sent: Map<Instance, FieldNode>;
+  /** Instances that failed in the cursor round. */
+  failures: InstanceUnavailable[];
+  /** Totals from the cursor round of a paged fan-out. */
+  page?: PageFacts;
+  /** Errors the instances gave in the cursor round. */
+  roundErrors?: GraphQLFormattedError[];
+}
 /** Sends to one instance on behalf of the caller (signed with the caller's verified viewer). */
 type Send = (instance: Instance, request: OutgoingRequest) => Promise<InstanceAnswer>;
 
@@ -192,11 +214,15 @@ export class RegionalDataSource implements GraphQLDataSource {
       const name = field.name.value;
       const kind = mergeKindOf(this.schema, 'Query', name);
       const target = name === '__typename' ? { instances: [], unserved: [] } : this.targets(field, variables);
-      const fanOut = target.instances.length > 1;
-      return { field, key: responseKey(field), kind, ...target, sent: fanOut && kind === 'connection' ? withPagingFields(field) : field };
+      const first = (argumentValue(field, 'first', variables) as number | undefined) ?? defaultFirst(this.schema, name);
+      const plan: QueryPlan = { field, key: responseKey(field), kind, first, ...target, failures: [], sent: new Map() };
+      for (const instance of plan.instances) plan.sent.set(instance, field);
+      return plan;
     });
+    await this.planPages(send, operation, plans.filter((p) => p.kind === 'connection' && p.instances.length > 1), variables);
+
     const perInstance = new Map<Instance, FieldNode[]>();
-    for (const plan of plans) for (const instance of plan.instances) perInstance.set(instance, [...(perInstance.get(instance) ?? []), plan.sent]);
+    for (const plan of plans) for (const [instance, field] of plan.sent) perInstance.set(instance, [...(perInstance.get(instance) ?? []), field]);
     const outcomes = new Map<Instance, Outcome>(await Promise.all([...perInstance].map(async ([instance, fields]): Promise<[Instance, Outcome]> => {
       try {
         return [instance, { instance, answer: await send(instance, { query: print(operationWith(operation, fields)), variables }) }];
@@ -213,17 +239,16 @@ export class RegionalDataSource implements GraphQLDataSource {
         data[plan.key] = 'Query';
         continue;
       }
-      const answered = plan.instances.map((i) => outcomes.get(i)!).filter((o) => o.answer);
+      const asked = [...plan.sent.keys()].map((i) => outcomes.get(i)!);
+      const answered = asked.filter((o) => o.answer);
       const values = answered.map((o) => o.answer!.data?.[plan.key]).filter((v) => v !== null && v !== undefined);
-      for (const outcome of plan.instances.map((i) => outcomes.get(i)!)) {
-        if (outcome.failure) {
-          errors.push(...unavailableErrors(this.subgraph, outcome.failure, plan.regions ?? outcome.instance.regions, [plan.key]));
-        }
+      for (const failure of [...plan.failures, ...asked.flatMap((o) => (o.failure ? [o.failure] : []))]) {
+        errors.push(...unavailableErrors(this.subgraph, failure, plan.regions ?? failure.instance.regions, [plan.key]));
       }
       for (const region of plan.unserved) errors.push(regionNotServedError(this.subgraph, region, [plan.key]));
-      const first = (argumentValue(plan.field, 'first', variables) as number | undefined) ?? defaultFirst(this.schema, plan.field.name.value);
-      if (plan.instances.length <= 1) data[plan.key] = values[0] ?? null;
-      else if (plan.kind === 'connection') data[plan.key] = values.length ? mergeConnection(plan.field, values as Json[], first) : null;
+      const { first } = plan;
+      if (plan.page) data[plan.key] = mergeConnection(plan.field, values as Json[], first, plan.page);
+      else if (plan.instances.length <= 1) data[plan.key] = values[0] ?? null;
       else if (plan.kind === 'aggregate') data[plan.key] = values.length ? mergeAggregate(fieldsOf(plan.field.selectionSet), values as Json[]) : null;
       else if (plan.kind === 'list') data[plan.key] = answered.length ? mergeList(values as unknown[][], first) : null;
       else data[plan.key] = values[0] ?? null;
@@ -231,16 +256,54 @@ export class RegionalDataSource implements GraphQLDataSource {
     // Errors of a merged field keep only the field in their path (indexes inside it changed);
     // the same error from several instances (e.g. a refused argument) is reported once.
     const seen = new Set<string>();
-    for (const outcome of outcomes.values()) {
-      for (const error of outcome.answer?.errors ?? []) {
+    const answerErrors = [...plans.flatMap((p) => p.roundErrors ?? []), ...[...outcomes.values()].flatMap((o) => o.answer?.errors ?? [])];
+    {
+      for (const error of answerErrors) {
         const plan = plans.find((p) => p.key === error.path?.[0]);
-        const reported = plan && plan.instances.length > 1 ? { ...error, path: [plan.key] } : error;
+        const reported = plan && plan.sent.size > 1 ? { ...error, path: [plan.key] } : error;
         const identity = JSON.stringify([reported.message, reported.path, reported.extensions?.code]);
         if (!seen.has(identity)) errors.push(reported);
         seen.add(identity);
       }
     }
     return { data, ...(errors.length ? { errors } : {}) };
+  }
+
+  /**
+   * A page merged from several instances needs only `first` records in all: a cursor round asks
+   * every instance for its sort keys alone, and then only the instances holding the page are
+   * asked for their share in full (`first: <their share>`, same `after`), instead of `first`
+   * full records from each.
+   */
+  private async planPages(send: Send, operation: OperationDefinitionNode, plans: QueryPlan[], variables: Json): Promise<void> {
+    if (plans.length === 0) return;
+    const instances = [...new Set(plans.flatMap((p) => p.instances))];
+    const answers = new Map(await Promise.all(instances.map(async (instance): Promise<[Instance, Outcome]> => {
+      const fields = plans.filter((p) => p.instances.includes(instance)).map((p) => cursorsOnly(p.field));
+      try {
+        return [instance, { instance, answer: await send(instance, { query: print(operationWith(operation, fields)), variables }) }];
+      } catch (error) {
+        if (!(error instanceof InstanceUnavailable)) throw error;
+        return [instance, { instance, failure: error }];
+      }
+    })));
+    for (const plan of plans) {
+      const values = plan.instances.flatMap((instance) => {
+        const value = answers.get(instance)!.answer?.data?.[plan.key];
+        return value ? [{ instance: instance.name, value: value as Json }] : [];
+      });
+      plan.failures = plan.instances.flatMap((i) => answers.get(i)!.failure ?? []);
+      plan.roundErrors = plan.instances.flatMap((i) => (answers.get(i)!.answer?.errors ?? []).filter((e) => e.path?.[0] === plan.key));
+      plan.sent.clear();
+      // Nothing came back (e.g. every instance refused an argument): the errors say why.
+      if (values.length === 0) continue;
+      const { facts, take } = planPage(values, plan.first);
+      plan.page = facts;
+      for (const instance of plan.instances) {
+        const share = take.get(instance.name);
+        if (share) plan.sent.set(instance, withPagingFields(withFirst(plan.field, share)));
+      }
+    }
   }
 
   private async mutations(send: Send, viewer: Viewer, operation: OperationDefinitionNode, roots: FieldNode[], variables: Json): Promise<GatewayGraphQLResponse> {

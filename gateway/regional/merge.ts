@@ -43,7 +43,10 @@ function sortKeyOfCursor(cursor: string): [string, string] {
   }
 }
 
-export function mergeConnection(field: FieldNode, values: Json[], first: number | undefined): Json {
+/** What the cursor round already knows about a paged fan-out: the total and whether more follows. */
+export interface PageFacts { total: number; more: boolean }
+
+export function mergeConnection(field: FieldNode, values: Json[], first: number | undefined, facts?: PageFacts): Json {
   const clientFields = fieldsOf(field.selectionSet).filter((f) => !f.alias?.value.startsWith('__hub_'));
   const edgesKey = clientFields.find((f) => f.name.value === 'edges');
   const entries = values.flatMap((value) => {
@@ -53,13 +56,14 @@ export function mergeConnection(field: FieldNode, values: Json[], first: number 
   });
   entries.sort((a, b) => compare(a.key[0], b.key[0]) || compare(a.key[1], b.key[1]));
   const page = first === undefined ? entries : entries.slice(0, first);
-  const more = entries.length > page.length || values.some((v) => (v[PAGING.pageInfo] as Json | undefined)?.[PAGING.more] === true);
+  const more = facts?.more
+    ?? (entries.length > page.length || values.some((v) => (v[PAGING.pageInfo] as Json | undefined)?.[PAGING.more] === true));
   const merged: Json = {};
   for (const clientField of clientFields) {
     const key = responseKey(clientField);
     switch (clientField.name.value) {
       case 'totalCount':
-        merged[key] = values.reduce((sum, v) => sum + Number(v[PAGING.total] ?? 0), 0);
+        merged[key] = facts?.total ?? values.reduce((sum, v) => sum + Number(v[PAGING.total] ?? 0), 0);
         break;
       case 'edges':
         merged[key] = page.map((entry) => entry.edge);
@@ -126,3 +130,23 @@ export function mergeList(values: unknown[][], first: number | undefined): unkno
   return first === undefined ? all : all.slice(0, first);
 }
 
+
+/**
+ * The cursor round of a paged fan-out: which instances hold the next `first` records and how many
+ * each, so that only those are fetched in full.
+ */
+export function planPage(answers: { instance: string; value: Json }[], first: number | undefined): { facts: PageFacts; take: Map<string, number> } {
+  const entries = answers.flatMap(({ instance, value }) => ((value[PAGING.edges] as Json[] | undefined) ?? [])
+    .map((edge) => ({ instance, key: sortKeyOfCursor(edge[PAGING.cursor] as string) })));
+  entries.sort((a, b) => compare(a.key[0], b.key[0]) || compare(a.key[1], b.key[1]));
+  const page = first === undefined ? entries : entries.slice(0, first);
+  const take = new Map<string, number>();
+  for (const entry of page) take.set(entry.instance, (take.get(entry.instance) ?? 0) + 1);
+  return {
+    take,
+    facts: {
+      total: answers.reduce((sum, { value }) => sum + Number(value[PAGING.total] ?? 0), 0),
+      more: entries.length > page.length || answers.some(({ value }) => (value[PAGING.pageInfo] as Json | undefined)?.[PAGING.more] === true),
+    },
+  };
+}

@@ -90,3 +90,14 @@ export function withPagingFields(connection: FieldNode): FieldNode {
   ];
   return { ...connection, selectionSet: { kind: Kind.SELECTION_SET, selections: [...(connection.selectionSet?.selections ?? []), ...extra] } };
 }
+
+/** The connection field asking only for what merging needs: cursors, totals, whether there is more. */
+export function cursorsOnly(connection: FieldNode): FieldNode {
+  return withPagingFields({ ...connection, selectionSet: { kind: Kind.SELECTION_SET, selections: [] } });
+}
+
+/** The field with its `first` argument set to `n`. */
+export function withFirst(field: FieldNode, n: number): FieldNode {
+  const first = { kind: Kind.ARGUMENT, name: { kind: Kind.NAME, value: 'first' }, value: { kind: Kind.INT, value: String(n) } } as const;
+  return { ...field, arguments: [...(field.arguments ?? []).filter((a) => a.name.value !== 'first'), first] };
+}
