@@ -4,7 +4,7 @@ import { Region, encodeCursor } from '../subgraphs/kit/index.js';
 import { buildTopology } from '../gateway/regional/topology.js';
 import { mergeAggregate, mergeConnection } from '../gateway/regional/merge.js';
 import { fieldsOf, inlineFragments, PAGING } from '../gateway/regional/operation.js';
-import { mutationRegion } from '../gateway/regional/data-source.js';
+import { mutationRegion } from '../gateway/regional/mutation-fetch.js';
 import { schemaDifferences } from '../gateway/regional/schema-check.js';
 
 const rootField = (query: string): FieldNode =>

@@ -1,12 +1,15 @@
 import type { GraphQLDataSource, GraphQLDataSourceProcessOptions } from '@apollo/gateway';
 import type { GatewayGraphQLResponse } from '@apollo/server-gateway-interface';
-import { Kind, getNamedType, parse, print, type DocumentNode, type GraphQLError, type FieldNode, type GraphQLFormattedError, type GraphQLSchema, type OperationDefinitionNode } from 'graphql';
 import {
-  ANONYMOUS, REGIONS, REQUEST_ID_HEADER, assertCanWrite, canWrite, encodeViewer, isRegion, regionOfId, type Region, type Viewer,
+  getNamedType, parse, print, type DocumentNode, type FieldNode, type GraphQLFormattedError, type GraphQLSchema, type OperationDefinitionNode,
+} from 'graphql';
+import {
+  ANONYMOUS, REGIONS, REQUEST_ID_HEADER, encodeViewer, isRegion, regionOfId, type Region, type Viewer,
 } from '../../subgraphs/kit/index.js';
+import { fetchEntities } from './entity-fetch.js';
 import {
-  InstanceUnavailable, regionNotServedError, sendToInstance, unavailableErrors, type InstanceAnswer, type Json,
-  type OutgoingRequest,
+  InstanceUnavailable, ask, regionNotServedError, sendToInstance, unavailableErrors, type InstanceAnswer, type Json,
+  type Outcome, type OutgoingRequest, type Route, type Send,
 } from './instance-client.js';
 import {
   defaultFirst, mergeAggregate, mergeConnection, mergeKindOf, mergeList, planPage, type MergeKind, type PageFacts,
@@ -14,10 +17,9 @@ import {
 import {
   argumentValue, cursorsOnly, fieldsOf, inlineFragments, operationOf, operationWith, responseKey, withFirst, withPagingFields,
 } from './operation.js';
+import { fetchMutations } from './mutation-fetch.js';
 import type { TopologyRegistry } from './registry.js';
 import type { Instance } from './topology.js';
-
-type Outcome = { instance: Instance; answer?: InstanceAnswer; failure?: InstanceUnavailable };
 
 interface QueryPlan {
   field: FieldNode;
@@ -36,8 +38,6 @@ interface QueryPlan {
   /** Errors the instances gave in the cursor round. */
   roundErrors?: GraphQLFormattedError[];
 }
-/** Sends to one instance on behalf of the caller (signed with the caller's verified viewer). */
-type Send = (instance: Instance, request: OutgoingRequest) => Promise<InstanceAnswer>;
 
 /**
  * The gateway's fetcher for one subgraph split across regional instances. Each subgraph fetch of
@@ -89,9 +89,10 @@ export class RegionalDataSource implements GraphQLDataSource {
     const operation = operationOf(this.document(request.query!), request.operationName);
     const variables = (request.variables ?? {}) as Json;
     const roots = fieldsOf(operation.selectionSet);
-    if (operation.operation === 'mutation') return this.mutations(send, viewer, operation, roots, variables);
+    const route: Route = { subgraph: this.subgraph, registry: this.registry, send };
+    if (operation.operation === 'mutation') return fetchMutations(route, viewer, operation, roots, variables);
     if (roots.length === 1 && roots[0].name.value === '_entities') {
-      return this.entities(send, request.query!, request.operationName, roots[0], variables);
+      return fetchEntities(route, this.ownedTypes, request.query!, request.operationName, roots[0], variables);
     }
     return this.queries(send, operation, roots, variables);
   }
@@ -119,69 +120,6 @@ export class RegionalDataSource implements GraphQLDataSource {
       this.parsed.set(query, document);
     }
     return document;
-  }
-
-  private async entities(send: Send, query: string, operationName: string | null | undefined, field: FieldNode, variables: Json): Promise<GatewayGraphQLResponse> {
-    const key = responseKey(field);
-    const argument = field.arguments?.find((a) => a.name.value === 'representations');
-    const variableName = argument?.value.kind === Kind.VARIABLE ? argument.value.name.value : 'representations';
-    const representations = (argumentValue(field, 'representations', variables) as Json[] | undefined) ?? [];
-    if (representations.every((r) => !this.ownedTypes.has(String(r.__typename)))) {
-      return this.extensionEntities(send, query, operationName, key, variables);
-    }
-    const results: unknown[] = representations.map(() => null);
-    const errors: GraphQLFormattedError[] = [];
-    const groups = new Map<Instance, number[]>();
-    const unowned = new Map<string, number[]>();
-    representations.forEach((representation, index) => {
-      const region = typeof representation.id === 'string' ? regionOfId(representation.id) : undefined;
-      const instance = region ? this.registry.owner(this.subgraph, region) : this.registry.instances(this.subgraph)[0];
-      if (instance) groups.set(instance, [...(groups.get(instance) ?? []), index]);
-      else unowned.set(region!, [...(unowned.get(region!) ?? []), index]);
-    });
-    for (const [region, indexes] of unowned) errors.push(regionNotServedError(this.subgraph, region, [key, indexes[0]]));
-
-    await Promise.all([...groups].map(async ([instance, indexes]) => {
-      try {
-        const answer = await send(instance, {
-          query, operationName, variables: { ...variables, [variableName]: indexes.map((i) => representations[i]) },
-        });
-        const list = (answer.data?.[key] as unknown[] | undefined) ?? [];
-        indexes.forEach((original, local) => { results[original] = list[local] ?? null; });
-        for (const error of answer.errors ?? []) {
-          const path = error.path ? [...error.path] : undefined;
-          if (path && path[0] === key && typeof path[1] === 'number') path[1] = indexes[path[1]];
-          errors.push({ ...error, path });
-        }
-      } catch (error) {
-        if (!(error instanceof InstanceUnavailable)) throw error;
-        const regions = [...new Set(indexes.map((i) => regionOfId(String(representations[i].id)) ?? '?'))];
-        errors.push(...unavailableErrors(this.subgraph, error, regions, [key, indexes[0]]));
-      }
-    }));
-    return { data: { [key]: results }, ...(errors.length ? { errors } : {}) };
-  }
-
-  /** Fields added to another subgraph's entity: asked of every instance, joined per representation. */
-  private async extensionEntities(send: Send, query: string, operationName: string | null | undefined, key: string, variables: Json): Promise<GatewayGraphQLResponse> {
-    const instances = this.registry.instances(this.subgraph);
-    const outcomes = await Promise.all(instances.map(async (instance): Promise<Outcome> => {
-      try {
-        return { instance, answer: await send(instance, { query, operationName, variables }) };
-      } catch (error) {
-        if (!(error instanceof InstanceUnavailable)) throw error;
-        return { instance, failure: error };
-      }
-    }));
-    const errors: GraphQLFormattedError[] = [];
-    const lists = outcomes.map((o) => (o.answer?.data?.[key] as (Json | null)[] | undefined));
-    const count = Math.max(0, ...lists.map((l) => l?.length ?? 0));
-    const results = Array.from({ length: count }, (_, index) => joinEntity(lists.map((l) => l?.[index] ?? null)));
-    for (const outcome of outcomes) {
-      if (outcome.failure) errors.push(...unavailableErrors(this.subgraph, outcome.failure, outcome.instance.regions, [key, 0]));
-      errors.push(...(outcome.answer?.errors ?? []));
-    }
-    return { data: { [key]: results }, ...(errors.length ? { errors } : {}) };
   }
 
   /** The instances a root query field goes to, and the regions that decided it. */
@@ -223,14 +161,8 @@ export class RegionalDataSource implements GraphQLDataSource {
 
     const perInstance = new Map<Instance, FieldNode[]>();
     for (const plan of plans) for (const [instance, field] of plan.sent) perInstance.set(instance, [...(perInstance.get(instance) ?? []), field]);
-    const outcomes = new Map<Instance, Outcome>(await Promise.all([...perInstance].map(async ([instance, fields]): Promise<[Instance, Outcome]> => {
-      try {
-        return [instance, { instance, answer: await send(instance, { query: print(operationWith(operation, fields)), variables }) }];
-      } catch (error) {
-        if (!(error instanceof InstanceUnavailable)) throw error;
-        return [instance, { instance, failure: error }];
-      }
-    })));
+    const outcomes = new Map<Instance, Outcome>(await Promise.all([...perInstance].map(async ([instance, fields]) =>
+      [instance, await ask(send, instance, { query: print(operationWith(operation, fields)), variables })] as const)));
 
     const data: Json = {};
     const errors: GraphQLFormattedError[] = [];
@@ -278,14 +210,9 @@ export class RegionalDataSource implements GraphQLDataSource {
   private async planPages(send: Send, operation: OperationDefinitionNode, plans: QueryPlan[], variables: Json): Promise<void> {
     if (plans.length === 0) return;
     const instances = [...new Set(plans.flatMap((p) => p.instances))];
-    const answers = new Map(await Promise.all(instances.map(async (instance): Promise<[Instance, Outcome]> => {
+    const answers = new Map(await Promise.all(instances.map(async (instance) => {
       const fields = plans.filter((p) => p.instances.includes(instance)).map((p) => cursorsOnly(p.field));
-      try {
-        return [instance, { instance, answer: await send(instance, { query: print(operationWith(operation, fields)), variables }) }];
-      } catch (error) {
-        if (!(error instanceof InstanceUnavailable)) throw error;
-        return [instance, { instance, failure: error }];
-      }
+      return [instance, await ask(send, instance, { query: print(operationWith(operation, fields)), variables })] as const;
     })));
     for (const plan of plans) {
       const values = plan.instances.flatMap((instance) => {
@@ -305,82 +232,4 @@ export class RegionalDataSource implements GraphQLDataSource {
       }
     }
   }
-
-  private async mutations(send: Send, viewer: Viewer, operation: OperationDefinitionNode, roots: FieldNode[], variables: Json): Promise<GatewayGraphQLResponse> {
-    const data: Json = {};
-    const errors: GraphQLFormattedError[] = [];
-    // Mutations run in order, each on its own: every one may belong to another region.
-    for (const field of roots) {
-      const key = responseKey(field);
-      if (field.name.value === '__typename') {
-        data[key] = 'Mutation';
-        continue;
-      }
-      const region = mutationRegion(field, variables);
-      const instances = this.registry.instances(this.subgraph);
-      const instance = region ? this.registry.owner(this.subgraph, region) : instances.length === 1 ? instances[0] : undefined;
-      data[key] = null;
-      if (!instance) {
-        // Who may write comes before where: a caller without the right learns nothing about the topology.
-        if (region && !canWrite(viewer, region)) {
-          errors.push(writeRefusal(viewer, region, [key]));
-          continue;
-        }
-        errors.push(region ? regionNotServedError(this.subgraph, region, [key]) : {
-          message: `${field.name.value} names no region (an id or input.region), so no instance can be chosen`,
-          path: [key], extensions: { code: 'BAD_USER_INPUT' },
-        });
-        continue;
-      }
-      try {
-        const answer = await send(instance, { query: print(operationWith(operation, [field])), variables });
-        data[key] = answer.data?.[key] ?? null;
-        errors.push(...(answer.errors ?? []));
-      } catch (error) {
-        if (!(error instanceof InstanceUnavailable)) throw error;
-        errors.push(...unavailableErrors(this.subgraph, error, [region ?? instance.regions[0]], [key]));
-      }
-    }
-    return { data, ...(errors.length ? { errors } : {}) };
-  }
-}
-
-/** The error a subgraph would give for a write the viewer may not make (UNAUTHENTICATED or FORBIDDEN). */
-function writeRefusal(viewer: Viewer, region: Region, path: (string | number)[]): GraphQLFormattedError {
-  try {
-    assertCanWrite(viewer, region);
-  } catch (error) {
-    const refusal = error as GraphQLError;
-    return { message: refusal.message, path, extensions: refusal.extensions };
-  }
-  throw new Error(`${viewer.subject} may write ${region}`);
-}
-
-/** One representation's answers from several instances: lists concatenated, other values the first non-null. */
-function joinEntity(parts: (Json | null)[]): Json | null {
-  const present = parts.filter((p): p is Json => p !== null);
-  if (present.length === 0) return null;
-  const joined: Json = {};
-  for (const part of present) {
-    for (const [name, value] of Object.entries(part)) {
-      const current = joined[name];
-      if (Array.isArray(value)) joined[name] = Array.isArray(current) ? [...current, ...value] : value;
-      else if (current === undefined || current === null) joined[name] = value;
-    }
-  }
-  return joined;
-}
-
-/** The region a mutation writes to: that of its `id`, `input.id`, `input.region` or the first `input.…Id`. */
-export function mutationRegion(field: FieldNode, variables: Json): Region | undefined {
-  const id = argumentValue(field, 'id', variables);
-  if (typeof id === 'string') return regionOfId(id);
-  const input = argumentValue(field, 'input', variables) as Json | undefined;
-  if (!input || typeof input !== 'object') return undefined;
-  if (typeof input.id === 'string') return regionOfId(input.id);
-  if (typeof input.region === 'string' && isRegion(input.region)) return input.region;
-  for (const [name, value] of Object.entries(input)) {
-    if (name.endsWith('Id') && typeof value === 'string' && regionOfId(value)) return regionOfId(value);
-  }
-  return undefined;
 }

@@ -85,3 +85,30 @@ export function regionNotServedError(subgraph: string, region: string, path: (st
     extensions: { code: 'REGION_NOT_SERVED', region, subgraph },
   };
 }
+
+/** Sends to one instance on behalf of the caller (signed with the caller's verified viewer). */
+export type Send = (instance: Instance, request: OutgoingRequest) => Promise<InstanceAnswer>;
+
+/** What a fetch needs to reach a subgraph's instances. */
+export interface Route {
+  subgraph: string;
+  registry: TopologyRegistry;
+  send: Send;
+}
+
+/** An instance's answer, or why it could not give one. */
+export interface Outcome {
+  instance: Instance;
+  answer?: InstanceAnswer;
+  failure?: InstanceUnavailable;
+}
+
+/** Sends and keeps an unavailable instance as an outcome (other errors still throw). */
+export async function ask(send: Send, instance: Instance, request: OutgoingRequest): Promise<Outcome> {
+  try {
+    return { instance, answer: await send(instance, request) };
+  } catch (error) {
+    if (!(error instanceof InstanceUnavailable)) throw error;
+    return { instance, failure: error };
+  }
+}
