@@ -21,7 +21,7 @@ import { join } from 'node:path';
 import { z } from 'zod';
 import pg from 'pg';
 import {
-  REGIONS, internalSecretSetting, port, postgresUrl, readConfig, startSubgraph, tracingFromEnvironment, type Region, type RunningSubgraph,
+  REGIONS, internalSecretSetting, port, postgresUrl, readConfig, regionList, startSubgraph, tracingFromEnvironment, type RunningSubgraph,
 } from '../subgraphs/kit/index.js';
 import { tokenAuthenticator } from '../gateway/auth.js';
 import { devSecrets } from './lib/dev-secrets.js';
@@ -32,12 +32,6 @@ import { DEMO_REGIONS } from '../data/demo/regions.js';
 import { PROJECT_ROOT, startEmbeddedPostgres, type EmbeddedPostgresHandle } from './lib/embedded-postgres.js';
 import { SUPERGRAPH_PATH } from './lib/supergraph.js';
 
-const regionList = z.string().transform((text, ctx) => {
-  const regions = text.split(',').map((r) => r.trim().toUpperCase()).filter(Boolean);
-  const unknown = regions.filter((r) => !(REGIONS as string[]).includes(r));
-  if (unknown.length || regions.length === 0) ctx.addIssue({ code: 'custom', message: `unknown regions: ${unknown.join(', ') || '(none given)'}` });
-  return regions as Region[];
-});
 const config = readConfig(z.object({
   PORT: port(4000),
   HUB_REGIONS: regionList.optional(),

@@ -8,7 +8,7 @@
  */
 import { z } from 'zod';
 import {
-  REGIONS, internalSecretSetting, port, postgresUrl, readConfig, startSubgraph, tracingFromEnvironment, type Region,
+  internalSecretSetting, port, postgresUrl, readConfig, regionList, startSubgraph, tracingFromEnvironment,
 } from './kit/index.js';
 import { SUBGRAPHS } from './index.js';
 
@@ -21,13 +21,7 @@ if (!definition) {
 const config = readConfig(z.object({
   DATABASE_URL: postgresUrl,
   PORT: port(4001),
-  REGIONS: z.string().optional().transform((text, ctx) => {
-    if (!text) return undefined;
-    const regions = text.split(',').map((r) => r.trim().toUpperCase()).filter(Boolean);
-    const unknown = regions.filter((r) => !(REGIONS as string[]).includes(r));
-    if (unknown.length) ctx.addIssue({ code: 'custom', message: `unknown regions: ${unknown.join(', ')}` });
-    return regions as Region[];
-  }),
+  REGIONS: regionList.optional(),
   HUB_SEED: z.enum(['true', 'false']).default('false'),
   HUB_INTERNAL_SECRET: internalSecretSetting,
 }));

@@ -22,6 +22,10 @@ describe('alliances subgraph', () => {
 
     const found = await subgraph.query(`{ alliances(filter: { text: "Familien" }) { totalCount edges { node { name } } } }`);
     expect(found.data.alliances.totalCount).toBe(1);
+    // An explicit null means "no text filter", as an absent one does.
+    const all = await subgraph.query(`{ alliances(filter: { text: null, regions: null }) { totalCount } }`);
+    expect(all.errors).toBeUndefined();
+    expect(all.data.alliances.totalCount).toBe(1);
     expect(found.data.alliances.edges[0].node.name).toBe('Iserlohner Bündnis für Familie');
   });
 

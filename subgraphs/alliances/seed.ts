@@ -1,5 +1,5 @@
 import type { EntityManager } from '../kit/index.js';
-import { FieldOfAction, Region, servesId } from '../kit/index.js';
+import { FieldOfAction, Region, parseId, servesId } from '../kit/index.js';
 import { DEMO } from '../../data/demo/ids.js';
 import { Alliance } from './entities/alliance.js';
 import { Membership } from './entities/membership.js';
@@ -93,7 +93,7 @@ const iserlohnMembers = [
   O.evKirchengemeinden, O.kathKirchengemeinden, O.wohlfahrtsverbaende, O.beratungsstelle, O.regenbogen,
 ];
 
-const regionOf = (id: string) => id.slice(0, 2) as Region;
+const regionOf = (id: string) => parseId(id, id.split(':')[1]).region;
 
 export async function seedAlliances(em: EntityManager, regions?: ReadonlySet<Region>): Promise<boolean> {
   if (await em.count(Alliance, {}) || await em.count(Organization, {})) return false;

@@ -1,11 +1,10 @@
 import { Index, Property } from '@mikro-orm/decorators/legacy';
+import { allDecorators } from './decorators.js';
 import { searchVectorSql } from './text-search.js';
 
 type ColumnDecorator = (target: object, propertyName: string) => void;
 
-function all(...decorators: ColumnDecorator[]): ColumnDecorator {
-  return (target, key) => decorators.forEach((decorate) => decorate(target, key));
-}
+const all = allDecorators<string>;
 
 /** The `sortKey` column lists are ordered by: byte-wise (collation "C"), filled from `sortKeyOf`. */
 export function SortKeyColumn(): ColumnDecorator {

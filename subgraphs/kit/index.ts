@@ -29,3 +29,4 @@ export * from './erasure.js';
 export * from './observability.js';
 export * from './import.js';
 export * from './tracing.js';
+export * from './filters.js';

@@ -1,12 +1,10 @@
 import { Field, ID } from 'type-graphql';
 import { IsEmail, IsOptional, IsUrl, Matches, MaxLength, ArrayMaxSize } from 'class-validator';
+import { allDecorators } from './decorators.js';
 
 type FieldOptions = { nullable?: boolean; description?: string };
 
-/** Runs several property decorators as one. */
-function all(...decorators: PropertyDecorator[]): PropertyDecorator {
-  return (target, key) => decorators.forEach((decorate) => decorate(target, key));
-}
+const all = allDecorators<string | symbol>;
 
 function optional(nullable: boolean | undefined): PropertyDecorator[] {
   return nullable ? [IsOptional()] : [];

@@ -1,5 +1,5 @@
 import type { EntityManager } from '../kit/index.js';
-import { servesId, type Region } from '../kit/index.js';
+import { parseId, servesId, type Region } from '../kit/index.js';
 import { DEMO } from '../../data/demo/ids.js';
 import { Person } from './entities/person.js';
 import { Role } from './entities/role.js';
@@ -61,7 +61,7 @@ const people: SeedPerson[] = [
   } },
 ];
 
-const regionOf = (id: string) => id.slice(0, 2) as Region;
+const regionOf = (id: string) => parseId(id, id.split(':')[1]).region;
 const keyOf = (id: string) => id.split(':')[2];
 
 export async function seedPeople(em: EntityManager, regions?: ReadonlySet<Region>): Promise<boolean> {

@@ -2,7 +2,7 @@ import { Arg, Args, Ctx, FieldResolver, ID, Mutation, ObjectType, Query, Resolve
 import type { FilterQuery } from '@mikro-orm/core';
 import {
   ConnectionType, PageArgs, applyPatch, findForUpdate, findForWrite, inTransaction, newRecordId, paginate, parseId,
-  textSearchCondition, type SubgraphContext,
+  whereAll, type SubgraphContext,
 } from '../../kit/index.js';
 import { Alliance } from '../entities/alliance.js';
 import { Membership } from '../entities/membership.js';
@@ -12,11 +12,7 @@ import { AllianceFilter, CreateAllianceInput, UpdateAllianceInput } from '../inp
 export class AllianceConnection extends ConnectionType(Alliance, 'Alliance') {}
 
 function allianceWhere(filter: AllianceFilter | undefined): FilterQuery<Alliance> {
-  const conditions: FilterQuery<Alliance>[] = [];
-  if (filter?.text !== undefined) conditions.push(textSearchCondition(filter.text) ?? { id: null });
-  if (filter?.regions) conditions.push({ region: { $in: filter.regions } });
-  if (filter?.fieldsOfAction) conditions.push({ fieldsOfAction: { $overlap: filter.fieldsOfAction } });
-  return conditions.length ? { $and: conditions } : {};
+  return whereAll<Alliance>(filter, filter?.fieldsOfAction && { fieldsOfAction: { $overlap: filter.fieldsOfAction } });
 }
 
 @Resolver(() => Alliance)

@@ -2,7 +2,7 @@ import { Arg, Args, Ctx, FieldResolver, ID, Mutation, ObjectType, Query, Resolve
 import type { FilterQuery } from '@mikro-orm/core';
 import {
   ConnectionType, PageArgs, applyPatch, conflict, findForUpdate, findForWrite, inTransaction, newRecordId, paginate, parseId,
-  textSearchCondition, type SubgraphContext,
+  whereAll, type SubgraphContext,
 } from '../../kit/index.js';
 import { Organization } from '../entities/organization.js';
 import { Membership } from '../entities/membership.js';
@@ -12,11 +12,7 @@ import { CreateOrganizationInput, OrganizationFilter, UpdateOrganizationInput } 
 export class OrganizationConnection extends ConnectionType(Organization, 'Organization') {}
 
 function organizationWhere(filter: OrganizationFilter | undefined): FilterQuery<Organization> {
-  const conditions: FilterQuery<Organization>[] = [];
-  if (filter?.text !== undefined) conditions.push(textSearchCondition(filter.text) ?? { id: null });
-  if (filter?.regions) conditions.push({ region: { $in: filter.regions } });
-  if (filter?.kinds) conditions.push({ kind: { $in: filter.kinds } });
-  return conditions.length ? { $and: conditions } : {};
+  return whereAll<Organization>(filter, filter?.kinds && { kind: { $in: filter.kinds } });
 }
 
 @Resolver(() => Organization)

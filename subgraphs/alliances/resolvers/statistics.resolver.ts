@@ -1,7 +1,7 @@
 import { Arg, Ctx, Query, Resolver } from 'type-graphql';
 import type { FilterQuery } from '@mikro-orm/core';
 import {
-  breakdown, countOf, fieldOfActionCounts, overlapsPeriod, regionCounts, yearCounts, type CountRow, type SubgraphContext,
+  breakdown, countOf, fieldOfActionCounts, overlapsPeriod, regionCounts, whereAll, yearCounts, type CountRow, type SubgraphContext,
 } from '../../kit/index.js';
 import { Alliance } from '../entities/alliance.js';
 import { AllianceStatistics } from '../entities/statistics.js';
@@ -9,14 +9,13 @@ import type { OrganizationKind } from '../enums.js';
 import { AllianceStatisticsFilter } from '../inputs/statistics.inputs.js';
 
 function allianceStatisticsWhere(filter: AllianceStatisticsFilter | undefined): FilterQuery<Alliance> {
-  const conditions: FilterQuery<Alliance>[] = [];
-  if (filter?.regions) conditions.push({ region: { $in: filter.regions } });
-  if (filter?.fieldsOfAction) conditions.push({ fieldsOfAction: { $overlap: filter.fieldsOfAction } });
-  if (filter?.foundedFrom || filter?.foundedTo) {
+  return whereAll<Alliance>(
+    filter,
+    filter?.fieldsOfAction && { fieldsOfAction: { $overlap: filter.fieldsOfAction } },
     // A founding date is a period of one year, month or day: it starts and ends with itself.
-    conditions.push(overlapsPeriod<Alliance>('foundedOn', 'foundedOn', { from: filter.foundedFrom, to: filter.foundedTo }, 'foundedTo'));
-  }
-  return conditions.length ? { $and: conditions } : {};
+    (filter?.foundedFrom || filter?.foundedTo)
+      && overlapsPeriod<Alliance>('foundedOn', 'foundedOn', { from: filter.foundedFrom, to: filter.foundedTo }, 'foundedTo'),
+  );
 }
 
 /**

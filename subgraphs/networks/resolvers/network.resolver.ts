@@ -2,7 +2,7 @@ import { Arg, Ctx, FieldResolver, ID, Int, Mutation, Query, Resolver, Root } fro
 import type { FilterQuery } from '@mikro-orm/core';
 import {
   MAX_PAGE_SIZE, Region, applyPatch, badInput, findForUpdate, findForWrite, inTransaction, newRecordId, parseId,
-  textSearchCondition, type SubgraphContext,
+  whereAll, type SubgraphContext,
 } from '../../kit/index.js';
 import { Meeting } from '../entities/meeting.js';
 import { Network } from '../entities/network.js';
@@ -13,13 +13,7 @@ import { CreateNetworkInput, NetworkFilter, UpdateNetworkInput } from '../inputs
 import { addMembers, addPartners, checkMembers, replaceLists } from './network-lists.js';
 
 function networkWhere(region: Region | undefined, filter: NetworkFilter | undefined): FilterQuery<Network> {
-  const conditions: FilterQuery<Network>[] = [];
-  if (region) conditions.push({ region });
-  if (filter?.text !== undefined && filter.text !== null) {
-    conditions.push(textSearchCondition(filter.text) ?? { id: null });
-  }
-  if (filter?.kinds) conditions.push({ kind: { $in: filter.kinds } });
-  return conditions.length ? { $and: conditions } : {};
+  return whereAll<Network>({ text: filter?.text, regions: region && [region] }, filter?.kinds && { kind: { $in: filter.kinds } });
 }
 
 @Resolver(() => Network)

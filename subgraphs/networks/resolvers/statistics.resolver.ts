@@ -1,16 +1,13 @@
 import { Arg, Ctx, FieldResolver, Query, Resolver, Root } from 'type-graphql';
 import type { FilterQuery } from '@mikro-orm/core';
-import { breakdown, countOf, regionCounts, yearCounts, type CountRow, type SubgraphContext } from '../../kit/index.js';
+import { breakdown, countOf, regionCounts, whereAll, yearCounts, type CountRow, type SubgraphContext } from '../../kit/index.js';
 import { Network } from '../entities/network.js';
 import { NetworkMemberCount, NetworkStatistics } from '../entities/statistics.js';
 import type { NetworkKind } from '../enums.js';
 import { NetworkStatisticsFilter } from '../inputs/statistics.inputs.js';
 
 function networkStatisticsWhere(filter: NetworkStatisticsFilter | undefined): FilterQuery<Network> {
-  const conditions: FilterQuery<Network>[] = [];
-  if (filter?.regions) conditions.push({ region: { $in: filter.regions } });
-  if (filter?.kinds) conditions.push({ kind: { $in: filter.kinds } });
-  return conditions.length ? { $and: conditions } : {};
+  return whereAll<Network>(filter, filter?.kinds && { kind: { $in: filter.kinds } });
 }
 
 /**

@@ -1,7 +1,7 @@
 import { Arg, Args, Ctx, FieldResolver, ID, ObjectType, Query, Resolver, Root } from 'type-graphql';
 import type { FilterQuery } from '@mikro-orm/core';
 import {
-  canSeePersonalData, ConnectionType, PageArgs, paginate, parseId, textSearchCondition, type SubgraphContext,
+  canSeePersonalData, ConnectionType, PageArgs, paginate, parseId, whereAll, type SubgraphContext,
 } from '../../kit/index.js';
 import { ContactDetails, Person, displayName } from '../entities/person.js';
 import { Role } from '../entities/role.js';
@@ -11,11 +11,7 @@ import { PersonFilter } from '../inputs/person.inputs.js';
 export class PersonConnection extends ConnectionType(Person, 'Person') {}
 
 function personWhere(filter: PersonFilter | undefined): FilterQuery<Person> {
-  const conditions: FilterQuery<Person>[] = [];
-  if (filter?.text !== undefined) conditions.push(textSearchCondition(filter.text) ?? { id: null });
-  if (filter?.regions) conditions.push({ region: { $in: filter.regions } });
-  if (filter?.roleKinds) conditions.push({ roles: { $some: { kind: { $in: filter.roleKinds } } } });
-  return conditions.length ? { $and: conditions } : {};
+  return whereAll<Person>(filter, filter?.roleKinds && { roles: { $some: { kind: { $in: filter.roleKinds } } } });
 }
 
 /** Current roles (no end date) first; within each group by start date. */

@@ -1,29 +1,21 @@
 import type { FilterQuery } from '@mikro-orm/core';
-import { overlapsPeriod, textSearchCondition } from '../../kit/index.js';
+import { NO_ROWS, overlapsPeriod, whereAll } from '../../kit/index.js';
 import { Project } from '../entities/project.js';
 import type { ProjectFilter } from '../inputs/project.inputs.js';
-
-// Matches no row: an empty list or an unsearchable text selects nothing rather than everything.
-const NOTHING: FilterQuery<Project> = { id: null };
 
 /**
  * The one translation of a ProjectFilter into SQL conditions, used by the project list and by the
  * statistics, so both always count the same projects.
  */
 export function projectWhere(filter: ProjectFilter | null | undefined): FilterQuery<Project> {
-  const conditions: FilterQuery<Project>[] = [];
-  if (filter?.text != null) conditions.push((textSearchCondition(filter.text) as FilterQuery<Project>) ?? NOTHING);
-  if (filter?.regions) conditions.push({ region: { $in: filter.regions } });
-  if (filter?.fieldsOfAction) conditions.push({ fieldsOfAction: { $overlap: filter.fieldsOfAction } });
-  if (filter?.statuses) conditions.push({ status: { $in: filter.statuses } });
-  if (filter?.fundingProgrammes) conditions.push({ fundingProgramme: { $in: filter.fundingProgrammes } });
-  if (filter?.years) {
+  return whereAll<Project>(
+    filter,
+    filter?.fieldsOfAction && { fieldsOfAction: { $overlap: filter.fieldsOfAction } },
+    filter?.statuses && { status: { $in: filter.statuses } },
+    filter?.fundingProgrammes && { fundingProgramme: { $in: filter.fundingProgrammes } },
     // A project counts for year Y when its start date (YYYY, YYYY-MM or YYYY-MM-DD) begins with Y.
-    conditions.push(filter.years.length
-      ? { $or: filter.years.map((year) => ({ startsOn: { $like: `${year}%` } })) }
-      : NOTHING);
-  }
-  if (filter?.period) conditions.push(overlapsPeriod<Project>('startsOn', 'endsOn', filter.period, 'period.to'));
-  if (filter?.leadAllianceId) conditions.push({ leadAllianceId: filter.leadAllianceId });
-  return conditions.length ? { $and: conditions } : {};
+    filter?.years && (filter.years.length ? { $or: filter.years.map((year) => ({ startsOn: { $like: `${year}%` } })) } : NO_ROWS),
+    filter?.period && overlapsPeriod<Project>('startsOn', 'endsOn', filter.period, 'period.to'),
+    filter?.leadAllianceId && { leadAllianceId: filter.leadAllianceId },
+  );
 }
