@@ -32,9 +32,11 @@ export async function initOrm(options: OrmOptions): Promise<MikroORM> {
     },
     pool: { min: 0, max: options.poolSize ?? 10 },
     allowGlobalContext: false,
-    ...(options.onQuery
-      ? { debug: ['query'] as const, logger: (message: string) => options.onQuery!(message), colors: false }
-      : {}),
+    // Entities are loaded far more often than relations are reassigned: no per-instance property
+    // accessors for propagation (entities made with em.create still propagate).
+    propagationOnPrototype: false,
+    // Sees every statement sent (transaction control aside) without turning on query logging.
+    ...(options.onQuery ? { onQuery: (sql: string) => { options.onQuery!(sql); return sql; } } : {}),
   };
   return MikroORM.init(config);
 }

@@ -1,5 +1,5 @@
 import { ApolloServer } from '@apollo/server';
-import { ApolloServerPluginInlineTraceDisabled } from '@apollo/server/plugin/disabled';
+import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginInlineTraceDisabled } from '@apollo/server/plugin/disabled';
 import type { Constructor, EntityClass } from '@mikro-orm/core';
 import type { Migration } from '@mikro-orm/migrations';
 import type { NonEmptyArray } from 'type-graphql';
@@ -94,7 +94,8 @@ export async function startSubgraph(definition: SubgraphDefinition, options: Sub
       formatError,
       includeStacktraceInErrorResponses: false,
       introspection: true,
-      plugins: [ApolloServerPluginInlineTraceDisabled(), observabilityPlugin(label, logger)],
+      // No cache hints and no inline traces: either would wrap every field resolver of every row.
+      plugins: [ApolloServerPluginCacheControlDisabled(), ApolloServerPluginInlineTraceDisabled(), observabilityPlugin(label, logger)],
       // The process that hosts the instance decides when to stop it.
       stopOnTerminationSignals: false,
     });
