@@ -1,8 +1,8 @@
 /**
  * One gateway under test, in its own process so that its CPU time and memory are its own.
- * Started by run.ts with `fork(…, { execArgv: ['--import', 'tsx'] })`; it receives a
- * GatewayConfig, answers with its URL, then answers `stats` messages with its CPU time, memory
- * and (floor only) SQL statement count until it gets `stop`.
+ * Started by run.ts through BenchChild; it receives a GatewayConfig, answers with its URL, then
+ * answers `stats` messages with its CPU time, memory and (floor only) SQL statement count until
+ * it gets `stop`.
  *
  * Kinds:
  * - hub:    the hub's gateway as shipped (startGateway): a topology file (regional) or one URL per subgraph;
@@ -21,6 +21,7 @@ import type { AddressInfo } from 'node:net';
 import pg from 'pg';
 import type { RemoteGraphQLDataSource as RemoteDataSource } from '@apollo/gateway';
 import { signedHeaders } from '../../subgraphs/kit/index.js';
+import { serveParent } from './child.js';
 
 export type GatewayKind = 'hub' | 'apollo' | 'hive' | 'floor';
 
@@ -35,14 +36,6 @@ export interface GatewayConfig {
   subgraphUrls?: Record<string, string>;
   /** floor: subgraph name → database URL (single-instance databases). */
   databaseUrls?: Record<string, string>;
-}
-
-export interface GatewayStats {
-  cpuMicros: number;
-  rss: number;
-  heapUsed: number;
-  peakRss: number;
-  statements: number;
 }
 
 /** The supergraph with its subgraph URLs replaced (join__graph url arguments). */
@@ -316,33 +309,10 @@ const STARTERS: Record<GatewayKind, (config: GatewayConfig) => Promise<{ url: st
 
 if (process.send) {
   let running: { url: string; stop(): Promise<void> } | undefined;
-  let peakRss = 0;
-  const sampler = setInterval(() => { peakRss = Math.max(peakRss, process.memoryUsage.rss()); }, 100);
-  sampler.unref();
-  process.on('message', (message: { type: string; config?: GatewayConfig }) => {
-    void (async () => {
-      if (message.type === 'start') {
-        try {
-          running = await STARTERS[message.config!.kind](message.config!);
-          process.send!({ type: 'started', url: running.url });
-        } catch (error) {
-          process.send!({ type: 'failed', message: (error as Error).stack ?? String(error) });
-        }
-      } else if (message.type === 'stats' || message.type === 'reset') {
-        const cpu = process.cpuUsage();
-        const memory = process.memoryUsage();
-        peakRss = Math.max(peakRss, memory.rss);
-        const stats: GatewayStats = { cpuMicros: cpu.user + cpu.system, rss: memory.rss, heapUsed: memory.heapUsed, peakRss, statements };
-        if (message.type === 'reset') peakRss = memory.rss;
-        process.send!({ type: 'stats', stats });
-      } else if (message.type === 'gc') {
-        (globalThis as { gc?: () => void }).gc?.();
-        process.send!({ type: 'gc' });
-      } else if (message.type === 'stop') {
-        await running?.stop().catch(() => undefined);
-        process.exit(0);
-      }
-    })();
-  });
-  process.on('disconnect', () => process.exit(0));
+  serveParent(async (message) => {
+    if (message.type !== 'start') throw new Error(`unknown message ${message.type}`);
+    const config = message.config as GatewayConfig;
+    running = await STARTERS[config.kind](config);
+    return { type: 'started', url: running.url };
+  }, () => statements, async () => { await running?.stop(); });
 }

@@ -9,9 +9,10 @@
  *
  * Layout: one embedded PostgreSQL (port 54401); the generator loads every subgraph twice — one
  * database per region (17 × 4 regional instances) and one holding all regions (4 single
- * instances). All 72 instances run in this process (their `onQuery` hook counts SQL statements);
- * each gateway runs alone in a child process (gateway-process.ts), so its CPU time
- * (`process.cpuUsage()` deltas) and peak RSS are its own. autocannon drives the load from here.
+ * instances). The instances run as a deployment runs them, apart from the load: one process per
+ * subgraph (subgraph-process.ts; their `onQuery` hook counts SQL statements). Each gateway runs
+ * alone in a child process (gateway-process.ts), so its CPU time (`process.cpuUsage()` deltas)
+ * and peak RSS are its own. autocannon drives the load from this process.
  *
  * Gateways: hub-regional (shipped: topology over the 68 regional instances), hub-single (the same
  * gateway, one instance per subgraph), apollo (stock @apollo/gateway + @apollo/server defaults,
@@ -21,7 +22,6 @@
  */
 import './quiet.js';
 import 'reflect-metadata';
-import { fork, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
@@ -30,12 +30,14 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import autocannon from 'autocannon';
 import pg from 'pg';
-import { REGIONS, startSubgraph, type Region, type RunningSubgraph } from '../../subgraphs/kit/index.js';
+import { REGIONS, type Region } from '../../subgraphs/kit/index.js';
 import { SUBGRAPHS } from '../../subgraphs/index.js';
 import { PROJECT_ROOT, startEmbeddedPostgres, type EmbeddedPostgresHandle } from '../lib/embedded-postgres.js';
 import { SUPERGRAPH_PATH, composeHub } from '../lib/supergraph.js';
 import { countsOf, databaseName, generateDataset, loadDataset } from './generate.js';
-import type { GatewayConfig, GatewayKind, GatewayStats } from './gateway-process.js';
+import { BenchChild, type ProcessStats } from './child.js';
+import type { GatewayConfig, GatewayKind } from './gateway-process.js';
+import type { InstancePlan } from './subgraph-process.js';
 
 export const GATEWAYS = ['hub-regional', 'hub-single', 'apollo', 'hive', 'floor'] as const;
 export type GatewayName = typeof GATEWAYS[number];
@@ -99,24 +101,9 @@ export interface BenchResult {
 
 // ---------------------------------------------------------------------------------------------
 
-class GatewayChild {
-  private readonly child: ChildProcess;
-  private pending?: (message: { type: string; [k: string]: unknown }) => void;
-  private stopped = false;
-
-  constructor() {
-    this.child = fork(fileURLToPath(new URL('./gateway-process.ts', import.meta.url)), [], {
-      execArgv: ['--import', 'tsx', '--expose-gc'], stdio: ['ignore', 'ignore', 'inherit', 'ipc'], cwd: PROJECT_ROOT,
-      env: { ...process.env, HUB_LOG_LEVEL: process.env.HUB_LOG_LEVEL ?? 'warn' },
-    });
-    this.child.on('message', (message) => { const done = this.pending; this.pending = undefined; done?.(message as never); });
-    // A child gone (e.g. interrupted with the bench) closes the channel: not a crash of the bench.
-    this.child.on('error', () => undefined);
-  }
-
-  private ask(message: object): Promise<{ type: string; [k: string]: unknown }> {
-    return new Promise((resolve) => { this.pending = resolve; this.child.send(message); });
-  }
+/** A gateway under test in its own process (gateway-process.ts). */
+class GatewayChild extends BenchChild {
+  constructor() { super('gateway-process.ts'); }
 
   async start(config: GatewayConfig): Promise<string> {
     const answer = await this.ask({ type: 'start', config });
@@ -124,21 +111,27 @@ class GatewayChild {
     return answer.url as string;
   }
 
-  async stats(reset = false): Promise<GatewayStats> {
-    return (await this.ask({ type: reset ? 'reset' : 'stats' })).stats as GatewayStats;
-  }
-
-  async gc(): Promise<void> { await this.ask({ type: 'gc' }); }
-
-  async stop(): Promise<void> {
-    if (this.stopped || this.child.exitCode !== null) return;
-    this.stopped = true;
-    const exited = new Promise((resolve) => this.child.once('exit', resolve));
-    this.child.send({ type: 'stop' });
-    await Promise.race([exited, new Promise((r) => setTimeout(r, 5_000))]);
-    if (this.child.exitCode === null) this.child.kill();
+  async stats(reset = false): Promise<ProcessStats> {
+    return (await this.ask({ type: reset ? 'reset' : 'stats' })).stats as ProcessStats;
   }
 }
+
+/** The instances of one subgraph (regional and single) in one process (subgraph-process.ts). */
+class SubgraphHost extends BenchChild {
+  constructor() { super('subgraph-process.ts'); }
+
+  async start(instances: InstancePlan[], internalSecret: string): Promise<string[]> {
+    const answer = await this.ask({ type: 'start', instances, internalSecret });
+    if (answer.type !== 'started') throw new Error(`subgraph instances did not start: ${answer.message as string}`);
+    return answer.urls as string[];
+  }
+
+  async statements(): Promise<number> {
+    return ((await this.ask({ type: 'stats' })).stats as ProcessStats).statements;
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
 
 const percentile = (sorted: number[], p: number) => (sorted.length ? sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] : NaN);
 
@@ -214,11 +207,11 @@ export async function runBench(options: BenchOptions): Promise<BenchResult> {
     await postgres.stop();
     postgres = await startEmbeddedPostgres({ name: 'bench-run', port: options.pgPort, persistent: true });
   }
-  const instances: RunningSubgraph[] = [];
+  const hosts: SubgraphHost[] = [];
   const children: GatewayChild[] = [];
   // Interrupted (Ctrl-C, a time limit): stop the gateways and PostgreSQL instead of leaving them running.
   const interrupted = () => {
-    void Promise.all([postgres.stop(), ...children.map((c) => c.stop().catch(() => undefined))])
+    void Promise.all([...children, ...hosts].map((c) => c.stop().catch(() => undefined))).then(() => postgres.stop())
       .finally(() => process.exit(130));
   };
   process.once('SIGINT', interrupted);
@@ -230,24 +223,26 @@ export async function runBench(options: BenchOptions): Promise<BenchResult> {
     const urls = await loadDataset(dataset, { serverUrl: postgres.urlFor('postgres'), layouts: ['regional', 'single'], prefix: 'bench', progress: false });
     log(`loaded ${urls.size} databases in ${((Date.now() - started) / 1000).toFixed(1)} s`);
 
-    const statements = { regional: 0, single: 0 };
-    const start = (layout: 'regional' | 'single', definition: typeof SUBGRAPHS[number], group: Region | 'all') => startSubgraph(definition, {
-      databaseUrl: urls.get(databaseName('bench', definition.name, group))!, port: 0, host: '127.0.0.1', migrate: false, seed: false,
-      regions: group === 'all' ? undefined : [group], internalSecret: secrets.internalSecret, onQuery: () => { statements[layout]++; },
-    });
-    const regional: RunningSubgraph[] = [];
-    for (const definition of SUBGRAPHS) regional.push(...await Promise.all(REGIONS.map((r) => start('regional', definition, r))));
-    const single = await Promise.all(SUBGRAPHS.map((d) => start('single', d, 'all')));
-    instances.push(...regional, ...single);
+    // One process per subgraph, holding its 17 regional instances and its single instance.
+    const plans = SUBGRAPHS.map((definition) => [...REGIONS.map((r) => [r] as Region[]), undefined].map((regions): InstancePlan => ({
+      subgraph: definition.name, regions, databaseUrl: urls.get(databaseName('bench', definition.name, regions?.[0] ?? 'all'))!,
+    })));
+    const startedHosts = await Promise.all(plans.map(async (plan) => {
+      const host = new SubgraphHost();
+      hosts.push(host);
+      return (await host.start(plan, secrets.internalSecret)).map((url, i) => ({ ...plan[i], url }));
+    }));
+    const regional = startedHosts.flatMap((list) => list.filter((i) => i.regions));
+    const single = startedHosts.flatMap((list) => list.filter((i) => !i.regions));
     const topologyPath = join(mkdtempSync(join(os.tmpdir(), 'hub-bench-')), 'topology.json');
     writeFileSync(topologyPath, JSON.stringify({
-      subgraphs: Object.fromEntries(SUBGRAPHS.map((d) => [d.name, regional.filter((i) => i.name === d.name)
-        .map((i) => ({ name: `${i.name}-${i.regions![0].toLowerCase()}`, url: i.url, regions: i.regions }))])),
+      subgraphs: Object.fromEntries(SUBGRAPHS.map((d) => [d.name, regional.filter((i) => i.subgraph === d.name)
+        .map((i) => ({ name: `${i.subgraph}-${i.regions![0].toLowerCase()}`, url: i.url, regions: i.regions }))])),
     }));
-    const subgraphUrls = Object.fromEntries(single.map((i) => [i.name, i.url]));
+    const subgraphUrls = Object.fromEntries(single.map((i) => [i.subgraph, i.url]));
     const databaseUrls = Object.fromEntries(SUBGRAPHS.map((d) => [d.name, urls.get(databaseName('bench', d.name, 'all'))!]));
     const setupSeconds = (Date.now() - started) / 1000;
-    log(`${instances.length} subgraph instances up after ${setupSeconds.toFixed(1)} s`);
+    log(`${regional.length + single.length} subgraph instances in ${hosts.length} processes up after ${setupSeconds.toFixed(1)} s`);
 
     const ops = operations(dataset.ids);
     const bodyOf = (w: WorkloadName, variables = ops[w].variables) => JSON.stringify({ query: ops[w].query, operationName: w, ...(variables ? { variables } : {}) });
@@ -255,8 +250,9 @@ export async function runBench(options: BenchOptions): Promise<BenchResult> {
       kind: (gateway.startsWith('hub') ? 'hub' : gateway) as GatewayKind, supergraphSdl, ...secrets,
       topologyPath: gateway === 'hub-regional' ? topologyPath : undefined, subgraphUrls, databaseUrls,
     });
+    // One gateway runs at a time: every statement the instances send meanwhile is its.
     const statementCount = async (gateway: GatewayName, child: GatewayChild) => (gateway === 'floor'
-      ? (await child.stats()).statements : gateway === 'hub-regional' ? statements.regional : statements.single);
+      ? (await child.stats()).statements : (await Promise.all(hosts.map((h) => h.statements()))).reduce((a, b) => a + b, 0));
 
     const measurements: Measurement[] = [];
     const correctness: BenchResult['correctness'] = [];
@@ -317,9 +313,11 @@ export async function runBench(options: BenchOptions): Promise<BenchResult> {
       const url = await child.start(configOf('hub-regional'));
       const samples: { seconds: number; rssMb: number; heapMb: number }[] = [];
       const t0 = Date.now();
-      const sampler = setInterval(() => void child.stats().then((s) => {
+      // Heap sampled right after a full collection: what is still reachable, not what awaits the
+      // next collection (sampled without it, the heap saw-tooths between 140 and 445 MB).
+      const sampler = setInterval(() => void child.gc().then(() => child.stats()).then((s) => {
         samples.push({ seconds: (Date.now() - t0) / 1000, rssMb: s.rss / 2 ** 20, heapMb: s.heapUsed / 2 ** 20 });
-        log(`soak ${((Date.now() - t0) / 1000).toFixed(0).padStart(4)} s  rss ${(s.rss / 2 ** 20).toFixed(0)} MB  heap ${(s.heapUsed / 2 ** 20).toFixed(0)} MB`);
+        log(`soak ${((Date.now() - t0) / 1000).toFixed(0).padStart(4)} s  rss ${(s.rss / 2 ** 20).toFixed(0)} MB  heap after GC ${(s.heapUsed / 2 ** 20).toFixed(0)} MB`);
       }), 5_000);
       const run = await load(url, options.workloads.map((w) => bodyOf(w)), options.connections, options.soakMinutes * 60);
       clearInterval(sampler);
@@ -338,7 +336,7 @@ export async function runBench(options: BenchOptions): Promise<BenchResult> {
     process.off('SIGINT', interrupted);
     process.off('SIGTERM', interrupted);
     await Promise.all(children.map((c) => c.stop().catch(() => undefined)));
-    await Promise.all(instances.map((i) => i.stop().catch(() => undefined)));
+    await Promise.all(hosts.map((h) => h.stop().catch(() => undefined)));
     await postgres.stop();
   }
 }
@@ -380,7 +378,7 @@ export function report(result: BenchResult): string {
   lines.push(`Supergraph: ${result.supergraphNote}, the same for every gateway.`);
   lines.push(`Data: seed ${o.seed}, scale ${o.scale}: ${Object.entries(result.counts).map(([k, v]) => `${v} ${k}`).join(', ')}`);
   lines.push(`Load: autocannon, ${o.connections} connections, ${o.warmupSeconds} s warm-up + ${o.durationSeconds} s per gateway × workload; `
-    + `instances and autocannon in one process, each gateway in its own; one PostgreSQL 18 (embedded) for all.`);
+    + `autocannon in one process, the instances in one process per subgraph, each gateway in its own; one PostgreSQL 18 (embedded) for all.`);
   lines.push('');
   lines.push('| workload | gateway | req/s | p50 ms | p95 ms | p99 ms | SQL/req | gateway CPU ms/req | peak RSS MB | failed |');
   lines.push('| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |');
@@ -402,7 +400,7 @@ export function report(result: BenchResult): string {
   if (result.soak) {
     lines.push('');
     lines.push(`Soak (hub-regional, all workloads round-robin, ${o.soakMinutes} min): ${result.soak.rps.toFixed(1)} req/s; heap MB every 5 s: `
-      + `${result.soak.samples.map((s) => s.heapMb.toFixed(0)).join(' ')} → ${result.soak.levelsOff ? 'levels off' : 'still growing'}`);
+      + `${result.soak.samples.map((s) => s.heapMb.toFixed(0)).join(' ')} (after a full GC) → ${result.soak.levelsOff ? 'levels off' : 'still growing'}`);
   }
   return lines.join('\n');
 }

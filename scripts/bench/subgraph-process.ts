@@ -1,0 +1,34 @@
+/**
+ * Hosts subgraph instances for the bench, as a deployment would run them: apart from the load
+ * generator and the gateway. Started by run.ts (one process per subgraph, holding that
+ * subgraph's regional and single instances); `start` gets the instances to run and answers with
+ * their URLs, `stats` adds the SQL statements they sent.
+ */
+import './quiet.js';
+import 'reflect-metadata';
+import { startSubgraph, type Region, type RunningSubgraph } from '../../subgraphs/kit/index.js';
+import { SUBGRAPHS } from '../../subgraphs/index.js';
+import { serveParent } from './child.js';
+
+export interface InstancePlan {
+  subgraph: string;
+  databaseUrl: string;
+  /** undefined: one instance for all regions. */
+  regions?: Region[];
+}
+
+const running: RunningSubgraph[] = [];
+let statements = 0;
+
+if (process.send) {
+  serveParent(async (message) => {
+    if (message.type !== 'start') throw new Error(`unknown message ${message.type}`);
+    const plans = message.instances as InstancePlan[];
+    const started = await Promise.all(plans.map((plan) => startSubgraph(SUBGRAPHS.find((d) => d.name === plan.subgraph)!, {
+      databaseUrl: plan.databaseUrl, port: 0, host: '127.0.0.1', migrate: false, seed: false, regions: plan.regions,
+      internalSecret: message.internalSecret as string, onQuery: () => { statements++; },
+    })));
+    running.push(...started);
+    return { type: 'started', urls: started.map((instance) => instance.url) };
+  }, () => statements, async () => { await Promise.all(running.map((instance) => instance.stop())); });
+}
