@@ -2,7 +2,8 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { alliancesSubgraph } from '../subgraphs/alliances/index.js';
-import { sortKeyOf, type Region } from '../subgraphs/kit/index.js';
+import { REFERENCES_PATH, signedHeaders, sortKeyOf, type Region } from '../subgraphs/kit/index.js';
+import { TEST_INTERNAL_SECRET } from './support/security.js';
 import { instanceName, startTestHub, writeTopology, type TestHub } from './support/hub.js';
 import { startTestSubgraph, type TestSubgraph } from './support/subgraph.js';
 import type { GraphQLResponse } from './support/client.js';
@@ -114,6 +115,41 @@ describe('regional instances behind one gateway', () => {
     const direct = await instanceUrls()['alliances-sl'].query(CREATE_ALLIANCE, { input: { region: 'NW', name: 'Fremd' } });
     expect(direct.errors?.[0].extensions).toMatchObject({ code: 'REGION_NOT_SERVED', region: 'NW' });
     expect((await hub.query(`{ alliances(first: 0) { totalCount } }`)).data.alliances.totalCount).toBe(before);
+  });
+
+  it('asks an instance about an alliance only when it refers to the alliance\'s region, and sees a new reference at once', async () => {
+    const people = Object.values(hub.subgraphs).filter((s) => s.name === 'people');
+    const referencesOf = async (instance: TestSubgraph) => {
+      const response = await fetch(new URL(REFERENCES_PATH, instance.url), { headers: signedHeaders(TEST_INTERNAL_SECRET, '') });
+      expect(response.status).toBe(200);
+      return (await response.json() as { Alliance: string[] }).Alliance;
+    };
+    // Only the gateway may ask.
+    expect((await fetch(new URL(REFERENCES_PATH, people[0].url))).status).toBe(401);
+    const saarland = people.find((s) => (s.regions as string[]).includes('SL'))!;
+    const other = people.find((s) => !(s.regions as string[]).includes('NW') && s !== saarland)!;
+    expect(await referencesOf(saarland)).toEqual(['SL']);
+    expect(await referencesOf(other)).not.toContain('NW');
+
+    const CONTACTS = 'query($id: ID!) { alliance(id: $id) { name contacts { name } } }';
+    const iserlohn = 'NW:alliance:iserlohn';
+    const before = await hub.query(CONTACTS, { id: iserlohn });
+    expect(before.errors).toBeUndefined();
+    for (const instance of people) instance.statements.length = 0;
+    expect((await hub.query(CONTACTS, { id: iserlohn })).data).toEqual(before.data);
+    // The NW instance is asked; instances that refer to no NW alliance are not.
+    expect(people.find((s) => (s.regions as string[]).includes('NW'))!.statements.length).toBeGreaterThan(0);
+    expect(other.statements).toHaveLength(0);
+
+    // A person of another region takes a role in the NW alliance: the next query finds them.
+    const created = await hub.query(`mutation($input: CreatePersonInput!) { createPerson(input: $input) { id } }`, {
+      input: { region: other.regions![0], givenName: 'Marlene', familyName: 'Zuzug', roles: [{ kind: 'CONTACT', allianceId: iserlohn }] },
+    });
+    expect(created.errors).toBeUndefined();
+    const after = await hub.query(CONTACTS, { id: iserlohn });
+    expect(after.errors).toBeUndefined();
+    expect(after.data.alliance.contacts.map((c: { name: string }) => c.name)).toContain('Marlene Zuzug');
+    expect(await referencesOf(other)).toContain('NW');
   });
 
   it('reloads the topology: adds an instance, refuses one with another schema, removes one', async () => {

@@ -75,7 +75,7 @@ export class RegionalDataSource implements GraphQLDataSource {
     const headers: Record<string, string> = requestId ? { [REQUEST_ID_HEADER]: requestId } : {};
     const isMutation = /^\s*mutation\b/.test(request.query ?? '');
     const send: Send = (instance, outgoing) => (isMutation
-      ? sendToInstance(this.registry, instance, outgoing, viewer, headers)
+      ? this.write(instance, () => sendToInstance(this.registry, instance, outgoing, viewer, headers))
       : this.shared(instance, outgoing, viewer, () => sendToInstance(this.registry, instance, outgoing, viewer, headers)));
     const instances = this.registry.instances(this.subgraph);
     if (instances.length === 1 && instances[0].regions.length === REGIONS.length) {
@@ -110,6 +110,19 @@ export class RegionalDataSource implements GraphQLDataSource {
       this.inFlight.set(key, answer);
     }
     return answer;
+  }
+
+  /**
+   * A write may change what the instance refers to: until a probe begun after it reads that
+   * again, the instance is asked about every representation of the types it extends.
+   */
+  private async write(instance: Instance, send: () => Promise<InstanceAnswer>): Promise<InstanceAnswer> {
+    this.registry.references.forget(instance);
+    try {
+      return await send();
+    } finally {
+      this.registry.references.forget(instance);
+    }
   }
 
   private document(query: string): DocumentNode {

@@ -22,7 +22,7 @@ export async function fetchEntities(
   const variableName = argument?.value.kind === Kind.VARIABLE ? argument.value.name.value : 'representations';
   const representations = (argumentValue(field, 'representations', variables) as Json[] | undefined) ?? [];
   if (representations.every((r) => !ownedTypes.has(String(r.__typename)))) {
-    return fetchExtensionEntities(route, query, operationName, key, variables);
+    return fetchExtensionEntities(route, query, operationName, key, variableName, representations, variables);
   }
   const results: unknown[] = representations.map(() => null);
   const errors: GraphQLFormattedError[] = [];
@@ -57,21 +57,48 @@ export async function fetchEntities(
   return { data: { [key]: results }, ...(errors.length ? { errors } : {}) };
 }
 
-/** Fields added to another subgraph's entity: asked of every instance, joined per representation. */
+/**
+ * Fields added to another subgraph's entity: each instance is asked about the representations of
+ * its own regions and of the regions it refers to (all of them while that is unknown, see
+ * references.ts), and the answers are joined per representation. So every representation gets
+ * at least one answer, and an instance with nothing to say is not asked.
+ */
 async function fetchExtensionEntities(
-  route: Route, query: string, operationName: string | null | undefined, key: string, variables: Json,
+  route: Route, query: string, operationName: string | null | undefined, key: string, variableName: string,
+  representations: Json[], variables: Json,
 ): Promise<GatewayGraphQLResponse> {
-  const instances = route.registry.instances(route.subgraph);
-  const outcomes = await Promise.all(instances.map((instance) => ask(route.send, instance, { query, operationName, variables })));
+  const all = representations.map((_, index) => index);
+  const asked = route.registry.instances(route.subgraph).flatMap((instance) => {
+    const indexes = all.filter((index) => refersTo(route, instance, representations[index]));
+    return indexes.length ? [{ instance, indexes }] : [];
+  });
+  const outcomes = await Promise.all(asked.map(({ instance, indexes }) => ask(route.send, instance, {
+    query, operationName,
+    variables: indexes.length === representations.length ? variables : { ...variables, [variableName]: indexes.map((i) => representations[i]) },
+  })));
+  const parts: (Json | null)[][] = representations.map(() => []);
   const errors: GraphQLFormattedError[] = [];
-  const lists = outcomes.map((o) => (o.answer?.data?.[key] as (Json | null)[] | undefined));
-  const count = Math.max(0, ...lists.map((l) => l?.length ?? 0));
-  const results = Array.from({ length: count }, (_, index) => joinEntity(lists.map((l) => l?.[index] ?? null)));
-  for (const outcome of outcomes) {
-    if (outcome.failure) errors.push(...unavailableErrors(route.subgraph, outcome.failure, outcome.instance.regions, [key, 0]));
-    errors.push(...(outcome.answer?.errors ?? []));
-  }
+  outcomes.forEach((outcome, n) => {
+    const { indexes } = asked[n];
+    const list = (outcome.answer?.data?.[key] as (Json | null)[] | undefined) ?? [];
+    indexes.forEach((original, local) => parts[original].push(list[local] ?? null));
+    if (outcome.failure) errors.push(...unavailableErrors(route.subgraph, outcome.failure, outcome.instance.regions, [key, indexes[0]]));
+    for (const error of outcome.answer?.errors ?? []) {
+      const path = error.path ? [...error.path] : undefined;
+      if (path && path[0] === key && typeof path[1] === 'number') path[1] = indexes[path[1]];
+      errors.push({ ...error, path });
+    }
+  });
+  const results = parts.map(joinEntity);
   return { data: { [key]: results }, ...(errors.length ? { errors } : {}) };
+}
+
+/** Whether the instance is to be asked about the representation: it owns its region or may refer to it. */
+function refersTo(route: Route, instance: Instance, representation: Json): boolean {
+  const region = typeof representation.id === 'string' ? regionOfId(representation.id) : undefined;
+  if (!region || instance.regions.includes(region)) return true;
+  const regions = route.registry.references.regionsOf(instance, String(representation.__typename));
+  return !regions || regions.has(region) || !route.registry.owner(route.subgraph, region);
 }
 
 /** One representation's answers from several instances: lists concatenated, other values the first non-null. */

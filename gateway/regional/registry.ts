@@ -2,6 +2,7 @@ import { unwatchFile, watchFile } from 'node:fs';
 import type { GraphQLSchema } from 'graphql';
 import { signedHeaders, type Region } from '../../subgraphs/kit/index.js';
 import { fetchInstanceSchema, schemaDifferences } from './schema-check.js';
+import { ReferenceTracker } from './references.js';
 import { TopologyError, readTopologyFile, type Instance, type Topology } from './topology.js';
 
 export type InstanceStatus = 'UP' | 'DOWN' | 'REFUSED' | 'UNCHECKED';
@@ -49,6 +50,8 @@ export class TopologyRegistry {
   private reloading: Promise<void> = Promise.resolve();
   lastReload?: ReloadOutcome;
   loadedAt = new Date();
+  /** Which regions each instance refers to, read with the health probes. */
+  readonly references = new ReferenceTracker();
 
   private constructor(private readonly options: RegistryOptions, topology: Topology) {
     this.topology = topology;
@@ -112,6 +115,8 @@ export class TopologyRegistry {
 
   private async reloadNow(): Promise<void> {
     const at = new Date();
+    // Names may now stand for other instances: what is known of them is read again.
+    this.references.forgetAll();
     try {
       const candidate = readTopologyFile(this.options.path!, [...this.options.expected.keys()]);
       const refusal = await this.verify(candidate);
@@ -140,6 +145,8 @@ export class TopologyRegistry {
     const refused = results.filter((r): r is string => typeof r === 'string');
     if (refused.length) return refused.join('; ');
     all.forEach((instance, index) => this.health.set(instance.name, results[index] as InstanceHealth));
+    await Promise.all(all.filter((i) => this.healthOf(i).status === 'UP')
+      .map((i) => this.references.refresh(i, this.internalSecret, Math.min(i.timeoutMs, PROBE_TIMEOUT_MS))));
     return undefined;
   }
 
@@ -174,8 +181,10 @@ export class TopologyRegistry {
           });
           if (!response.ok) throw new Error(`HTTP ${response.status}`);
           this.health.set(instance.name, { status: 'UP', checkedAt: new Date(), latencyMs: Date.now() - started, verified: true });
+          await this.references.refresh(instance, this.internalSecret, Math.min(instance.timeoutMs, PROBE_TIMEOUT_MS));
         } catch (error) {
           this.health.set(instance.name, { ...before, status: 'DOWN', reason: describeFailure(error), checkedAt: new Date() });
+          this.references.forget(instance);
         }
         return;
       }

@@ -30,3 +30,4 @@ export * from './observability.js';
 export * from './import.js';
 export * from './tracing.js';
 export * from './filters.js';
+export * from './references.js';

@@ -7,10 +7,11 @@ import type { GraphQLSchema } from 'graphql';
 import { createContext, type SubgraphContext } from './context.js';
 import { formatError } from './errors.js';
 import { buildFederatedSchema, type ReferenceResolvers } from './federation.js';
-import { HttpError, graphqlHttpHandler, healthRoutes, listen, type RunningHttpServer } from './http.js';
+import { HttpError, graphqlHttpHandler, healthRoutes, listen, sendError, sendJson, type RunningHttpServer } from './http.js';
 import { observabilityPlugin, requestIdOf, serviceLogger } from './observability.js';
 import { UnsignedRequest, verifySignedRequest } from './auth.js';
 import { initOrm, migrate, type EntityManager, type MikroORM } from './orm.js';
+import { REFERENCES_PATH, ReferenceIndex, type ReferenceColumns } from './references.js';
 import type { Region } from './region.js';
 
 export type SubgraphName = 'alliances' | 'networks' | 'projects' | 'people';
@@ -25,6 +26,12 @@ export interface SubgraphDefinition {
   // eslint-disable-next-line @typescript-eslint/no-unsafe-function-type
   orphanedTypes?: Function[];
   referenceResolvers: ReferenceResolvers;
+  /**
+   * The columns that refer to the types this subgraph adds fields to (e.g. Alliance in people):
+   * the gateway then asks an instance only about the regions it refers to. Without it, every
+   * instance gets every representation.
+   */
+  references?: ReferenceColumns;
   /**
    * Loads the demo data of the given regions (undefined: all) into an empty database;
    * returns false when data was already there.
@@ -81,6 +88,7 @@ export async function startSubgraph(definition: SubgraphDefinition, options: Sub
     migrations: definition.migrations,
     onQuery: options.onQuery,
   });
+  const references = new ReferenceIndex(orm, definition.references ?? {});
   let http: RunningHttpServer | undefined;
   try {
     if (options.migrate ?? true) await migrate(orm);
@@ -114,10 +122,22 @@ export async function startSubgraph(definition: SubgraphDefinition, options: Sub
           throw error;
         }
       },
-      routes: healthRoutes(async () => {
-        await orm.em.fork().getConnection().execute('select 1');
-        return { subgraph: definition.name, regions: options.regions ?? 'all' };
-      }),
+      routes: {
+        ...healthRoutes(async () => {
+          await orm.em.fork().getConnection().execute('select 1');
+          return { subgraph: definition.name, regions: options.regions ?? 'all' };
+        }),
+        // Signed like every request from the gateway: what an instance holds is not for everyone.
+        [REFERENCES_PATH]: async (req, res) => {
+          try {
+            verifySignedRequest(options.internalSecret, '', req.headers);
+          } catch (error) {
+            if (error instanceof UnsignedRequest) return sendError(res, 401, 'UNAUTHENTICATED', `Refused: ${error.message}`);
+            throw error;
+          }
+          sendJson(res, 200, await references.regions());
+        },
+      },
     });
     http = await listen(handler, options.port, options.host);
     const running = http;

@@ -29,5 +29,8 @@ export const networksSubgraph = defineSubgraph({
     // Only the key is needed: Alliance.networks resolves from it.
     Alliance: (reference) => ({ id: reference.id }),
   },
+  references: {
+    Alliance: [{ entity: NetworkMember, property: 'allianceId' }],
+  },
   seed: seedNetworks,
 });

@@ -20,5 +20,6 @@ export const peopleSubgraph = defineSubgraph({
     Person: referenceById(Person),
     Alliance: (reference) => ({ id: reference.id }),
   },
+  references: { Alliance: [{ entity: Role, property: 'allianceId' }] },
   seed: seedPeople,
 });

@@ -19,5 +19,6 @@ export const projectsSubgraph = defineSubgraph({
     // Alliances live in the alliances subgraph; the key is all this one needs for `projects`.
     Alliance: (reference: { id: string }) => ({ id: reference.id }),
   },
+  references: { Alliance: [{ entity: Project, property: 'leadAllianceId' }, { entity: Project, property: 'partnerAllianceIds' }] },
   seed: seedProjects,
 });

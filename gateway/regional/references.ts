@@ -1,0 +1,50 @@
+import { REFERENCES_PATH, isRegion, signedHeaders, type Region } from '../../subgraphs/kit/index.js';
+import type { Instance } from './topology.js';
+
+type Regions = ReadonlyMap<string, ReadonlySet<Region>>;
+
+/**
+ * What each instance refers to (kit/references.ts): for each type it adds fields to, the regions
+ * of the records its rows point at. Read with every health probe. Unknown (never read, the
+ * instance older than the index, or a write sent since) means: ask the instance about everything.
+ */
+export class ReferenceTracker {
+  private readonly known = new Map<string, Regions>();
+  /** Bumped by every write sent to an instance: a read begun before it is not kept. */
+  private readonly epochs = new Map<string, number>();
+
+  /** The regions the instance refers to for `type`; undefined when not known. */
+  regionsOf(instance: Instance, type: string): ReadonlySet<Region> | undefined {
+    return this.known.get(instance.name)?.get(type);
+  }
+
+  /** A write goes to the instance: its references may change until the next probe reads them. */
+  forget(instance: Instance): void {
+    this.epochs.set(instance.name, (this.epochs.get(instance.name) ?? 0) + 1);
+    this.known.delete(instance.name);
+  }
+
+  forgetAll(): void {
+    for (const name of [...this.known.keys()]) this.forget({ name } as Instance);
+  }
+
+  async refresh(instance: Instance, secret: string, timeoutMs: number): Promise<void> {
+    const epoch = this.epochs.get(instance.name) ?? 0;
+    let regions: Map<string, Set<Region>> | undefined;
+    try {
+      const response = await fetch(new URL(REFERENCES_PATH, instance.url), {
+        headers: signedHeaders(secret, ''), signal: AbortSignal.timeout(timeoutMs),
+      });
+      if (response.ok) {
+        const body = await response.json() as Record<string, unknown>;
+        regions = new Map(Object.entries(body).map(([type, list]) => [type,
+          new Set((Array.isArray(list) ? list : []).filter((r): r is Region => typeof r === 'string' && isRegion(r)))]));
+      }
+    } catch {
+      // Unknown until the next probe: the instance is asked about everything meanwhile.
+    }
+    if ((this.epochs.get(instance.name) ?? 0) !== epoch) return;
+    if (regions) this.known.set(instance.name, regions);
+    else this.known.delete(instance.name);
+  }
+}
