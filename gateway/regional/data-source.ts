@@ -76,7 +76,7 @@ export class RegionalDataSource implements GraphQLDataSource {
     const isMutation = /^\s*mutation\b/.test(request.query ?? '');
     const send: Send = (instance, outgoing) => (isMutation
       ? this.write(instance, () => sendToInstance(this.registry, instance, outgoing, viewer, headers))
-      : this.shared(instance, outgoing, viewer, () => sendToInstance(this.registry, instance, outgoing, viewer, headers)));
+      : this.shared(instance, outgoing, viewer, (body) => sendToInstance(this.registry, instance, outgoing, viewer, headers, body)));
     const instances = this.registry.instances(this.subgraph);
     if (instances.length === 1 && instances[0].regions.length === REGIONS.length) {
       // One instance owns everything: plain federation, the request passes unchanged.
@@ -102,11 +102,12 @@ export class RegionalDataSource implements GraphQLDataSource {
    * one subgraph request: a dashboard opened by many people costs the subgraphs once.
    */
   private readonly inFlight = new Map<string, Promise<InstanceAnswer>>();
-  private shared(instance: Instance, request: OutgoingRequest, viewer: Viewer, send: () => Promise<InstanceAnswer>): Promise<InstanceAnswer> {
-    const key = `${instance.name}\n${encodeViewer(viewer)}\n${JSON.stringify(request)}`;
+  private shared(instance: Instance, request: OutgoingRequest, viewer: Viewer, send: (body: string) => Promise<InstanceAnswer>): Promise<InstanceAnswer> {
+    const body = JSON.stringify(request);
+    const key = `${instance.name}\n${encodeViewer(viewer)}\n${body}`;
     let answer = this.inFlight.get(key);
     if (!answer) {
-      answer = send().finally(() => this.inFlight.delete(key));
+      answer = send(body).finally(() => this.inFlight.delete(key));
       this.inFlight.set(key, answer);
     }
     return answer;

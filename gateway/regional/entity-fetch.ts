@@ -1,6 +1,6 @@
 import type { GatewayGraphQLResponse } from '@apollo/server-gateway-interface';
 import { Kind, type FieldNode, type GraphQLFormattedError } from 'graphql';
-import { regionOfId } from '../../subgraphs/kit/index.js';
+import { regionOfId, type Region } from '../../subgraphs/kit/index.js';
 import {
   InstanceUnavailable, ask, regionNotServedError, unavailableErrors, type Json, type Route,
 } from './instance-client.js';
@@ -67,9 +67,20 @@ async function fetchExtensionEntities(
   route: Route, query: string, operationName: string | null | undefined, key: string, variableName: string,
   representations: Json[], variables: Json,
 ): Promise<GatewayGraphQLResponse> {
-  const all = representations.map((_, index) => index);
+  // Representations grouped once by type and region (undefined: an id without one).
+  const groups = new Map<string, { type: string; region?: Region; indexes: number[] }>();
+  representations.forEach((representation, index) => {
+    const type = String(representation.__typename);
+    const region = typeof representation.id === 'string' ? regionOfId(representation.id) : undefined;
+    const groupKey = `${type}\n${region ?? ''}`;
+    let group = groups.get(groupKey);
+    if (!group) groups.set(groupKey, group = { type, region, indexes: [] });
+    group.indexes.push(index);
+  });
   const asked = route.registry.instances(route.subgraph).flatMap((instance) => {
-    const indexes = all.filter((index) => refersTo(route, instance, representations[index]));
+    const chosen = [...groups.values()].filter((group) => isAsked(route, instance, group.type, group.region));
+    const indexes = chosen.length === groups.size ? representations.map((_, index) => index)
+      : chosen.flatMap((group) => group.indexes).sort((a, b) => a - b);
     return indexes.length ? [{ instance, indexes }] : [];
   });
   const outcomes = await Promise.all(asked.map(({ instance, indexes }) => ask(route.send, instance, {
@@ -93,18 +104,17 @@ async function fetchExtensionEntities(
   return { data: { [key]: results }, ...(errors.length ? { errors } : {}) };
 }
 
-/** Whether the instance is to be asked about the representation: it owns its region or may refer to it. */
-function refersTo(route: Route, instance: Instance, representation: Json): boolean {
-  const region = typeof representation.id === 'string' ? regionOfId(representation.id) : undefined;
+/** Whether the instance is to be asked about a representation: it owns its region or may refer to it. */
+function isAsked(route: Route, instance: Instance, type: string, region: Region | undefined): boolean {
   if (!region || instance.regions.includes(region)) return true;
-  const regions = route.registry.references.regionsOf(instance, String(representation.__typename));
+  const regions = route.registry.references.regionsOf(instance, type);
   return !regions || regions.has(region) || !route.registry.owner(route.subgraph, region);
 }
 
 /** One representation's answers from several instances: lists concatenated, other values the first non-null. */
 function joinEntity(parts: (Json | null)[]): Json | null {
   const present = parts.filter((p): p is Json => p !== null);
-  if (present.length === 0) return null;
+  if (present.length <= 1) return present[0] ?? null;
   const joined: Json = {};
   for (const part of present) {
     for (const [name, value] of Object.entries(part)) {

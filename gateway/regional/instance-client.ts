@@ -30,13 +30,12 @@ export interface OutgoingRequest {
  */
 export async function sendToInstance(
   registry: TopologyRegistry, instance: Instance, request: OutgoingRequest, viewer: Viewer = ANONYMOUS,
-  headers: Record<string, string> = {},
+  headers: Record<string, string> = {}, body = JSON.stringify(request),
 ): Promise<InstanceAnswer> {
   const health = registry.healthOf(instance);
   if (health.status === 'REFUSED' || health.status === 'DOWN') {
     throw new InstanceUnavailable(instance, health.reason ?? health.status.toLowerCase());
   }
-  const body = JSON.stringify(request);
   const timer = subgraphFetches.startTimer({ subgraph: instance.subgraph, instance: instance.name });
   const response = await inSpan(`subgraph ${instance.name}`, SpanKind.CLIENT, { 'hub.subgraph': instance.subgraph, 'hub.instance': instance.name },
     async () => {
