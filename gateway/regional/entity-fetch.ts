@@ -2,7 +2,7 @@ import type { GatewayGraphQLResponse } from '@apollo/server-gateway-interface';
 import { Kind, type FieldNode, type GraphQLFormattedError } from 'graphql';
 import { regionOfId, type Region } from '../../subgraphs/kit/index.js';
 import {
-  InstanceUnavailable, ask, regionNotServedError, unavailableErrors, type Json, type Route,
+  InstanceUnavailable, ask, regionNotServedError, unavailableErrors, type Json, type OutgoingRequest, type Route,
 } from './instance-client.js';
 import { argumentValue, responseKey } from './operation.js';
 import type { Instance } from './topology.js';
@@ -38,16 +38,10 @@ export async function fetchEntities(
 
   await Promise.all([...groups].map(async ([instance, indexes]) => {
     try {
-      const answer = await route.send(instance, {
-        query, operationName, variables: { ...variables, [variableName]: indexes.map((i) => representations[i]) },
-      });
+      const answer = await route.send(instance, subsetRequest(query, operationName, variables, variableName, representations, indexes));
       const list = (answer.data?.[key] as unknown[] | undefined) ?? [];
       indexes.forEach((original, local) => { results[original] = list[local] ?? null; });
-      for (const error of answer.errors ?? []) {
-        const path = error.path ? [...error.path] : undefined;
-        if (path && path[0] === key && typeof path[1] === 'number') path[1] = indexes[path[1]];
-        errors.push({ ...error, path });
-      }
+      errors.push(...repointed(answer.errors, key, indexes));
     } catch (error) {
       if (!(error instanceof InstanceUnavailable)) throw error;
       const regions = [...new Set(indexes.map((i) => regionOfId(String(representations[i].id)) ?? '?'))];
@@ -83,10 +77,8 @@ async function fetchExtensionEntities(
       : chosen.flatMap((group) => group.indexes).sort((a, b) => a - b);
     return indexes.length ? [{ instance, indexes }] : [];
   });
-  const outcomes = await Promise.all(asked.map(({ instance, indexes }) => ask(route.send, instance, {
-    query, operationName,
-    variables: indexes.length === representations.length ? variables : { ...variables, [variableName]: indexes.map((i) => representations[i]) },
-  })));
+  const outcomes = await Promise.all(asked.map(({ instance, indexes }) =>
+    ask(route.send, instance, subsetRequest(query, operationName, variables, variableName, representations, indexes))));
   const parts: (Json | null)[][] = representations.map(() => []);
   const errors: GraphQLFormattedError[] = [];
   outcomes.forEach((outcome, n) => {
@@ -94,14 +86,29 @@ async function fetchExtensionEntities(
     const list = (outcome.answer?.data?.[key] as (Json | null)[] | undefined) ?? [];
     indexes.forEach((original, local) => parts[original].push(list[local] ?? null));
     if (outcome.failure) errors.push(...unavailableErrors(route.subgraph, outcome.failure, outcome.instance.regions, [key, indexes[0]]));
-    for (const error of outcome.answer?.errors ?? []) {
-      const path = error.path ? [...error.path] : undefined;
-      if (path && path[0] === key && typeof path[1] === 'number') path[1] = indexes[path[1]];
-      errors.push({ ...error, path });
-    }
+    errors.push(...repointed(outcome.answer?.errors, key, indexes));
   });
   const results = parts.map(joinEntity);
   return { data: { [key]: results }, ...(errors.length ? { errors } : {}) };
+}
+
+/** The `_entities` request for some of the representations (`indexes` into them); all of them: unchanged. */
+function subsetRequest(
+  query: string, operationName: string | null | undefined, variables: Json, variableName: string, representations: Json[], indexes: number[],
+): OutgoingRequest {
+  return {
+    query, operationName,
+    variables: indexes.length === representations.length ? variables : { ...variables, [variableName]: indexes.map((i) => representations[i]) },
+  };
+}
+
+/** An instance's errors with their `_entities` index pointed back at the original representation. */
+function repointed(errors: readonly GraphQLFormattedError[] | undefined, key: string, indexes: number[]): GraphQLFormattedError[] {
+  return (errors ?? []).map((error) => {
+    const path = error.path ? [...error.path] : undefined;
+    if (path && path[0] === key && typeof path[1] === 'number') path[1] = indexes[path[1]];
+    return { ...error, path };
+  });
 }
 
 /** Whether the instance is to be asked about a representation: it owns its region or may refer to it. */

@@ -20,12 +20,16 @@ export class ReferenceTracker {
 
   /** A write goes to the instance: its references may change until the next probe reads them. */
   forget(instance: Instance): void {
-    this.epochs.set(instance.name, (this.epochs.get(instance.name) ?? 0) + 1);
-    this.known.delete(instance.name);
+    this.forgetName(instance.name);
   }
 
   forgetAll(): void {
-    for (const name of [...this.known.keys()]) this.forget({ name } as Instance);
+    for (const name of [...this.known.keys()]) this.forgetName(name);
+  }
+
+  private forgetName(name: string): void {
+    this.epochs.set(name, (this.epochs.get(name) ?? 0) + 1);
+    this.known.delete(name);
   }
 
   async refresh(instance: Instance, secret: string, timeoutMs: number): Promise<void> {

@@ -56,7 +56,14 @@ export function graphqlHttpHandler<TContext extends BaseContext>(options: GraphQ
   return async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     const url = new URL(req.url ?? '/', 'http://localhost');
     const route = options.routes?.[url.pathname];
-    if (route) return route(req, res);
+    if (route) {
+      try {
+        return await route(req, res);
+      } catch (error) {
+        if (error instanceof HttpError && !res.headersSent) return sendError(res, error.status, error.code, error.message);
+        throw error;
+      }
+    }
     if (url.pathname !== path) return sendError(res, 404, 'NOT_FOUND', `Nothing at ${url.pathname}; GraphQL is served at ${path}`);
     return inSpan(`${req.method} ${path}`, SpanKind.SERVER, { 'hub.service': options.service ?? 'graphql', 'http.request.method': req.method ?? '' },
       () => serveGraphQL(req, res, url), incomingTraceContext(req.headers));

@@ -26,8 +26,10 @@ export const REFERENCES_PATH = '/references';
 export class ReferenceIndex {
   private current?: Promise<ReferencedRegions>;
   private generation = 0;
+  private readonly statement?: string;
 
   constructor(private readonly orm: MikroORM, private readonly columns: ReferenceColumns) {
+    this.statement = referenceStatement(orm, columns);
     // Every write of a subgraph commits a transaction (kit/mutations.ts); a flush outside one counts too.
     const forget = () => this.forget();
     orm.em.getEventManager().registerSubscriber({ afterFlush: forget, afterTransactionCommit: forget });
@@ -51,22 +53,26 @@ export class ReferenceIndex {
   }
 
   private async compute(): Promise<ReferencedRegions> {
-    const parts = Object.entries(this.columns).flatMap(([type, columns]) => columns.map((column) => {
-      const meta = this.orm.getMetadata().get(column.entity);
-      const property = meta.properties[column.property as never] as { fieldNames: string[]; type?: string; columnTypes?: string[] } | undefined;
-      if (!property) throw new Error(`${meta.className} has no property ${column.property}`);
-      const name = `"${property.fieldNames[0]}"`;
-      const isArray = property.columnTypes?.[0]?.endsWith('[]') || String(property.type).endsWith('[]');
-      const value = isArray ? 'referenced.id' : name;
-      const from = isArray ? `"${meta.tableName}" cross join lateral unnest(${name}) as referenced(id)` : `"${meta.tableName}"`;
-      return `select '${type}' as type, left(${value}, 2) as region from ${from} where ${value} is not null`;
-    }));
     const result: ReferencedRegions = Object.fromEntries(Object.keys(this.columns).map((type) => [type, []]));
-    if (parts.length === 0) return result;
+    if (!this.statement) return result;
     const em = this.orm.em.fork() as EntityManager;
-    const rows = await em.getConnection().execute<{ type: string; region: string }[]>(
-      `select distinct type, region from (${parts.join(' union all ')}) as referenced order by type, region`);
+    const rows = await em.getConnection().execute<{ type: string; region: string }[]>(this.statement);
     for (const row of rows) if (isRegion(row.region)) result[row.type].push(row.region);
     return result;
   }
+}
+
+/** One statement for every column: the distinct (type, region) pairs; ids start with their region (kit/ids.ts). */
+function referenceStatement(orm: MikroORM, columns: ReferenceColumns): string | undefined {
+  const parts = Object.entries(columns).flatMap(([type, list]) => list.map((column) => {
+    const meta = orm.getMetadata().get(column.entity);
+    const property = meta.properties[column.property as never] as { fieldNames: string[]; type?: string; columnTypes?: string[] } | undefined;
+    if (!property) throw new Error(`${meta.className} has no property ${column.property}`);
+    const name = `"${property.fieldNames[0]}"`;
+    const isArray = property.columnTypes?.[0]?.endsWith('[]') || String(property.type).endsWith('[]');
+    const value = isArray ? 'referenced.id' : name;
+    const from = isArray ? `"${meta.tableName}" cross join lateral unnest(${name}) as referenced(id)` : `"${meta.tableName}"`;
+    return `select '${type}' as type, left(${value}, 2) as region from ${from} where ${value} is not null`;
+  }));
+  return parts.length ? `select distinct type, region from (${parts.join(' union all ')}) as referenced order by type, region` : undefined;
 }

@@ -7,7 +7,8 @@ import type { GraphQLSchema } from 'graphql';
 import { createContext, type SubgraphContext } from './context.js';
 import { formatError } from './errors.js';
 import { buildFederatedSchema, type ReferenceResolvers } from './federation.js';
-import { HttpError, graphqlHttpHandler, healthRoutes, listen, sendError, sendJson, type RunningHttpServer } from './http.js';
+import type { IncomingMessage } from 'node:http';
+import { HttpError, graphqlHttpHandler, healthRoutes, listen, sendJson, type RunningHttpServer } from './http.js';
 import { observabilityPlugin, requestIdOf, serviceLogger } from './observability.js';
 import { UnsignedRequest, verifySignedRequest } from './auth.js';
 import { initOrm, migrate, type EntityManager, type MikroORM } from './orm.js';
@@ -108,19 +109,21 @@ export async function startSubgraph(definition: SubgraphDefinition, options: Sub
       stopOnTerminationSignals: false,
     });
     await apollo.start();
+    // Only the gateway may ask: a request without its signature is refused, _service and _entities included.
+    const gatewayViewer = (req: IncomingMessage, body: string) => {
+      try {
+        return verifySignedRequest(options.internalSecret, body, req.headers);
+      } catch (error) {
+        if (error instanceof UnsignedRequest) throw new HttpError(401, 'UNAUTHENTICATED', `Refused: ${error.message}`);
+        throw error;
+      }
+    };
     const handler = graphqlHttpHandler({
       apollo,
       service: label,
       context: async (req, body) => {
-        // Only the gateway may ask: a request without its signature is refused, _service and _entities included.
         if (req.method !== 'POST') throw new HttpError(405, 'METHOD_NOT_ALLOWED', 'Subgraphs answer only POST requests from the gateway');
-        try {
-          const viewer = verifySignedRequest(options.internalSecret, body, req.headers);
-          return createContext(orm.em as EntityManager, regions, viewer, requestIdOf(req));
-        } catch (error) {
-          if (error instanceof UnsignedRequest) throw new HttpError(401, 'UNAUTHENTICATED', `Refused: ${error.message}`);
-          throw error;
-        }
+        return createContext(orm.em as EntityManager, regions, gatewayViewer(req, body), requestIdOf(req));
       },
       routes: {
         ...healthRoutes(async () => {
@@ -129,12 +132,7 @@ export async function startSubgraph(definition: SubgraphDefinition, options: Sub
         }),
         // Signed like every request from the gateway: what an instance holds is not for everyone.
         [REFERENCES_PATH]: async (req, res) => {
-          try {
-            verifySignedRequest(options.internalSecret, '', req.headers);
-          } catch (error) {
-            if (error instanceof UnsignedRequest) return sendError(res, 401, 'UNAUTHENTICATED', `Refused: ${error.message}`);
-            throw error;
-          }
+          gatewayViewer(req, '');
           sendJson(res, 200, await references.regions());
         },
       },
