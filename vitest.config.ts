@@ -1,7 +1,12 @@
 import { defineConfig } from 'vitest/config';
 
-// Integration and end-to-end tests share one real PostgreSQL per run; unit tests need none.
+// Integration and end-to-end tests share one real PostgreSQL per project and run; unit tests need none.
 const realPostgres = 'test/support/global-setup.ts';
+// The exit-status guard (test/exit-status.unit.test.ts) runs these same projects on the fixture
+// files under test/fixtures/exit-status/ instead of the suite: same set-up, other files.
+const fixtures = process.env.HUB_TEST_FIXTURES === 'exit-status';
+const root = fixtures ? 'test/fixtures/exit-status' : 'test';
+const exclude = fixtures ? [] : ['test/fixtures/**'];
 
 export default defineConfig({
   resolve: {
@@ -14,9 +19,9 @@ export default defineConfig({
     testTimeout: 30_000,
     hookTimeout: 60_000,
     projects: [
-      { extends: true, test: { name: 'unit', include: ['test/**/*.unit.test.ts'] } },
-      { extends: true, test: { name: 'integration', include: ['test/**/*.int.test.ts'], globalSetup: [realPostgres] } },
-      { extends: true, test: { name: 'e2e', include: ['test/**/*.e2e.test.ts'], globalSetup: [realPostgres] } },
+      { extends: true, test: { name: 'unit', include: [`${root}/**/*.unit.test.ts`], exclude } },
+      { extends: true, test: { name: 'integration', include: [`${root}/**/*.int.test.ts`], exclude, globalSetup: [realPostgres] } },
+      { extends: true, test: { name: 'e2e', include: [`${root}/**/*.e2e.test.ts`], exclude, globalSetup: [realPostgres] } },
     ],
   },
 });

@@ -1,6 +1,6 @@
 import { fork, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { PROJECT_ROOT } from '../lib/embedded-postgres.js';
+import { PROJECT_ROOT } from '../lib/paths.js';
 
 export type ChildMessage = { type: string; [key: string]: unknown };
 

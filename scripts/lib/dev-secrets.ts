@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { PROJECT_ROOT } from './embedded-postgres.js';
+import { PROJECT_ROOT } from './paths.js';
 
 export const DEV_SECRETS_PATH = join(PROJECT_ROOT, '.hub', 'secrets.json');
 

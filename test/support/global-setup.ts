@@ -1,5 +1,5 @@
 import type { TestProject } from 'vitest/node';
-import { startEmbeddedPostgres, type EmbeddedPostgresHandle } from '../../scripts/lib/embedded-postgres.js';
+import { startPostgresProcess } from '../../scripts/lib/postgres-process.js';
 
 declare module 'vitest' {
   export interface ProvidedContext {
@@ -8,11 +8,10 @@ declare module 'vitest' {
   }
 }
 
-let embedded: EmbeddedPostgresHandle | undefined;
-
 /**
- * One PostgreSQL for the whole run: TEST_DATABASE_URL (an external server, a database name in
- * the URL is ignored) or an embedded one under .pgdata/test. Each test file creates its own databases.
+ * One PostgreSQL per test project and run: TEST_DATABASE_URL (an external server, a database name
+ * in the URL is ignored) or an embedded one on a free port, in a child process. Each test file
+ * creates its own databases, so suites can run side by side on one machine.
  */
 export default async function setup(project: TestProject) {
   const external = process.env.TEST_DATABASE_URL;
@@ -22,11 +21,7 @@ export default async function setup(project: TestProject) {
     project.provide('postgresBaseUrl', url.toString());
     return;
   }
-  // Each vitest project runs its own setup: give each its own port.
-  const port = Number(process.env.TEST_PG_PORT ?? 54329) + (project.name === 'e2e' ? 10 : 0);
-  embedded = await startEmbeddedPostgres({ name: `test-${port}`, port, persistent: false });
-  project.provide('postgresBaseUrl', embedded.urlFor(''));
-  return async () => {
-    await embedded?.stop();
-  };
+  const postgres = await startPostgresProcess('test');
+  project.provide('postgresBaseUrl', postgres.baseUrl);
+  return () => postgres.stop();
 }
