@@ -70,6 +70,10 @@ export interface BenchOptions {
   gateways: GatewayName[];
   workloads: WorkloadName[];
   pgPort: number;
+  /** Data folder under .pgdata (kept between runs): `bench-run` unless told otherwise. */
+  pgName?: string;
+  /** false: start everything and check the answers and the statement counts, but measure no load. */
+  measure?: boolean;
   log?: (message: string) => void;
   /** Soak: minutes of mixed load on hub-regional after the table. */
   soakMinutes?: number;
@@ -156,7 +160,14 @@ function load(url: string, body: string | string[], connections: number, seconds
   });
 }
 
-/** Lists sorted by their JSON, so answers merged from several instances compare as sets. */
+/**
+ * What two gateways' answers must share to count as the same answer: the data with object keys
+ * sorted and lists compared as sets (answers merged from several instances in any order).
+ */
+export function answerFingerprint(data: unknown): string {
+  return sortedJson(canonical(data));
+}
+
 function canonical(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(canonical).map((v) => JSON.stringify(v)).sort();
   if (value && typeof value === 'object') return Object.fromEntries(Object.entries(value).sort(([a], [b]) => (a < b ? -1 : 1)).map(([k, v]) => [k, canonical(v)]));
@@ -202,10 +213,11 @@ export async function runBench(options: BenchOptions): Promise<BenchResult> {
   const supergraphNote = composed === checkedIn ? 'schema/supergraph.graphql'
     : 'composed from the code at start (schema/supergraph.graphql was stale: run npm run schema)';
   log(`supergraph: ${supergraphNote}`);
-  let postgres = await startEmbeddedPostgres({ name: 'bench-run', port: options.pgPort, persistent: true });
+  const pgName = options.pgName ?? 'bench-run';
+  let postgres = await startEmbeddedPostgres({ name: pgName, port: options.pgPort, persistent: true });
   if (await raiseConnectionLimit(postgres)) {
     await postgres.stop();
-    postgres = await startEmbeddedPostgres({ name: 'bench-run', port: options.pgPort, persistent: true });
+    postgres = await startEmbeddedPostgres({ name: pgName, port: options.pgPort, persistent: true });
   }
   const hosts: SubgraphHost[] = [];
   const children: GatewayChild[] = [];
@@ -267,7 +279,7 @@ export async function runBench(options: BenchOptions): Promise<BenchResult> {
         const answer = await post(url, bodyOf(workload));
         let ok = !answer.errors && answer.data !== undefined && answer.data !== null;
         let note = answer.errors ? `errors: ${JSON.stringify(answer.errors).slice(0, 300)}` : `${countObjects(answer.data)} objects`;
-        const text = sortedJson(canonical(answer.data));
+        const text = answerFingerprint(answer.data);
         if (!reference.has(workload) && ok) reference.set(workload, text);
         else if (ok && reference.get(workload) !== text) { ok = false; note += ', DIFFERS from the first gateway\'s answer'; }
         correctness.push({ gateway, workload, ok, note });
@@ -282,6 +294,10 @@ export async function runBench(options: BenchOptions): Promise<BenchResult> {
         };
         await sized(dataset.ids.smallNetwork);
         statementsBySize.push({ gateway, small: await sized(dataset.ids.smallNetwork), big: await sized(dataset.ids.bigNetwork) });
+      }
+      if (options.measure === false) {
+        await child.stop();
+        continue;
       }
       for (const workload of options.workloads) {
         const body = bodyOf(workload);
