@@ -41,9 +41,15 @@ describe('docker-compose.yml', () => {
     }
   });
 
-  it('is accepted by docker-compose config, where Debian\'s docker-compose is installed', () => {
+  // .ci/run installs Debian's docker-compose, so CI always runs this; elsewhere it may be absent.
+  it('is accepted by docker-compose config', (context) => {
     const binary = ['/usr/bin/docker-compose', '/usr/local/bin/docker-compose'].find(existsSync);
-    if (!binary) return;
+    if (!binary) {
+      const reason = 'skipped: docker-compose is not installed (apt-get install docker-compose)';
+      console.warn(`docker-compose.yml config check ${reason}`);
+      context.skip(reason);
+      return;
+    }
     const env = { ...process.env, HUB_INTERNAL_SECRET: 'x'.repeat(32), HUB_JWT_SECRET: 'y'.repeat(32) };
     const services = execFileSync(binary, ['-f', 'docker-compose.yml', 'config', '--services'], { env, encoding: 'utf8' });
     expect(services.trim().split('\n').sort()).toEqual(['alliances', 'gateway', 'networks', 'people', 'postgres', 'projects']);
