@@ -8,8 +8,8 @@ import { OrganizationKind } from './enums.js';
 
 const { alliance: A, organization: O, membership: M, person: P } = DEMO;
 
-/** Facts from the press texts in data/seeds/ (file number in brackets); unknown facts stay empty. */
-const alliances = [
+/** Facts from the press texts in data/seeds/ (file number in brackets); unknown facts stay empty. Exported for tests. */
+export const alliances = [
   {
     // [000] founded November 2005, almost 60 members, working groups Kinderbetreuung and Pflege
     id: A.saarbruecken, region: Region.SL, name: 'Lokales Bündnis für Familien im Regionalverband Saarbrücken',
@@ -58,7 +58,7 @@ const alliances = [
 ];
 
 const K = OrganizationKind;
-const organizations: { id: string; name: string; kind: OrganizationKind; website?: string; email?: string; phone?: string }[] = [
+export const organizations: { id: string; name: string; kind: OrganizationKind; website?: string; email?: string; phone?: string }[] = [
   { id: O.impuls, name: 'Impuls Soziales Management', kind: K.COMPANY, website: 'https://www.e-impuls.de/home/' },
   { id: O.regionalverbandSaarbruecken, name: 'Regionalverband Saarbrücken', kind: K.MUNICIPALITY, website: 'https://www.regionalverband-saarbruecken.de/' },
   { id: O.msgff, name: 'Ministerium für Soziales, Gesundheit, Frauen und Familie des Saarlandes', kind: K.MINISTRY },
@@ -93,6 +93,23 @@ const iserlohnMembers = [
   O.evKirchengemeinden, O.kathKirchengemeinden, O.wohlfahrtsverbaende, O.beratungsstelle, O.regenbogen,
 ];
 
+interface DemoMembership {
+  id: string; allianceId: string; organizationId: string;
+  joinedOn?: string; leftOn?: string; certificateHandedOverOn?: string; representativeId?: string;
+}
+
+/** Every demo membership; each lives with its alliance, in the alliance's region. Exported for tests. */
+export const memberships: DemoMembership[] = [
+  // [000] Impuls joined in 2018; Michael Kemmer received the certificate handed over on 16 May 2018.
+  {
+    id: M.impulsSaarbruecken, allianceId: A.saarbruecken, organizationId: O.impuls,
+    joinedOn: '2018', certificateHandedOverOn: '2018-05-16', representativeId: P.kemmer,
+  },
+  ...iserlohnMembers.map((organizationId) => ({
+    id: `NW:membership:iserlohn-${organizationId.split(':')[2]}`, allianceId: A.iserlohn, organizationId,
+  })),
+];
+
 const regionOf = (id: string) => parseId(id, id.split(':')[1]).region;
 
 export async function seedAlliances(em: EntityManager, regions?: ReadonlySet<Region>): Promise<boolean> {
@@ -105,13 +122,7 @@ export async function seedAlliances(em: EntityManager, regions?: ReadonlySet<Reg
     servesId(regions, allianceId) && em.create(Membership, {
       id, region: regionOf(allianceId), alliance: allianceId, organization: organizationId, ...extra,
     } as never);
-  // [000] Impuls joined in 2018; Michael Kemmer received the certificate handed over on 16 May 2018.
-  membership(M.impulsSaarbruecken, A.saarbruecken, O.impuls, {
-    joinedOn: '2018', certificateHandedOverOn: '2018-05-16', representativeId: P.kemmer,
-  });
-  for (const organizationId of iserlohnMembers) {
-    membership(`NW:membership:iserlohn-${organizationId.split(':')[2]}`, A.iserlohn, organizationId);
-  }
+  for (const { id, allianceId, organizationId, ...extra } of memberships) membership(id, allianceId, organizationId, extra);
   await em.flush();
   return true;
 }

@@ -19,8 +19,9 @@ interface MeetingSeed {
   talks: { title: string; speakerId?: string; organizationId?: string }[];
 }
 
-// Facts from data/seeds/001 (Saarland), 004 (Baden-Württemberg), 000/001 (Bund) and 002 (Börde).
-const NETWORKS: NetworkSeed[] = [
+// Facts from data/seeds/001 (Saarland), 004 (Baden-Württemberg), 000/001 (Bund) and 002 (Börde);
+// exported, with the meetings, for tests.
+export const NETWORKS: NetworkSeed[] = [
   {
     id: net.landesnetzwerkSaarland, name: 'Landesnetzwerk Lokale Bündnisse für Familie Saarland',
     kind: NetworkKind.LANDESNETZWERK, coordinatingBodyId: org.msgff,
@@ -60,7 +61,7 @@ const NETWORKS: NetworkSeed[] = [
   },
 ];
 
-const MEETINGS: MeetingSeed[] = [
+export const MEETINGS: MeetingSeed[] = [
   {
     id: meet.landesnetzwerktreffen16, networkId: net.landesnetzwerkSaarland, number: 16,
     title: '16. Landesnetzwerktreffen', date: '2018-06-07', place: 'Saarbrücken',

@@ -8,8 +8,8 @@ const { WORK_LIFE_BALANCE, CHILDCARE, HEALTH, FAMILY_SERVICES, FAMILY_FRIENDLY_E
 
 type DemoProject = Pick<Project, 'id' | 'region' | 'title' | 'fieldsOfAction'> & Partial<Project>;
 
-/** Only what the press texts state; unknown status, funding and dates stay null. */
-const PROJECTS: DemoProject[] = [
+/** Only what the press texts state; unknown status, funding and dates stay null. Exported for tests. */
+export const PROJECTS: DemoProject[] = [
   // 002: Netzwerk-Fachtag in Haldensleben
   {
     id: project.helfendeHaende, region: Region.ST, title: 'Helfende Hände für junge Familien',
