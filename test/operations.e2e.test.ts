@@ -42,7 +42,8 @@ describe.each(LAYOUTS)('operations users rely on, %s', (_layout, regions) => {
     const { data, errors } = await hub.query(NETWORK_MEMBERS, { region: 'BW' });
     expect(errors).toBeUndefined();
     const byName = Object.fromEntries(data.networks.map((n: { name: string }) => [n.name, n]));
-    expect(Object.keys(byName).sort()).toEqual([
+    // In name order, as `networks` documents.
+    expect(Object.keys(byName)).toEqual([
       'ARGE Netzwerk Familie Baden-Württemberg',
       'Lokale Bündnisse für Familie in der Metropolregion Rhein-Neckar',
     ]);
@@ -58,17 +59,21 @@ describe.each(LAYOUTS)('operations users rely on, %s', (_layout, regions) => {
     expect(data.networks).toHaveLength(1);
     const [network] = data.networks;
     expect(network).toMatchObject({ id: DEMO.network.landesnetzwerkSaarland, kind: 'LANDESNETZWERK', region: 'SL' });
-    expect(network.memberAlliances.map((m: { alliance: { name: string } }) => m.alliance.name).sort()).toEqual([
-      'Lokales Bündnis Kinderbetreuung - UniMedKids',
-      'Lokales Bündnis für Familien im Regionalverband Saarbrücken',
-    ]);
+    // Earliest first; members without a date last, by alliance id.
+    expect(network.memberAlliances.map((m: { alliance: { id: string } }) => m.alliance.id)).toEqual(
+      [DEMO.alliance.saarbruecken, DEMO.alliance.unimedkids].sort());
+    expect(network.memberAlliances.map((m: { since: string | null }) => m.since)).toEqual([null, null]);
     expect(network.meetings).toEqual([expect.objectContaining({ number: 16, date: '2018-06-07', place: 'Saarbrücken' })]);
   });
 
   it('a federal network lists member alliances from several regions', async () => {
     const { data } = await hub.query(NETWORK_MEMBERS, { region: 'DE' });
-    const regions = data.networks[0].memberAlliances.map((m: { alliance: { region: string } }) => m.alliance.region).sort();
-    expect(regions).toEqual(['BW', 'NW', 'SL', 'SL']);
+    const members = data.networks[0].memberAlliances as { alliance: { id: string; region: string }; since: string | null }[];
+    expect(members.map((m) => m.alliance.region).sort()).toEqual(['BW', 'NW', 'SL', 'SL']);
+    // Earliest first, then by alliance id: the order of the stored list, across the regions it names.
+    const documented = [...members].sort((a, b) => ((a.since ?? '\uffff') < (b.since ?? '\uffff') ? -1 : (a.since ?? '\uffff') > (b.since ?? '\uffff') ? 1
+      : a.alliance.id < b.alliance.id ? -1 : 1));
+    expect(members).toEqual(documented);
   });
 
   it('FindAlliances: Iserlohn with its founding date, AGS, eleven members, project and network', async () => {
@@ -101,7 +106,8 @@ describe.each(LAYOUTS)('operations users rely on, %s', (_layout, regions) => {
     }`);
     expect(data.alliance.foundedOn).toBe('2005-11');
     expect(data.alliance.workingGroups).toEqual([{ name: 'Kinderbetreuung' }, { name: 'Pflege' }]);
-    expect(data.alliance.contacts.map((c: { name: string }) => c.name).sort()).toEqual(['Michael Kemmer', 'Mirjam Altmeier-Koletzki']);
+    // In family-name order.
+    expect(data.alliance.contacts.map((c: { name: string }) => c.name)).toEqual(['Mirjam Altmeier-Koletzki', 'Michael Kemmer']);
     expect(data.alliance.memberships).toEqual([{
       joinedOn: '2018', certificateHandedOverOn: '2018-05-16',
       organization: { name: 'Impuls Soziales Management' }, representative: { name: 'Michael Kemmer' },

@@ -52,10 +52,13 @@ const instanceUrls = () => Object.fromEntries(Object.values(hub.subgraphs).map((
 
 describe('regional instances behind one gateway', () => {
   it('answers NetworkMembers with member alliances from several regions', async () => {
-    const { data, errors } = await hub.query(`{ networks(region: DE) { name memberAlliances { alliance { name region } } } }`);
+    const { data, errors } = await hub.query(`{ networks(region: DE) { name memberAlliances { since alliance { id name region } } } }`);
     expect(errors).toBeUndefined();
-    expect(data.networks[0].memberAlliances.map((m: { alliance: { region: string } }) => m.alliance.region).sort())
-      .toEqual(['BW', 'NW', 'SL', 'SL']);
+    const members = data.networks[0].memberAlliances as { since: string | null; alliance: { id: string; region: string } }[];
+    expect(members.map((m) => m.alliance.region).sort()).toEqual(['BW', 'NW', 'SL', 'SL']);
+    // Earliest first, undated last, then by alliance id, whichever regions the alliances come from.
+    const since = (m: { since: string | null }) => m.since ?? '\uffff';
+    expect(members).toEqual([...members].sort((a, b) => (since(a) < since(b) ? -1 : since(a) > since(b) ? 1 : a.alliance.id < b.alliance.id ? -1 : 1)));
   });
 
   it('writes each new alliance to the instance of its region', async () => {

@@ -1,10 +1,13 @@
 import type { GatewayGraphQLResponse } from '@apollo/server-gateway-interface';
-import { Kind, type FieldNode, type GraphQLFormattedError } from 'graphql';
+import { Kind, parse, print, visit, type FieldNode, type GraphQLFormattedError } from 'graphql';
+import type { Order } from '../../subgraphs/shared/routing.js';
 import { regionOfId, type Region } from '../../subgraphs/kit/index.js';
 import {
   InstanceUnavailable, ask, regionNotServedError, unavailableErrors, type Json, type OutgoingRequest, type Route,
 } from './instance-client.js';
+import type { RoutingTable } from './declarations.js';
 import { argumentValue, responseKey } from './operation.js';
+import { comparatorFor, mergeSorted, withOrderFields } from './order.js';
 import type { Instance } from './topology.js';
 
 /**
@@ -15,14 +18,15 @@ import type { Instance } from './topology.js';
  * for each representation are joined.
  */
 export async function fetchEntities(
-  route: Route, ownedTypes: ReadonlySet<string>, query: string, operationName: string | null | undefined, field: FieldNode, variables: Json,
+  route: Route, routing: RoutingTable, query: string, operationName: string | null | undefined,
+  field: FieldNode, variables: Json,
 ): Promise<GatewayGraphQLResponse> {
   const key = responseKey(field);
   const argument = field.arguments?.find((a) => a.name.value === 'representations');
   const variableName = argument?.value.kind === Kind.VARIABLE ? argument.value.name.value : 'representations';
   const representations = (argumentValue(field, 'representations', variables) as Json[] | undefined) ?? [];
-  if (representations.every((r) => !ownedTypes.has(String(r.__typename)))) {
-    return fetchExtensionEntities(route, query, operationName, key, variableName, representations, variables);
+  if (representations.every((r) => !routing.storesEntity(String(r.__typename)))) {
+    return fetchExtensionEntities(route, routing, query, operationName, key, variableName, representations, variables);
   }
   const results: unknown[] = representations.map(() => null);
   const errors: GraphQLFormattedError[] = [];
@@ -58,7 +62,7 @@ export async function fetchEntities(
  * at least one answer, and an instance with nothing to say is not asked.
  */
 async function fetchExtensionEntities(
-  route: Route, query: string, operationName: string | null | undefined, key: string, variableName: string,
+  route: Route, routing: RoutingTable, query: string, operationName: string | null | undefined, key: string, variableName: string,
   representations: Json[], variables: Json,
 ): Promise<GatewayGraphQLResponse> {
   // Representations grouped once by type and region (undefined: an id without one).
@@ -77,8 +81,10 @@ async function fetchExtensionEntities(
       : chosen.flatMap((group) => group.indexes).sort((a, b) => a - b);
     return indexes.length ? [{ instance, indexes }] : [];
   });
+  // Answers from several instances are merged in each list's declared order, which needs its values.
+  const ordered = asked.length > 1 ? orderedExtensions(routing, query) : { query, lists: new Map<string, Order>() };
   const outcomes = await Promise.all(asked.map(({ instance, indexes }) =>
-    ask(route.send, instance, subsetRequest(query, operationName, variables, variableName, representations, indexes))));
+    ask(route.send, instance, subsetRequest(ordered.query, operationName, variables, variableName, representations, indexes))));
   const parts: (Json | null)[][] = representations.map(() => []);
   const errors: GraphQLFormattedError[] = [];
   outcomes.forEach((outcome, n) => {
@@ -88,7 +94,7 @@ async function fetchExtensionEntities(
     if (outcome.failure) errors.push(...unavailableErrors(route.subgraph, outcome.failure, outcome.instance.regions, [key, indexes[0]]));
     errors.push(...repointed(outcome.answer?.errors, key, indexes));
   });
-  const results = parts.map(joinEntity);
+  const results = parts.map((part, index) => joinEntity(part, ordered.lists, String(representations[index].__typename)));
   return { data: { [key]: results }, ...(errors.length ? { errors } : {}) };
 }
 
@@ -118,17 +124,46 @@ function isAsked(route: Route, instance: Instance, type: string, region: Region 
   return !regions || regions.has(region) || !route.registry.owner(route.subgraph, region);
 }
 
-/** One representation's answers from several instances: lists concatenated, other values the first non-null. */
-function joinEntity(parts: (Json | null)[]): Json | null {
+/** One representation's answers from several instances: lists merged in their declared order, other values the first non-null. */
+function joinEntity(parts: (Json | null)[], orders: Map<string, Order>, type: string): Json | null {
   const present = parts.filter((p): p is Json => p !== null);
   if (present.length <= 1) return present[0] ?? null;
   const joined: Json = {};
-  for (const part of present) {
-    for (const [name, value] of Object.entries(part)) {
-      const current = joined[name];
-      if (Array.isArray(value)) joined[name] = Array.isArray(current) ? [...current, ...value] : value;
-      else if (current === undefined || current === null) joined[name] = value;
-    }
+  for (const name of new Set(present.flatMap((part) => Object.keys(part)))) {
+    const values = present.map((part) => part[name]).filter((value) => value !== undefined && value !== null);
+    const order = orders.get(`${type}\n${name}`);
+    joined[name] = values.length && values.every(Array.isArray)
+      ? (order ? mergeSorted(values as unknown[][], comparatorFor(order)) : (values as unknown[][]).flat())
+      : values[0] ?? null;
   }
   return joined;
 }
+
+/**
+ * The `_entities` query with the values each declared extension list is ordered by added to its
+ * selection, and those lists by response key (per type); cached, as the planner repeats queries.
+ */
+function orderedExtensions(routing: RoutingTable, query: string): { query: string; lists: Map<string, Order> } {
+  const cacheKey = `${routing.subgraph}\n${query}`;
+  let known = orderedQueries.get(cacheKey);
+  if (known) return known;
+  const lists = new Map<string, Order>();
+  const document = visit(parse(query), {
+    InlineFragment(fragment) {
+      const type = fragment.typeCondition?.name.value;
+      if (!type) return undefined;
+      const selections = fragment.selectionSet.selections.map((selection) => {
+        const order = selection.kind === Kind.FIELD ? routing.extensionOrder(type, selection.name.value) : undefined;
+        if (!order || selection.kind !== Kind.FIELD) return selection;
+        lists.set(`${type}\n${responseKey(selection)}`, order);
+        return withOrderFields(selection, order);
+      });
+      return { ...fragment, selectionSet: { ...fragment.selectionSet, selections } };
+    },
+  });
+  known = { query: lists.size ? print(document) : query, lists };
+  if (orderedQueries.size > 1_000) orderedQueries.clear();
+  orderedQueries.set(cacheKey, known);
+  return known;
+}
+const orderedQueries = new Map<string, { query: string; lists: Map<string, Order> }>();

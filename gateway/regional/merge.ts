@@ -1,69 +1,139 @@
-import { getNamedType, getNullableType, isListType, isObjectType, type FieldNode, type GraphQLSchema } from 'graphql';
-import { decodeCursor } from '../../subgraphs/kit/index.js';
+import type { FieldNode } from 'graphql';
+import { readCursor } from '../../subgraphs/shared/cursor.js';
+import type { Breakdown, Merge } from '../../subgraphs/shared/routing.js';
 import { PAGING, fieldsOf, responseKey } from './operation.js';
-
-/**
- * How the answers of several instances to one root field become one answer:
- * - connection: one list in the order of the cursors' sort keys, cut to `first`, totals summed;
- * - aggregate (a `…Statistics` type): counts summed, breakdown rows with the same keys added up;
- * - list: concatenated in instance order, cut to `first`;
- * - single: the first instance's non-null answer.
- */
-export type MergeKind = 'connection' | 'aggregate' | 'list' | 'single';
-
-export function mergeKindOf(schema: GraphQLSchema, rootType: 'Query' | 'Mutation', fieldName: string): MergeKind {
-  const definition = (rootType === 'Query' ? schema.getQueryType() : schema.getMutationType())?.getFields()[fieldName];
-  if (!definition) return 'single';
-  const type = getNullableType(definition.type);
-  const named = getNamedType(type);
-  if (isObjectType(named) && !isListType(type)) {
-    const fields = named.getFields();
-    if (fields.edges && fields.pageInfo && fields.totalCount) return 'connection';
-    if (named.name.endsWith('Statistics')) return 'aggregate';
-  }
-  return isListType(type) ? 'list' : 'single';
-}
-
-/** The default of a root field's `first` argument, if it has one. */
-export function defaultFirst(schema: GraphQLSchema, fieldName: string): number | undefined {
-  const argument = schema.getQueryType()?.getFields()[fieldName]?.args.find((a) => a.name === 'first');
-  return typeof argument?.defaultValue === 'number' ? argument.defaultValue : undefined;
-}
+import { comparatorFor, mergeAlias, mergeSorted, valueAt, withOrderFields, withPaths } from './order.js';
 
 type Json = Record<string, unknown>;
 
-/** Byte-wise like the subgraphs' "C" collation. */
-const compare = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
-
-function sortKeyOfCursor(cursor: string): [string, string] {
-  try {
-    return decodeCursor(cursor);
-  } catch {
-    return ['', cursor];
+/**
+ * The field as sent to each instance when several answer it: with what the declared merge reads
+ * (order values, breakdown keys and counts) added to the client's selection.
+ */
+export function fieldForMerge(field: FieldNode, merge: Merge): FieldNode {
+  switch (merge.kind) {
+    case 'list':
+      return withOrderFields(field, merge.order);
+    case 'aggregate':
+      return {
+        ...field,
+        selectionSet: {
+          kind: field.selectionSet!.kind,
+          selections: field.selectionSet!.selections.map((selection) => {
+            const breakdown = selection.kind === 'Field' ? merge.breakdowns[selection.name.value] : undefined;
+            return breakdown ? { ...selection, selectionSet: withPaths((selection as FieldNode).selectionSet, breakdownPaths(breakdown)) } : selection;
+          }),
+        },
+      };
+    default:
+      return field;
   }
 }
 
-/** What the cursor round already knows about a paged fan-out: the total and whether more follows. */
-export interface PageFacts { total: number; more: boolean }
+const breakdownPaths = (breakdown: Breakdown) => [...breakdown.key, breakdown.count,
+  ...breakdown.order.flatMap((term) => (typeof term.field === 'string' ? [term.field] : [...term.field]))];
 
-export function mergeConnection(field: FieldNode, values: Json[], first: number | undefined, facts?: PageFacts): Json {
+/** Several instances' answers to one root field as one answer, as its declaration says. */
+export function mergeAnswers(field: FieldNode, merge: Merge, values: Json[], first: number | undefined): unknown {
+  switch (merge.kind) {
+    case 'list':
+      return mergeSorted(values as unknown as unknown[][], comparatorFor(merge.order), first ?? Infinity);
+    case 'aggregate':
+      return mergeAggregate(field, merge, values);
+    default:
+      return values[0] ?? null;
+  }
+}
+
+/** Statistics: declared sums added, each breakdown's rows merged by key and put in declared order. */
+export function mergeAggregate(field: FieldNode, merge: Extract<Merge, { kind: 'aggregate' }>, values: Json[]): Json {
+  const merged: Json = {};
+  for (const selected of fieldsOf(field.selectionSet)) {
+    const key = responseKey(selected);
+    const name = selected.name.value;
+    const parts = values.map((v) => v[key]).filter((v) => v !== undefined && v !== null);
+    const breakdown = merge.breakdowns[name];
+    if (breakdown) merged[key] = mergeRows(selected, breakdown, parts as Json[][]);
+    else if (merge.sum.includes(name)) merged[key] = (parts as number[]).reduce((a, b) => a + b, 0);
+    else merged[key] = parts[0] ?? null;
+  }
+  return merged;
+}
+
+/** Rows with equal key values become one, their counts (and every response key the client gave the count) added, then ordered. */
+function mergeRows(field: FieldNode, breakdown: Breakdown, parts: Json[][]): Json[] {
+  const countKeys = [mergeAlias(breakdown.count), ...fieldsOf(field.selectionSet).filter((f) => f.name.value === breakdown.count).map(responseKey)];
+  const groups = new Map<string, Json>();
+  for (const row of parts.flat()) {
+    const identity = JSON.stringify(breakdown.key.map((path) => valueAt(row, path)));
+    const existing = groups.get(identity);
+    if (!existing) {
+      groups.set(identity, { ...row });
+      continue;
+    }
+    const total = Number(valueAt(existing, breakdown.count) ?? 0) + Number(valueAt(row, breakdown.count) ?? 0);
+    for (const key of countKeys) existing[key] = total;
+  }
+  return [...groups.values()].sort(comparatorFor(breakdown.order));
+}
+
+// ---------------------------------------------------------------------------------------------
+// Connections across instances.
+
+/** A connection edge as merging sees it: the instance's index, its cursor's sort key and the edge. */
+interface PagedEdge { source: number; key: [string, string]; cursor: string; edge: unknown }
+
+/** A malformed cursor (an instance's, never the client's) sorts first rather than breaking the page. */
+const keyOfCursor = (cursor: string): [string, string] => readCursor(cursor) ?? ['', cursor];
+
+const compareKeys = (a: PagedEdge, b: PagedEdge) =>
+  (a.key[0] < b.key[0] ? -1 : a.key[0] > b.key[0] ? 1 : a.key[1] < b.key[1] ? -1 : a.key[1] > b.key[1] ? 1 : 0);
+
+function edgesOf(value: Json, source: number, edgesKey?: string): PagedEdge[] {
+  const cursors = (value[PAGING.edges] as Json[] | undefined) ?? [];
+  const edges = edgesKey ? (value[edgesKey] as unknown[] | undefined) ?? [] : [];
+  return cursors.map((c, index) => ({ source, cursor: c[PAGING.cursor] as string, key: keyOfCursor(c[PAGING.cursor] as string), edge: edges[index] }));
+}
+
+const hasMore = (value: Json | undefined) => (value?.[PAGING.pageInfo] as Json | undefined)?.[PAGING.more] === true;
+
+/**
+ * The first round of a paged fan-out: from every instance's sort keys alone, how many of the next
+ * `first` records each instance holds — its share. The second round asks each instance for its
+ * share and one more (the look-ahead), and an instance with no share but records for one, so that
+ * a record written between the rounds is noticed. 0: the instance is not asked again.
+ */
+export function planPage(values: (Json | undefined)[], first: number | undefined): number[] {
+  const merged = mergeSorted(values.map((v, source) => (v ? edgesOf(v, source) : [])), compareKeys, first ?? Infinity);
+  const shares = values.map(() => 0);
+  for (const edge of merged) shares[edge.source]++;
+  return values.map((value, source) => (value && ((value[PAGING.edges] as unknown[] | undefined)?.length ?? 0) > 0 ? shares[source] + 1 : 0));
+}
+
+/**
+ * The page from the second round's answers (the first round's for instances not asked again).
+ * Each instance answered a prefix of its own list; one that holds more than it sent bounds the
+ * page at the last key it sent (its look-ahead), so no record below the page's end can be
+ * missing, whatever was written between the rounds. Without writes the bounds lie beyond the
+ * page; with them the page may be shorter than `first`, and the next page continues after it.
+ */
+export function mergeConnection(field: FieldNode, values: (Json | undefined)[], first: number | undefined): Json {
   const clientFields = fieldsOf(field.selectionSet).filter((f) => !f.alias?.value.startsWith('__hub_'));
-  const edgesKey = clientFields.find((f) => f.name.value === 'edges');
-  const entries = values.flatMap((value) => {
-    const cursors = (value[PAGING.edges] as Json[] | undefined) ?? [];
-    const edges = edgesKey ? (value[responseKey(edgesKey)] as unknown[] | undefined) ?? [] : [];
-    return cursors.map((c, index) => ({ cursor: c[PAGING.cursor] as string, key: sortKeyOfCursor(c[PAGING.cursor] as string), edge: edges[index] }));
-  });
-  entries.sort((a, b) => compare(a.key[0], b.key[0]) || compare(a.key[1], b.key[1]));
-  const page = first === undefined ? entries : entries.slice(0, first);
-  const more = facts?.more
-    ?? (entries.length > page.length || values.some((v) => (v[PAGING.pageInfo] as Json | undefined)?.[PAGING.more] === true));
+  const edgesField = clientFields.find((f) => f.name.value === 'edges');
+  const lists = values.map((value, source) => (value ? edgesOf(value, source, edgesField && responseKey(edgesField)) : []));
+  const bounds = lists.flatMap((list, source) => (hasMore(values[source]) && list.length ? [list.at(-1)!] : []));
+  const bound = bounds.length ? bounds.reduce((a, b) => (compareKeys(a, b) <= 0 ? a : b)) : undefined;
+  const candidates = mergeSorted(lists, compareKeys);
+  const within = bound ? candidates.filter((edge) => compareKeys(edge, bound) <= 0) : candidates;
+  const page = first === undefined ? within : within.slice(0, first);
+  const more = candidates.length > page.length || values.some(hasMore);
+  const present = values.filter((v): v is Json => v !== undefined);
   const merged: Json = {};
   for (const clientField of clientFields) {
     const key = responseKey(clientField);
     switch (clientField.name.value) {
       case 'totalCount':
-        merged[key] = facts?.total ?? values.reduce((sum, v) => sum + Number(v[PAGING.total] ?? 0), 0);
+        merged[key] = present.reduce((sum, v) => sum + Number(v[PAGING.total] ?? 0), 0);
         break;
       case 'edges':
         merged[key] = page.map((entry) => entry.edge);
@@ -73,80 +143,12 @@ export function mergeConnection(field: FieldNode, values: Json[], first: number 
           const infoKey = responseKey(info);
           if (info.name.value === 'hasNextPage') return [infoKey, more];
           if (info.name.value === 'endCursor') return [infoKey, page.at(-1)?.cursor ?? null];
-          return [infoKey, (values[0]?.[key] as Json | undefined)?.[infoKey] ?? null];
+          return [infoKey, (present[0]?.[key] as Json | undefined)?.[infoKey] ?? null];
         }));
         break;
       default:
-        merged[key] = values[0]?.[key];
+        merged[key] = present[0]?.[key];
     }
   }
   return merged;
-}
-
-/** Sums the counts of several instances' statistics, field by field as the selection names them. */
-export function mergeAggregate(fields: FieldNode[], values: Json[]): Json {
-  const merged: Json = {};
-  for (const field of fields) {
-    const key = responseKey(field);
-    const parts = values.map((v) => v?.[key]).filter((v) => v !== undefined && v !== null);
-    if (field.selectionSet) {
-      merged[key] = parts.some(Array.isArray)
-        ? mergeRows(fieldsOf(field.selectionSet), (parts as Json[][]).flat())
-        : parts.length ? mergeAggregate(fieldsOf(field.selectionSet), parts as Json[]) : null;
-    } else if (parts.length && parts.every((p) => typeof p === 'number')) {
-      merged[key] = (parts as number[]).reduce((a, b) => a + b, 0);
-    } else {
-      merged[key] = parts[0] ?? null;
-    }
-  }
-  return merged;
-}
-
-/** Breakdown rows: rows with equal values in every field but `count` become one, their counts added. */
-function mergeRows(fields: FieldNode[], rows: Json[]): Json[] {
-  const countKeys = fields.filter((f) => f.name.value === 'count').map(responseKey);
-  const keyFields = fields.filter((f) => f.name.value !== 'count').map(responseKey);
-  const groups = new Map<string, Json>();
-  for (const row of rows) {
-    const identity = JSON.stringify(keyFields.map((k) => row[k] ?? null));
-    const existing = groups.get(identity);
-    if (!existing) {
-      groups.set(identity, { ...row });
-      continue;
-    }
-    for (const k of countKeys) existing[k] = Number(existing[k] ?? 0) + Number(row[k] ?? 0);
-  }
-  const merged = [...groups.values()];
-  if (countKeys.length === 0) return merged;
-  const hasNull = (row: Json) => keyFields.some((k) => row[k] === null || row[k] === undefined);
-  return merged.sort((a, b) =>
-    Number(b[countKeys[0]]) - Number(a[countKeys[0]])
-    || Number(hasNull(a)) - Number(hasNull(b))
-    || compare(JSON.stringify(keyFields.map((k) => a[k])), JSON.stringify(keyFields.map((k) => b[k]))));
-}
-
-export function mergeList(values: unknown[][], first: number | undefined): unknown[] {
-  const all = values.flat();
-  return first === undefined ? all : all.slice(0, first);
-}
-
-
-/**
- * The cursor round of a paged fan-out: which instances hold the next `first` records and how many
- * each, so that only those are fetched in full.
- */
-export function planPage(answers: { instance: string; value: Json }[], first: number | undefined): { facts: PageFacts; take: Map<string, number> } {
-  const entries = answers.flatMap(({ instance, value }) => ((value[PAGING.edges] as Json[] | undefined) ?? [])
-    .map((edge) => ({ instance, key: sortKeyOfCursor(edge[PAGING.cursor] as string) })));
-  entries.sort((a, b) => compare(a.key[0], b.key[0]) || compare(a.key[1], b.key[1]));
-  const page = first === undefined ? entries : entries.slice(0, first);
-  const take = new Map<string, number>();
-  for (const entry of page) take.set(entry.instance, (take.get(entry.instance) ?? 0) + 1);
-  return {
-    take,
-    facts: {
-      total: answers.reduce((sum, { value }) => sum + Number(value[PAGING.total] ?? 0), 0),
-      more: entries.length > page.length || answers.some(({ value }) => (value[PAGING.pageInfo] as Json | undefined)?.[PAGING.more] === true),
-    },
-  };
 }

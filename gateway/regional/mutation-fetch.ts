@@ -2,14 +2,15 @@ import type { GatewayGraphQLResponse } from '@apollo/server-gateway-interface';
 import { print, type FieldNode, type GraphQLError, type GraphQLFormattedError, type OperationDefinitionNode } from 'graphql';
 import { assertCanWrite, canWrite, isRegion, regionOfId, type Region, type Viewer } from '../../subgraphs/kit/index.js';
 import { InstanceUnavailable, regionNotServedError, unavailableErrors, type Json, type Route } from './instance-client.js';
-import { argumentValue, operationWith, responseKey } from './operation.js';
+import type { RoutingTable } from './declarations.js';
+import { argumentAt, operationWith, responseKey } from './operation.js';
 
 /**
- * Mutations run in order, each as its own request to the instance of the region its id or input
- * names; a region nobody owns is refused (after who may write it, so callers learn nothing more).
+ * Mutations run in order, each as its own request to the instance of the region its declared
+ * owner argument names (an id or a Region); a region nobody owns is refused (after who may write it, so callers learn nothing more).
  */
 export async function fetchMutations(
-  route: Route, viewer: Viewer, operation: OperationDefinitionNode, roots: FieldNode[], variables: Json,
+  route: Route, routing: RoutingTable, viewer: Viewer, operation: OperationDefinitionNode, roots: FieldNode[], variables: Json,
 ): Promise<GatewayGraphQLResponse> {
   const data: Json = {};
   const errors: GraphQLFormattedError[] = [];
@@ -20,7 +21,7 @@ export async function fetchMutations(
       data[key] = 'Mutation';
       continue;
     }
-    const region = mutationRegion(field, variables);
+    const region = mutationRegion(field, routing.mutation(field.name.value).owner, variables);
     const instances = route.registry.instances(route.subgraph);
     const instance = region ? route.registry.owner(route.subgraph, region) : instances.length === 1 ? instances[0] : undefined;
     data[key] = null;
@@ -31,7 +32,7 @@ export async function fetchMutations(
         continue;
       }
       errors.push(region ? regionNotServedError(route.subgraph, region, [key]) : {
-        message: `${field.name.value} names no region (an id or input.region), so no instance can be chosen`,
+        message: `${field.name.value} names no region (its ${routing.mutation(field.name.value).owner} is missing or malformed), so no instance can be chosen`,
         path: [key], extensions: { code: 'BAD_USER_INPUT' },
       });
       continue;
@@ -59,16 +60,9 @@ function writeRefusal(viewer: Viewer, region: Region, path: (string | number)[])
   throw new Error(`${viewer.subject} may write ${region}`);
 }
 
-/** The region a mutation writes to: that of its `id`, `input.id`, `input.region` or the first `input.…Id`. */
-export function mutationRegion(field: FieldNode, variables: Json): Region | undefined {
-  const id = argumentValue(field, 'id', variables);
-  if (typeof id === 'string') return regionOfId(id);
-  const input = argumentValue(field, 'input', variables) as Json | undefined;
-  if (!input || typeof input !== 'object') return undefined;
-  if (typeof input.id === 'string') return regionOfId(input.id);
-  if (typeof input.region === 'string' && isRegion(input.region)) return input.region;
-  for (const [name, value] of Object.entries(input)) {
-    if (name.endsWith('Id') && typeof value === 'string' && regionOfId(value)) return regionOfId(value);
-  }
-  return undefined;
+/** The region a mutation writes to: that of the id or `Region` at its declared owner argument. */
+export function mutationRegion(field: FieldNode, owner: string, variables: Json): Region | undefined {
+  const value = argumentAt(field, owner, variables);
+  if (typeof value !== 'string') return undefined;
+  return isRegion(value) ? value : regionOfId(value);
 }

@@ -1,7 +1,7 @@
 import {
   Kind, visit, valueFromASTUntyped,
   type DocumentNode, type FieldNode, type FragmentDefinitionNode, type OperationDefinitionNode, type SelectionNode,
-  type SelectionSetNode,
+  type SelectionSetNode, type GraphQLSchema,
 } from 'graphql';
 
 /** Replaces named fragment spreads by inline fragments, so every selection can be read in place. */
@@ -100,4 +100,26 @@ export function cursorsOnly(connection: FieldNode): FieldNode {
 export function withFirst(field: FieldNode, n: number): FieldNode {
   const first = { kind: Kind.ARGUMENT, name: { kind: Kind.NAME, value: 'first' }, value: { kind: Kind.INT, value: String(n) } } as const;
   return { ...field, arguments: [...(field.arguments ?? []).filter((a) => a.name.value !== 'first'), first] };
+}
+
+/** The value at a dotted argument path (`filter.regions`), with variables substituted. */
+export function argumentAt(field: FieldNode, path: string, variables: Record<string, unknown>): unknown {
+  const [name, ...rest] = path.split('.');
+  let value = argumentValue(field, name, variables);
+  for (const key of rest) value = value !== null && typeof value === 'object' ? (value as Record<string, unknown>)[key] : undefined;
+  return value;
+}
+
+/** The default of a root field's `first` argument, if it has one. */
+export function defaultFirst(schema: GraphQLSchema, fieldName: string): number | undefined {
+  const argument = schema.getQueryType()?.getFields()[fieldName]?.args.find((a) => a.name === 'first');
+  return typeof argument?.defaultValue === 'number' ? argument.defaultValue : undefined;
+}
+
+/** The operation's variables with the defaults of those the request left out. */
+export function withDefaults(operation: OperationDefinitionNode, variables: Record<string, unknown>): Record<string, unknown> {
+  const defaults = (operation.variableDefinitions ?? [])
+    .filter((definition) => definition.defaultValue && !(definition.variable.name.value in variables))
+    .map((definition) => [definition.variable.name.value, valueFromASTUntyped(definition.defaultValue!)] as const);
+  return defaults.length ? { ...variables, ...Object.fromEntries(defaults) } : variables;
 }

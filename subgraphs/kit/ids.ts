@@ -1,30 +1,10 @@
-import { randomUUID } from 'node:crypto';
 import { GraphQLError } from 'graphql';
 import { badInput } from './errors.js';
-import { isRegion, type Region } from './region.js';
+import type { Region } from './region.js';
+import { makeId, regionOfId, tryParseId, type ParsedId } from '../shared/ids.js';
 import { assertCanWrite, type Viewer } from './auth.js';
 
-/**
- * Every id names its owning region first, so a router can send it to the right instance
- * without a lookup: `SL:alliance:saarbruecken`, `NW:person:5f0c…`.
- */
-export interface ParsedId {
-  region: Region;
-  kind: string;
-  key: string;
-}
-
-const ID_PATTERN = /^([A-Z]{2}):([a-z][a-zA-Z]*):([A-Za-z0-9][A-Za-z0-9_-]{0,63})$/;
-
-export function makeId(region: Region, kind: string, key: string = randomUUID()): string {
-  return `${region}:${kind}:${key}`;
-}
-
-export function tryParseId(id: string): ParsedId | undefined {
-  const match = ID_PATTERN.exec(id);
-  if (!match || !isRegion(match[1])) return undefined;
-  return { region: match[1], kind: match[2], key: match[3] };
-}
+export { makeId, regionOfId, tryParseId, type ParsedId } from '../shared/ids.js';
 
 /** Parses an id of the expected kind or throws BAD_USER_INPUT naming the argument. */
 export function parseId(id: string, kind: string, argument = 'id'): ParsedId {
@@ -33,10 +13,6 @@ export function parseId(id: string, kind: string, argument = 'id'): ParsedId {
     throw badInput(`"${id}" is not a valid ${kind} id (expected REGION:${kind}:KEY, e.g. SL:${kind}:…)`, argument);
   }
   return parsed;
-}
-
-export function regionOfId(id: string): Region | undefined {
-  return tryParseId(id)?.region;
 }
 
 /** True when an instance serving `regions` (undefined: all) owns the record with this id. */

@@ -1,12 +1,7 @@
 import { registerLabelledEnum } from './labelled-enum.js';
+import { Region } from '../shared/region.js';
 
-/** The 16 German states by their official two-letter codes, plus DE for federal-level data. */
-export enum Region {
-  BW = 'BW', BY = 'BY', BE = 'BE', BB = 'BB', HB = 'HB', HH = 'HH', HE = 'HE', MV = 'MV',
-  NI = 'NI', NW = 'NW', RP = 'RP', SL = 'SL', SN = 'SN', ST = 'ST', SH = 'SH', TH = 'TH', DE = 'DE',
-}
-
-export const REGIONS = Object.values(Region);
+export { Region, REGIONS, isRegion } from '../shared/region.js';
 
 registerLabelledEnum(Region, 'Region', 'A German state by its two-letter code, or DE for federal-level data.', {
   BW: 'Baden-Württemberg', BY: 'Bayern', BE: 'Berlin',
@@ -18,6 +13,3 @@ registerLabelledEnum(Region, 'Region', 'A German state by its two-letter code, o
   TH: 'Thüringen', DE: 'Bund (federal level)',
 });
 
-export function isRegion(value: string): value is Region {
-  return (REGIONS as string[]).includes(value);
-}
