@@ -25,8 +25,8 @@ export interface OutgoingRequest {
 }
 
 /**
- * Sends one GraphQL request to one instance within its timeout. A refused or recently failed
- * instance fails fast; a request that fails marks it down until a health probe sees it back.
+ * Sends one GraphQL request to one instance within its timeout. A refused instance, or one taken
+ * out by repeated failures, fails fast; every request's outcome counts towards its health.
  */
 export async function sendToInstance(
   registry: TopologyRegistry, instance: Instance, request: OutgoingRequest, viewer: Viewer = ANONYMOUS,
@@ -36,6 +36,7 @@ export async function sendToInstance(
   if (health.status === 'REFUSED' || health.status === 'DOWN') {
     throw new InstanceUnavailable(instance, health.reason ?? health.status.toLowerCase());
   }
+  const observation = registry.observe(instance);
   const timer = subgraphFetches.startTimer({ subgraph: instance.subgraph, instance: instance.name });
   const response = await inSpan(`subgraph ${instance.name}`, SpanKind.CLIENT, { 'hub.subgraph': instance.subgraph, 'hub.instance': instance.name },
     async () => {
@@ -51,7 +52,7 @@ export async function sendToInstance(
       } catch (error) {
         const reason = error instanceof Error && error.name === 'TimeoutError'
           ? `no answer within ${instance.timeoutMs} ms` : describeFailure(error);
-        registry.markDown(instance, reason);
+        observation.failed(reason);
         timer({ outcome: 'unavailable' });
         throw new InstanceUnavailable(instance, reason);
       }
@@ -59,9 +60,11 @@ export async function sendToInstance(
   const text = await response.text();
   timer({ outcome: response.ok ? 'ok' : `http_${response.status}` });
   try {
-    return JSON.parse(text) as InstanceAnswer;
+    const answer = JSON.parse(text) as InstanceAnswer;
+    observation.succeeded();
+    return answer;
   } catch {
-    if (response.status >= 500) registry.markDown(instance, `HTTP ${response.status}`);
+    if (response.status >= 500) observation.failed(`HTTP ${response.status}`);
     throw new InstanceUnavailable(instance, `HTTP ${response.status} without a GraphQL answer`);
   }
 }

@@ -4,18 +4,11 @@ import { signedHeaders, type Region } from '../../subgraphs/kit/index.js';
 import { fetchInstanceSchema, schemaDifferences } from './schema-check.js';
 import { ReferenceTracker } from './references.js';
 import { TopologyError, readTopologyFile, type Instance, type Topology } from './topology.js';
+import {
+  DEFAULT_HEALTH_POLICY, InstanceHealthTracker, type HealthLog, type InstanceHealth, type Ticket,
+} from './health.js';
 
-export type InstanceStatus = 'UP' | 'DOWN' | 'REFUSED' | 'UNCHECKED';
-
-export interface InstanceHealth {
-  status: InstanceStatus;
-  /** Why it is DOWN or REFUSED. */
-  reason?: string;
-  checkedAt?: Date;
-  latencyMs?: number;
-  /** Its schema was compared with the hub's and found equal. */
-  verified: boolean;
-}
+export type { InstanceHealth, InstanceStatus, LogLevel } from './health.js';
 
 export interface ReloadOutcome {
   at: Date;
@@ -29,10 +22,27 @@ export interface RegistryOptions {
   /** A topology file to load and watch; or a fixed topology. */
   path?: string;
   topology?: Topology;
+  /** Time between the end of one round of health probes and the start of the next (default 2 s). */
   healthIntervalMs?: number;
+  /** Time before the next round while an instance has failed but is still UP (default 500 ms). */
+  recheckIntervalMs?: number;
+  /**
+   * Failed requests or probes in a row that take an instance out (default 3), when the first
+   * and the last of them are at most `failureWindowMs` apart (default 10 s). A failed request
+   * still costs its own answer the instance's regions; only other requests go on to it.
+   */
+  failureThreshold?: number;
+  failureWindowMs?: number;
   /** Signs every request to an instance (subgraphs answer only the gateway). */
   internalSecret: string;
-  log?: (message: string) => void;
+  /** Reloads, and instances going DOWN or REFUSED (level `warn`) and coming back UP (`info`). */
+  log?: HealthLog;
+}
+
+/** A request to an instance under way: its outcome counts unless a newer one was recorded first. */
+export interface Observation {
+  succeeded(): void;
+  failed(reason: string): void;
 }
 
 /** Bounds the time a schema or health probe may take, whatever the instance's own timeout. */
@@ -41,12 +51,17 @@ const PROBE_TIMEOUT_MS = 3_000;
 /**
  * The topology in force and the health of every instance. It reloads the file when it changes:
  * a topology naming an instance whose schema differs from the hub's is refused as a whole and
- * the last good one stays. Health probes notice instances going down and coming back.
+ * the last good one stays. Health probes notice instances going down and coming back; requests
+ * count too. A round of probes starts only after the previous one finished, and an instance
+ * never has two probes in flight, however slowly it answers.
  */
 export class TopologyRegistry {
   private topology: Topology;
-  private readonly health = new Map<string, InstanceHealth>();
+  private readonly health: InstanceHealthTracker;
+  /** Names of the instances being probed. */
+  private readonly probing = new Set<string>();
   private timer?: NodeJS.Timeout;
+  private stopped = false;
   private reloading: Promise<void> = Promise.resolve();
   lastReload?: ReloadOutcome;
   loadedAt = new Date();
@@ -55,6 +70,10 @@ export class TopologyRegistry {
 
   private constructor(private readonly options: RegistryOptions, topology: Topology) {
     this.topology = topology;
+    this.health = new InstanceHealthTracker({
+      failureThreshold: options.failureThreshold ?? DEFAULT_HEALTH_POLICY.failureThreshold,
+      failureWindowMs: options.failureWindowMs ?? DEFAULT_HEALTH_POLICY.failureWindowMs,
+    }, options.log);
   }
 
   /** Loads and verifies the first topology; throws when it is unusable. */
@@ -66,8 +85,7 @@ export class TopologyRegistry {
     if (refusal) throw new TopologyError(refusal);
     registry.lastReload = { at: new Date(), accepted: true, message: `loaded ${registry.describe()}` };
     if (options.path) watchFile(options.path, { interval: 300 }, () => void registry.reload());
-    registry.timer = setInterval(() => void registry.probeAll(), options.healthIntervalMs ?? 2_000);
-    registry.timer.unref();
+    registry.scheduleProbes(options.healthIntervalMs ?? 2_000);
     return registry;
   }
 
@@ -92,18 +110,24 @@ export class TopologyRegistry {
   }
 
   healthOf(instance: Instance): InstanceHealth {
-    return this.health.get(instance.name) ?? { status: 'UNCHECKED', verified: false };
+    return this.health.healthOf(instance);
   }
 
-  /** Records a failed request so that further requests fail fast until a probe sees it back. */
-  markDown(instance: Instance, reason: string): void {
-    const health = this.healthOf(instance);
-    if (health.status === 'REFUSED') return;
-    this.health.set(instance.name, { ...health, status: 'DOWN', reason, checkedAt: new Date() });
+  /**
+   * Begins a request to an instance. Enough failures in a row take it out, so that further
+   * requests fail fast until a probe sees it back; a success clears the failures.
+   */
+  observe(instance: Instance): Observation {
+    const ticket = this.health.begin();
+    return {
+      succeeded: () => void this.health.succeeded(instance, ticket),
+      failed: (reason) => void this.health.failed(instance, ticket, reason),
+    };
   }
 
   stop(): void {
-    clearInterval(this.timer);
+    this.stopped = true;
+    clearTimeout(this.timer);
     if (this.options.path) unwatchFile(this.options.path);
   }
 
@@ -138,63 +162,111 @@ export class TopologyRegistry {
   /**
    * Compares every reachable instance's schema with the hub's; returns why the topology is
    * refused, or undefined. Unreachable instances are accepted as DOWN and checked when they answer.
+   * An instance as it was (same name, subgraph and URL) keeps its health, the check counting as
+   * one more observation; for any other, the check is all that is known, whatever is in flight.
    */
   private async verify(topology: Topology): Promise<string | undefined> {
     const all = [...topology.subgraphs.values()].flat();
+    const checked = this.health.begin();
     const results = await Promise.all(all.map((instance) => this.check(instance)));
-    const refused = results.filter((r): r is string => typeof r === 'string');
+    const refused = results.flatMap((r) => (r.status === 'REFUSED' ? [r.reason] : []));
     if (refused.length) return refused.join('; ');
-    all.forEach((instance, index) => this.health.set(instance.name, results[index] as InstanceHealth));
+    const applied = this.health.begin();
+    all.forEach((instance, index) => {
+      if (this.unchanged(instance)) {
+        this.record(instance, checked, results[index]);
+      } else {
+        this.health.reset(instance, applied);
+        this.record(instance, applied, results[index]);
+      }
+    });
     await Promise.all(all.filter((i) => this.healthOf(i).status === 'UP')
       .map((i) => this.references.refresh(i, this.internalSecret, Math.min(i.timeoutMs, PROBE_TIMEOUT_MS))));
     return undefined;
   }
 
-  /** An instance's health, or a refusal naming it and how its schema differs. */
-  private async check(instance: Instance): Promise<InstanceHealth | string> {
+  /** The topology in force has this instance as it is: the name stands for the same instance. */
+  private unchanged(instance: Instance): boolean {
+    const current = this.topology.subgraphs.get(instance.subgraph)?.find((i) => i.name === instance.name);
+    return current?.url === instance.url && this.healthOf(instance).status !== 'UNCHECKED';
+  }
+
+  /** An instance's schema compared with the hub's: UP, DOWN (unreachable) or REFUSED naming how it differs. */
+  private async check(instance: Instance): Promise<CheckResult> {
     const started = Date.now();
     let schema: GraphQLSchema;
     try {
       schema = await fetchInstanceSchema(instance.name, instance.url, Math.min(instance.timeoutMs, PROBE_TIMEOUT_MS), this.internalSecret);
     } catch (error) {
-      return { status: 'DOWN', reason: describeFailure(error), checkedAt: new Date(), verified: false };
+      return { status: 'DOWN', reason: describeFailure(error) };
     }
     const differences = schemaDifferences(this.options.expected.get(instance.subgraph)!, schema);
     if (differences.length) {
       const shown = differences.slice(0, 5).join(', ') + (differences.length > 5 ? `, and ${differences.length - 5} more` : '');
-      return `instance ${instance.name} (${instance.url}) does not match the hub's ${instance.subgraph} schema: ${shown}`;
+      return { status: 'REFUSED', reason: `instance ${instance.name} (${instance.url}) does not match the hub's ${instance.subgraph} schema: ${shown}` };
     }
-    return { status: 'UP', checkedAt: new Date(), latencyMs: Date.now() - started, verified: true };
+    return { status: 'UP', latencyMs: Date.now() - started };
   }
 
-  private async probeAll(): Promise<void> {
-    const all = [...this.topology.subgraphs.values()].flat();
-    await Promise.all(all.map(async (instance) => {
-      const before = this.healthOf(instance);
-      if (before.verified) {
-        const started = Date.now();
-        try {
-          const body = '{"query":"{ __typename }"}';
-          const response = await fetch(instance.url, {
-            method: 'POST', headers: { ...signedHeaders(this.internalSecret, body), 'content-type': 'application/json' }, body,
-            signal: AbortSignal.timeout(Math.min(instance.timeoutMs, PROBE_TIMEOUT_MS)),
-          });
-          if (!response.ok) throw new Error(`HTTP ${response.status}`);
-          this.health.set(instance.name, { status: 'UP', checkedAt: new Date(), latencyMs: Date.now() - started, verified: true });
-          await this.references.refresh(instance, this.internalSecret, Math.min(instance.timeoutMs, PROBE_TIMEOUT_MS));
-        } catch (error) {
-          this.health.set(instance.name, { ...before, status: 'DOWN', reason: describeFailure(error), checkedAt: new Date() });
-          this.references.forget(instance);
-        }
-        return;
+  private record(instance: Instance, ticket: Ticket, result: CheckResult): void {
+    if (result.status === 'UP') this.health.succeeded(instance, ticket, { latencyMs: result.latencyMs, verified: true });
+    else if (result.status === 'DOWN') this.health.failed(instance, ticket, result.reason);
+    else this.health.refused(instance, ticket, result.reason);
+  }
+
+  /** The next round starts only after this one finished; sooner while an instance has failed but is still UP. */
+  private scheduleProbes(delayMs: number): void {
+    if (this.stopped) return;
+    this.timer = setTimeout(() => {
+      void this.probeAll().catch((error: unknown) => this.options.log?.(`health probes failed: ${describeFailure(error)}`, 'warn')).then(() => {
+        const interval = this.options.healthIntervalMs ?? 2_000;
+        const suspect = [...this.topology.subgraphs.values()].flat().some((i) => this.health.isSuspect(i));
+        this.scheduleProbes(suspect ? Math.min(interval, this.options.recheckIntervalMs ?? 500) : interval);
+      });
+    }, delayMs);
+    this.timer.unref();
+  }
+
+  /** Probes every instance that has no probe in flight, and waits for them. */
+  async probeAll(): Promise<void> {
+    const idle = [...this.topology.subgraphs.values()].flat().filter((i) => !this.probing.has(i.name));
+    await Promise.all(idle.map(async (instance) => {
+      this.probing.add(instance.name);
+      try {
+        await this.probe(instance);
+      } finally {
+        this.probing.delete(instance.name);
       }
-      const result = await this.check(instance);
-      this.health.set(instance.name, typeof result === 'string'
-        ? { status: 'REFUSED', reason: result, checkedAt: new Date(), verified: false }
-        : result);
     }));
   }
+
+  /** A verified instance is asked for `__typename`; one never verified has its schema checked. */
+  private async probe(instance: Instance): Promise<void> {
+    const ticket = this.health.begin();
+    if (!this.healthOf(instance).verified) {
+      this.record(instance, ticket, await this.check(instance));
+      return;
+    }
+    const started = Date.now();
+    try {
+      const body = '{"query":"{ __typename }"}';
+      const response = await fetch(instance.url, {
+        method: 'POST', headers: { ...signedHeaders(this.internalSecret, body), 'content-type': 'application/json' }, body,
+        signal: AbortSignal.timeout(Math.min(instance.timeoutMs, PROBE_TIMEOUT_MS)),
+      });
+      await response.arrayBuffer();
+      if (!response.ok) throw new Error(`HTTP ${response.status}`);
+    } catch (error) {
+      this.health.failed(instance, ticket, describeFailure(error));
+      this.references.forget(instance);
+      return;
+    }
+    this.health.succeeded(instance, ticket, { latencyMs: Date.now() - started });
+    await this.references.refresh(instance, this.internalSecret, Math.min(instance.timeoutMs, PROBE_TIMEOUT_MS));
+  }
 }
+
+type CheckResult = { status: 'UP'; latencyMs: number } | { status: 'DOWN' | 'REFUSED'; reason: string };
 
 export function describeFailure(error: unknown): string {
   const e = error as { name?: string; message?: string; cause?: { code?: string; message?: string } };
