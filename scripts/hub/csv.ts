@@ -1,7 +1,8 @@
 /**
  * A small RFC 4180 CSV reader and writer: quoted fields with doubled quotes and line breaks,
  * CR, LF or CRLF line ends, an optional UTF-8 BOM, and `;` (Excel in German locales) or `,`
- * as the delimiter, detected from the header line.
+ * as the delimiter, detected from the header line. The writer neutralises cells a spreadsheet
+ * would evaluate as formulas and the reader restores them (see `neutraliseCell`).
  */
 
 export type Delimiter = ',' | ';' | '\t';
@@ -36,7 +37,31 @@ export function stripBom(text: string): string {
   return text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
 }
 
-/** Parses CSV text into records (the header is the first); blank lines are skipped. */
+/**
+ * What makes a spreadsheet evaluate a cell (OWASP, "CSV Injection"): a leading `=`, `+`, `-` or
+ * `@`, and a leading tab or carriage return, which some spreadsheets skip before looking again.
+ */
+const FORMULA_START = /^[=+\-@\t\r]/;
+/** Marks a neutralised cell; spreadsheets show a cell starting with it as text. */
+const TEXT_MARK = "'";
+
+/**
+ * A cell as written to a file: one a spreadsheet would evaluate gets a leading `'`, and so does
+ * one that already starts with `'`, so that reading strips exactly one mark and every value
+ * comes back as it was. Numbers are no exception: "-5" is written as "'-5", since every column
+ * of an export is text (a phone number such as "+49 6221 …" would otherwise become a formula)
+ * and the importer reads it back as "-5".
+ */
+export function neutraliseCell(cell: string): string {
+  return FORMULA_START.test(cell) || cell.startsWith(TEXT_MARK) ? `${TEXT_MARK}${cell}` : cell;
+}
+
+/** Undoes `neutraliseCell`: a `'` followed by a formula start or by another `'` goes; any other cell stays. */
+export function restoreCell(cell: string): string {
+  return cell.startsWith(TEXT_MARK) && (FORMULA_START.test(cell.slice(1)) || cell.startsWith(TEXT_MARK, 1)) ? cell.slice(1) : cell;
+}
+
+/** Parses CSV text into records (the header is the first), cells restored; blank lines are skipped. */
 export function parseCsv(input: string, delimiter: Delimiter = detectDelimiter(input)): { delimiter: Delimiter; records: CsvRecord[] } {
   const text = stripBom(input);
   const records: CsvRecord[] = [];
@@ -48,7 +73,7 @@ export function parseCsv(input: string, delimiter: Delimiter = detectDelimiter(i
   let quoteLine = 0;
   let i = 0;
   const endRecord = () => {
-    cells.push(cell);
+    cells.push(restoreCell(cell));
     if (cells.length > 1 || cells[0] !== '') records.push({ line: recordLine, cells });
     cells = [];
     cell = '';
@@ -75,7 +100,7 @@ export function parseCsv(input: string, delimiter: Delimiter = detectDelimiter(i
       quoteLine = line;
       cell = '';
     } else if (char === delimiter) {
-      cells.push(cell);
+      cells.push(restoreCell(cell));
       cell = '';
     } else if (char === '\r' || char === '\n') {
       if (char === '\r' && text[i + 1] === '\n') i++;
@@ -92,13 +117,22 @@ export function parseCsv(input: string, delimiter: Delimiter = detectDelimiter(i
   return { delimiter, records };
 }
 
+/**
+ * Quotes a cell holding quotes, line breaks, outer spaces or a neutralised formula (OWASP advises
+ * quoting those), and one holding any delimiter, not only the file's: a spreadsheet that splits
+ * the file at another one then still sees one cell, and no part of it starts a cell of its own.
+ */
 function quote(cell: string, delimiter: string): string {
-  return /["\r\n]/.test(cell) || cell.includes(delimiter) || /^\s|\s$/.test(cell) ? `"${cell.replace(/"/g, '""')}"` : cell;
+  return /["\r\n,;\t]/.test(cell) || cell.includes(delimiter) || /^\s|\s$/.test(cell) || cell.startsWith(TEXT_MARK)
+    ? `"${cell.replace(/"/g, '""')}"` : cell;
 }
 
-/** Writes records as CSV with CRLF line ends; `bom` adds the UTF-8 BOM Excel needs to read umlauts. */
+/**
+ * Writes records as CSV with CRLF line ends, every cell neutralised (`neutraliseCell`); `bom` adds
+ * the UTF-8 BOM Excel needs to read umlauts.
+ */
 export function formatCsv(rows: string[][], options: { delimiter?: Delimiter; bom?: boolean } = {}): string {
   const delimiter = options.delimiter ?? ',';
-  const body = rows.map((row) => row.map((cell) => quote(cell, delimiter)).join(delimiter)).join('\r\n');
+  const body = rows.map((row) => row.map((cell) => quote(neutraliseCell(cell), delimiter)).join(delimiter)).join('\r\n');
   return `${options.bom ? '\uFEFF' : ''}${body}\r\n`;
 }

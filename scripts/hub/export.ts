@@ -94,11 +94,18 @@ export async function runExport(options: ExportOptions): Promise<ExportResult> {
   return { columns: ['region', ...KIND_SPECS[options.kind].fields.map((f) => f.name)], rows };
 }
 
+/**
+ * JSON needs no neutralising of formulas: no spreadsheet evaluates a JSON file's strings, and
+ * the importer takes them exactly as written.
+ */
 export function exportAsJson(result: ExportResult): string {
   return `${JSON.stringify(result.rows.map((row) => Object.fromEntries(result.columns.map((c) => [c, row[c] ?? null]))), null, 2)}\n`;
 }
 
-/** Lists go into one cell separated by `;` (the cell is quoted when that is the delimiter). */
+/**
+ * Lists go into one cell separated by `;` (the cell is quoted). Cells a spreadsheet would evaluate
+ * as formulas are neutralised by `formatCsv`, for Excel's form too; the importer restores them.
+ */
 export function exportAsCsv(result: ExportResult, options: { delimiter?: Delimiter; bom?: boolean } = {}): string {
   const text = (value: Cell | undefined) => (Array.isArray(value) ? value.join(';') : value ?? '');
   return formatCsv([result.columns, ...result.rows.map((row) => result.columns.map((c) => text(row[c])))], options);

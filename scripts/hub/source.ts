@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import { extname } from 'node:path';
 import { CsvError, parseCsv } from './csv.js';
 import { isList, mapHeaders, type Kind } from './columns.js';
+import { describeCharacter, forbiddenCharacterIn } from '../../subgraphs/kit/characters.js';
 
 /** A cell as the API takes it: text, a list of texts, or null for an empty cell (clears the field). */
 export type Cell = string | string[] | null;
@@ -46,6 +47,24 @@ function cell(kind: Kind, field: string, value: unknown): Cell {
   return isList(kind, field) ? [text] : text;
 }
 
+/**
+ * A problem for the first cell of the row holding text the API refuses (a NUL, another control
+ * character, a lone surrogate): found here, the file's line is named and the other rows still
+ * checked, where the API would refuse the whole call.
+ */
+function forbiddenTextProblem(row: SourceRow): SourceProblem | undefined {
+  const cells: [string, Cell | undefined][] = [['region', row.region], ...Object.entries(row.values)];
+  for (const [field, value] of cells) {
+    for (const text of Array.isArray(value) ? value : [value ?? '']) {
+      const character = forbiddenCharacterIn(text);
+      if (character) {
+        return { line: row.line, field, message: `${field} contains ${describeCharacter(character)}, which no text may hold` };
+      }
+    }
+  }
+  return undefined;
+}
+
 export function parseSource(kind: Kind, text: string, format: Format): Source {
   return format === 'json' ? parseJsonSource(kind, text) : parseCsvSource(kind, text);
 }
@@ -80,7 +99,9 @@ function parseCsvSource(kind: Kind, text: string): Source {
       if (field === 'region') row.region = value as string | null;
       else row.values[field] = value;
     });
-    rows.push(row);
+    const forbidden = forbiddenTextProblem(row);
+    if (forbidden) problems.push(forbidden);
+    else rows.push(row);
   }
   return { rows, problems, headers, ignored: mapping.ignored };
 }
@@ -148,7 +169,9 @@ function parseJsonSource(kind: Kind, text: string): Source {
       else row.values[field] = value;
     });
     for (const field of mapping.repeated) problems.push({ line, field, message: `several keys mean ${field}; keep one` });
-    rows.push(row);
+    const forbidden = forbiddenTextProblem(row);
+    if (forbidden) problems.push(forbidden);
+    else rows.push(row);
   });
   return { rows, problems, headers, ignored: [...ignored] };
 }

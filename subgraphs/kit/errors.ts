@@ -74,7 +74,9 @@ export function formatError(formatted: GraphQLFormattedError, error: unknown): G
   const original = error instanceof GraphQLError ? (error.originalError ?? error) : error;
   const known = toClientError(original);
   if (known) {
-    return { message: known.message, locations: formatted.locations, path: formatted.path, extensions: known.extensions };
+    // `http` sets the answer's status (Apollo reads it before formatting); it is not for the client.
+    const { http: _http, ...extensions } = known.extensions;
+    return { message: known.message, locations: formatted.locations, path: formatted.path, extensions };
   }
   const code = formatted.extensions?.code;
   if (typeof code === 'string' && code !== ErrorCode.INTERNAL_SERVER_ERROR) {

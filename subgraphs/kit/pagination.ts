@@ -3,6 +3,8 @@ import type { ClassType } from 'type-graphql';
 import { Max, Min } from 'class-validator';
 import type { EntityManager, FilterQuery, EntityName } from '@mikro-orm/core';
 import { badInput } from './errors.js';
+import { encodeCursor, readCursor } from '../shared/cursor.js';
+import { forbiddenCharacterIn } from './characters.js';
 
 export const DEFAULT_PAGE_SIZE = 20;
 export const MAX_PAGE_SIZE = 100;
@@ -43,22 +45,16 @@ export function ConnectionType<T extends object>(node: ClassType<T>, name: strin
   return ConnectionClass;
 }
 
-/**
- * A cursor carries the sort key and the id of the last row, so the next page continues after it
- * (keyset paging: stable under inserts, and mergeable across instances because the key is visible).
- */
-export function encodeCursor(sortKey: string, id: string): string {
-  return Buffer.from(JSON.stringify([sortKey, id])).toString('base64url');
-}
+export { encodeCursor } from '../shared/cursor.js';
 
+/**
+ * The sort key and id a cursor carries. What it decodes to is text the caller chose and goes into
+ * SQL, so it is held to the rule every text input is (no NUL, no other controls, no lone surrogates).
+ */
 export function decodeCursor(cursor: string): [string, string] {
-  try {
-    const value = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
-    if (Array.isArray(value) && value.length === 2 && value.every((v) => typeof v === 'string')) {
-      return value as [string, string];
-    }
-  } catch { /* reported below */ }
-  throw badInput(`"${cursor}" is not a cursor of this list`, 'after');
+  const key = readCursor(cursor);
+  if (!key || key.some((part) => forbiddenCharacterIn(part))) throw badInput(`"${cursor}" is not a cursor of this list`, 'after');
+  return key;
 }
 
 interface PageQuery<T> {
