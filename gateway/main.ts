@@ -6,12 +6,13 @@
  * Settings: PORT (default 4000); HUB_TOPOLOGY (instead of --topology); <SUBGRAPH>_URL (e.g.
  * ALLIANCES_URL) replaces a subgraph's URL when no topology is given. The hub's supergraph also
  * needs HUB_INTERNAL_SECRET and a token key (HUB_JWT_SECRET, HUB_JWT_PUBLIC_KEY or HUB_JWT_JWKS_URL).
+ * HUB_METRICS_TOKEN serves /metrics to the scraper sending it as a bearer token (off without it).
  */
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { z } from 'zod';
-import { gatewaySecuritySettings, port, readConfig, tracingFromEnvironment } from '../subgraphs/kit/index.js';
+import { gatewaySecuritySettings, metricsTokenSetting, port, readConfig, tracingFromEnvironment } from '../subgraphs/kit/index.js';
 import { SUPERGRAPH_PATH } from '../scripts/lib/supergraph.js';
 import { Supergraph } from '@apollo/federation-internals';
 import { startGateway } from './server.js';
@@ -20,7 +21,9 @@ import { HUB_SUBGRAPH } from './regional/hub-subgraph.js';
 import { dashboardRoutes } from './dashboard/index.js';
 
 const { values } = parseArgs({ options: { supergraph: { type: 'string' }, topology: { type: 'string' }, port: { type: 'string' } } });
-const config = readConfig(z.object({ PORT: port(4000), HUB_TOPOLOGY: z.string().optional() }));
+const config = readConfig(z.object({
+  PORT: port(4000), HUB_TOPOLOGY: z.string().optional(), HUB_METRICS_TOKEN: metricsTokenSetting.optional(),
+}));
 tracingFromEnvironment();
 const supergraphPath = values.supergraph ? resolve(values.supergraph) : SUPERGRAPH_PATH;
 let supergraphSdl: string;
@@ -54,8 +57,8 @@ try {
     environment: security?.HUB_ENV,
     topologyPath: topologyPath ? resolve(topologyPath) : undefined,
     routes: dashboardRoutes(),
+    metricsToken: config.HUB_METRICS_TOKEN,
     port: values.port ? Number(values.port) : config.PORT,
-    log: (message) => console.log(message),
   });
 } catch (error) {
   console.error(`The gateway did not start: ${(error as Error).message}`);

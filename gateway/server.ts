@@ -4,12 +4,14 @@ import { ApolloGateway, LocalGraphQLDataSource, RemoteGraphQLDataSource, type Gr
 import { Supergraph } from '@apollo/federation-internals';
 import { ApolloArmor } from '@escape.tech/graphql-armor';
 import {
-  ANONYMOUS, formatError, graphqlHttpHandler, healthRoutes, listen, observabilityPlugin, requestIdOf, serviceLogger,
+  ANONYMOUS, NotReady, formatError, graphqlHttpHandler, healthRoutes, listen, observabilityPlugin, requestIdOf, serviceLogger,
   type RouteHandler, type RunningHttpServer, type Viewer,
 } from '../subgraphs/kit/index.js';
 import type { Authenticate } from './auth.js';
 import { hardeningPlugin, withoutSuggestions } from './hardening.js';
 import { RegionalDataSource } from './regional/data-source.js';
+import { RoutingTable } from './regional/declarations.js';
+import { ROUTING } from '../subgraphs/routing.js';
 import { HUB_SUBGRAPH, hubSubgraphSchema } from './regional/hub-subgraph.js';
 import { TopologyRegistry } from './regional/registry.js';
 import { expectedSubgraphSchemas } from './regional/schema-check.js';
@@ -40,9 +42,12 @@ export interface GatewayOptions {
   limits?: Partial<QueryLimits>;
   /** Extra HTTP routes (e.g. the dashboard). */
   routes?: Record<string, RouteHandler>;
+  /** The scraper's bearer token for `/metrics` (HUB_METRICS_TOKEN); without it `/metrics` is off (404). */
+  metricsToken?: string;
   port: number;
   host?: string;
-  log?: (message: string) => void;
+  /** Where topology reloads and instance state changes are told; the gateway's log by default. */
+  log?: (message: string, level?: 'info' | 'warn') => void;
 }
 
 export interface GatewayContext {
@@ -57,15 +62,18 @@ export interface RunningGateway {
   stop(): Promise<void>;
 }
 
-/** Ready when every subgraph has at least one instance answering (with a topology); throws otherwise. */
+/**
+ * Ready when every subgraph has at least one instance answering (with a topology); throws otherwise.
+ * Readiness is public: it says whether the topology comes from a file, not where the file lies.
+ */
 function readiness(registry: TopologyRegistry | undefined): Record<string, unknown> {
   if (!registry) return {};
   const subgraphs = registry.subgraphNames().map((subgraph) => ({
     subgraph, up: registry.instances(subgraph).filter((i) => registry.healthOf(i).status === 'UP').map((i) => i.name),
   }));
   const missing = subgraphs.filter((s) => s.up.length === 0).map((s) => s.subgraph);
-  if (missing.length) throw new Error(`no instance of ${missing.join(', ')} answers`);
-  return { topology: registry.path ?? 'fixed', loadedAt: registry.loadedAt.toISOString() };
+  if (missing.length) throw new NotReady(`no instance of ${missing.join(', ')} answers`);
+  return { topology: registry.path ? 'file' : 'fixed', loadedAt: registry.loadedAt.toISOString() };
 }
 
 /**
@@ -75,10 +83,20 @@ function readiness(registry: TopologyRegistry | undefined): Record<string, unkno
  */
 export async function startGateway(options: GatewayOptions): Promise<RunningGateway> {
   const overrides = options.subgraphUrls ?? {};
+  const logger = serviceLogger('gateway');
   const expected = expectedSubgraphSchemas(options.supergraphSdl);
   const isHub = expected.delete(HUB_SUBGRAPH);
   let registry: TopologyRegistry | undefined;
+  const routing = new Map<string, RoutingTable>();
   if (isHub) {
+    // Every root field and mutation must be declared before any topology can route it.
+    const problems: string[] = [];
+    for (const [name, schema] of expected) {
+      const table = RoutingTable.build(name, ROUTING[name], schema);
+      if (Array.isArray(table)) problems.push(...table);
+      else routing.set(name, table);
+    }
+    if (problems.length) throw new Error(`The routing declarations do not fit the hub's schema: ${problems.join('; ')}`);
     if (!options.security) throw new Error('The hub\'s gateway needs its security settings (HUB_INTERNAL_SECRET and a token key)');
     const urls = Object.fromEntries(Supergraph.build(options.supergraphSdl).subgraphsMetadata()
       .filter((s) => s.name !== HUB_SUBGRAPH).map((s) => [s.name, overrides[s.name] ?? s.url]));
@@ -87,7 +105,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
       path: options.topologyPath,
       topology: options.topologyPath ? undefined : singleInstanceTopology(urls),
       internalSecret: options.security.internalSecret,
-      log: options.log,
+      log: options.log ?? ((message, level = 'info') => logger[level](message)),
     });
   }
   const hubSchema = registry ? hubSubgraphSchema(registry, [...expected.keys()]) : undefined;
@@ -95,12 +113,11 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
     supergraphSdl: options.supergraphSdl,
     buildService: ({ name, url }): GraphQLDataSource => {
       if (name === HUB_SUBGRAPH && hubSchema) return new LocalGraphQLDataSource(hubSchema);
-      if (registry) return new RegionalDataSource(name, registry, expected.get(name)!);
+      if (registry) return new RegionalDataSource(name, registry, expected.get(name)!, routing.get(name)!);
       return new RemoteGraphQLDataSource({ url: overrides[name] ?? url });
     },
   });
   const production = options.environment === 'production';
-  const logger = serviceLogger('gateway');
   const limits = { ...DEFAULT_LIMITS, ...options.limits };
   const armor = new ApolloArmor({
     maxDepth: { n: limits.maxDepth },
@@ -133,7 +150,10 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
       apollo,
       service: 'gateway',
       context: async (req) => ({ viewer: authenticate ? await authenticate(req) : ANONYMOUS, requestId: requestIdOf(req) }),
-      routes: { ...options.routes, ...healthRoutes(async () => ({ service: 'gateway', ...readiness(registry) })) },
+      routes: {
+        ...options.routes,
+        ...healthRoutes(async () => ({ service: 'gateway', ...readiness(registry) }), { metricsToken: options.metricsToken }),
+      },
     }), options.port, options.host);
   } catch (error) {
     await apollo.stop();

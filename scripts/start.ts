@@ -14,14 +14,17 @@
  *   HUB_SEED=false     do not load the demo data
  *   HUB_INTERNAL_SECRET, HUB_JWT_SECRET   the gateway↔subgraph secret and the token key
  *                      (default: made once and kept in .hub/secrets.json; `npm run token` uses it)
+ *   HUB_METRICS_TOKEN  the bearer token for /metrics (default: made for this run and printed)
  */
 import 'reflect-metadata';
+import { randomBytes } from 'node:crypto';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { z } from 'zod';
 import pg from 'pg';
 import {
-  REGIONS, internalSecretSetting, port, postgresUrl, readConfig, regionList, startSubgraph, tracingFromEnvironment, type RunningSubgraph,
+  REGIONS, internalSecretSetting, metricsTokenSetting, port, postgresUrl, readConfig, regionList, startSubgraph, tracingFromEnvironment,
+  type RunningSubgraph,
 } from '../subgraphs/kit/index.js';
 import { tokenAuthenticator } from '../gateway/auth.js';
 import { devSecrets } from './lib/dev-secrets.js';
@@ -41,9 +44,12 @@ const config = readConfig(z.object({
   HUB_SEED: z.enum(['true', 'false']).default('true'),
   HUB_INTERNAL_SECRET: internalSecretSetting.optional(),
   HUB_JWT_SECRET: z.string().min(32).optional(),
+  HUB_METRICS_TOKEN: metricsTokenSetting.optional(),
 }));
 const secrets = config.HUB_INTERNAL_SECRET && config.HUB_JWT_SECRET
   ? { internalSecret: config.HUB_INTERNAL_SECRET, jwtSecret: config.HUB_JWT_SECRET } : devSecrets();
+// Metrics stay usable locally: a token for this run unless one is set.
+const metricsToken = config.HUB_METRICS_TOKEN ?? randomBytes(32).toString('hex');
 tracingFromEnvironment();
 const regions = config.HUB_REGIONS ?? DEMO_REGIONS;
 export const TOPOLOGY_PATH = join(PROJECT_ROOT, '.hub', 'topology.json');
@@ -92,7 +98,7 @@ async function main(): Promise<void> {
   for (const entry of plan) urls.set(entry.name, await database(`hub_${entry.name.replace('-', '_')}`));
   instances.push(...await Promise.all(plan.map((entry) => startSubgraph(entry.definition, {
     databaseUrl: urls.get(entry.name)!, port: entry.port, regions: [entry.region], seed: config.HUB_SEED === 'true',
-    internalSecret: secrets.internalSecret,
+    internalSecret: secrets.internalSecret, metricsToken,
   }))));
   console.log(`${instances.length} subgraph instances: ${SUBGRAPHS.map((s) => s.name).join(', ')} × ${regions.join(', ')}`);
 
@@ -106,13 +112,15 @@ async function main(): Promise<void> {
     topologyPath: TOPOLOGY_PATH,
     security: { internalSecret: secrets.internalSecret, authenticate: await tokenAuthenticator({ secret: secrets.jwtSecret }) },
     routes: dashboardRoutes(),
+    metricsToken,
     port: config.PORT,
-    log: (message) => console.log(message),
   });
   const base = gateway.url.replace(/\/graphql$/, '');
   console.log(`Topology: .hub/topology.json (edit it to add or remove instances; the gateway reloads it)`);
   console.log(`\nBündnis-Hub is ready in ${((Date.now() - started) / 1000).toFixed(1)} s: ${gateway.url}`);
-  console.log(`Dashboard: ${base}/dashboard\n`);
+  console.log(`Dashboard: ${base}/dashboard`);
+  // One process: every port of it answers /metrics with the same numbers, the instances' included.
+  console.log(`Metrics:   curl -s ${base}/metrics -H "authorization: Bearer ${config.HUB_METRICS_TOKEN ? '$HUB_METRICS_TOKEN' : metricsToken}"\n`);
   console.log('Try:');
   console.log(`  curl -s ${gateway.url} -H 'content-type: application/json' \\`);
   console.log(`    -d '{"query":"{ networks(region: SL) { name meetings { number date place topics } } }"}'`);

@@ -6,7 +6,7 @@ import { peopleSubgraph } from '../subgraphs/people/index.js';
 import { signedHeaders, type Region } from '../subgraphs/kit/index.js';
 import { startTestHub, writeTopology, instanceName, type TestHub } from './support/hub.js';
 import { startTestSubgraph, type TestSubgraph } from './support/subgraph.js';
-import { HUB_ADMIN, TEST_INTERNAL_SECRET } from './support/security.js';
+import { HUB_ADMIN, TEST_INTERNAL_SECRET, TEST_METRICS_TOKEN } from './support/security.js';
 
 /** Health, readiness, metrics, request ids and graceful shutdown, on the regional hub over HTTP. */
 let hub: TestHub;
@@ -14,7 +14,9 @@ let base: string;
 const extra: TestSubgraph[] = [];
 
 beforeAll(async () => {
-  hub = await startTestHub({ seed: true, regions: [['SL'], ['NW'], ['BW', 'DE', 'ST', 'TH']] as Region[][] });
+  hub = await startTestHub({
+    seed: true, regions: [['SL'], ['NW'], ['BW', 'DE', 'ST', 'TH']] as Region[][], metricsToken: TEST_METRICS_TOKEN,
+  });
   base = hub.gateway.url.replace(/\/graphql$/, '');
 }, 90_000);
 afterAll(async () => {
@@ -74,7 +76,7 @@ describe('request ids and metrics', () => {
   it('exposes Prometheus metrics: operations by name and outcome, errors by code, subgraph latencies', async () => {
     await hub.anonymous('query DashboardNumbers { projectStatistics { total } }');
     await hub.anonymous('query Broken { alliance(id: "kaputt") { name } }');
-    const text = await (await fetch(`${base}/metrics`)).text();
+    const text = await (await fetch(`${base}/metrics`, { headers: { authorization: `Bearer ${TEST_METRICS_TOKEN}` } })).text();
     expect(text).toMatch(/hub_graphql_operations_total\{service="gateway",operation="DashboardNumbers",outcome="ok"\} [1-9]/);
     expect(text).toMatch(/hub_graphql_operations_total\{service="gateway",operation="Broken",outcome="error"\} [1-9]/);
     expect(text).toMatch(/hub_graphql_errors_total\{service="gateway",code="BAD_USER_INPUT"\} [1-9]/);

@@ -3,7 +3,7 @@ import { parse, type GraphQLSchema } from 'graphql';
 import { REGIONS } from '../../subgraphs/kit/index.js';
 import { ANONYMOUS, assertCanErase, parseId, type Viewer } from '../../subgraphs/kit/index.js';
 import { InstanceUnavailable, sendToInstance } from './instance-client.js';
-import type { TopologyRegistry } from './registry.js';
+import type { InstanceHealth, ReloadOutcome, TopologyRegistry } from './registry.js';
 import type { Instance } from './topology.js';
 
 /**
@@ -102,13 +102,57 @@ type SubgraphInstance {
 }
 `;
 
+/** What stands in for an address in what callers other than hub admins read. */
+const HIDDEN = '(hidden)';
+/**
+ * Addresses a failure text may carry beyond the instance's own (e.g. an instance of a refused
+ * topology, or a host in a connection error): URLs of any scheme, IPv4 and IPv6 addresses with
+ * their port.
+ */
+const ADDRESS = /\b[a-z][a-z0-9+.-]*:\/\/[^\s'"()<>]*|\b\d{1,3}(?:\.\d{1,3}){3}(?::\d+)?\b|\[[0-9a-f]*:[0-9a-f:.]*\](?::\d+)?/gi;
+
+/**
+ * A text about an instance, for callers other than hub admins: where instances are reached is for
+ * hub admins only. The registry writes these texts (a refusal names the instance's URL, a failure
+ * what the connection reported), so the instance's own URL and host are taken out as they are,
+ * and any other address by its pattern.
+ */
+export function withoutAddresses(text: string, instance?: Instance): string {
+  let shown = text;
+  if (instance) {
+    const url = new URL(instance.url);
+    shown = shown.replaceAll(` (${instance.url})`, '');
+    const known = [instance.url, url.origin, url.host, ...(/[.:]/.test(url.hostname) ? [url.hostname] : [])];
+    for (const address of known) shown = shown.replaceAll(address, HIDDEN);
+  }
+  return shown.replace(ADDRESS, HIDDEN);
+}
+
 export function hubSubgraphSchema(registry: TopologyRegistry, subgraphs: string[]): GraphQLSchema {
+  const reasonFor = (instance: Instance, health: InstanceHealth, viewer: Viewer): string | null => {
+    if (health.reason === undefined) return null;
+    return viewer.hubAdmin ? health.reason : withoutAddresses(health.reason, instance);
+  };
   const describe = (instance: Instance, viewer: Viewer) => {
     const health = registry.healthOf(instance);
     return {
-      name: instance.name, url: viewer.hubAdmin ? instance.url : null, regions: instance.regions, status: health.status, reason: health.reason ?? null,
-      checkedAt: health.checkedAt?.toISOString() ?? null, latencyMs: health.latencyMs ?? null,
+      name: instance.name, url: viewer.hubAdmin ? instance.url : null, regions: instance.regions, status: health.status,
+      reason: reasonFor(instance, health, viewer), checkedAt: health.checkedAt?.toISOString() ?? null, latencyMs: health.latencyMs ?? null,
     };
+  };
+  /**
+   * The registry's message names the file's path, and a refusal the instances' URLs: other callers
+   * get one built from the outcome alone, a refusal without its reason.
+   */
+  const reloadMessage = (reload: ReloadOutcome, viewer: Viewer): string => {
+    if (viewer.hubAdmin) return reload.message;
+    if (!reload.accepted) return 'refused, the previous topology stays (hub admins see why)';
+    const counts = registry.subgraphNames().map((subgraph) => `${subgraph} ×${registry.instances(subgraph).length}`);
+    return `loaded ${registry.path ? 'the topology file' : 'fixed topology'} (${counts.join(', ')})`;
+  };
+  const source = (viewer: Viewer): string | null => {
+    if (!registry.path) return null;
+    return viewer.hubAdmin ? registry.path : 'topology file';
   };
   return buildSubgraphSchema([{
     typeDefs: parse(hubTypeDefs),
@@ -121,15 +165,18 @@ export function hubSubgraphSchema(registry: TopologyRegistry, subgraphs: string[
             return owner ? [{ subgraph, instance: owner.name, status: registry.healthOf(owner).status }] : [];
           }),
         })),
-        hubTopology: (_: unknown, __: unknown, context: { viewer?: Viewer }) => ({
-          source: registry.path ?? null,
-          loadedAt: registry.loadedAt.toISOString(),
-          lastReload: registry.lastReload
-            ? { ...registry.lastReload, at: registry.lastReload.at.toISOString() } : null,
-          subgraphs: subgraphs.map((subgraph) => ({
-            subgraph, instances: registry.instances(subgraph).map((instance) => describe(instance, context.viewer ?? ANONYMOUS)),
-          })),
-        }),
+        hubTopology: (_: unknown, __: unknown, context: { viewer?: Viewer }) => {
+          const viewer = context.viewer ?? ANONYMOUS;
+          const reload = registry.lastReload;
+          return {
+            source: source(viewer),
+            loadedAt: registry.loadedAt.toISOString(),
+            lastReload: reload ? { at: reload.at.toISOString(), accepted: reload.accepted, message: reloadMessage(reload, viewer) } : null,
+            subgraphs: subgraphs.map((subgraph) => ({
+              subgraph, instances: registry.instances(subgraph).map((instance) => describe(instance, viewer)),
+            })),
+          };
+        },
       },
       Mutation: {
         erasePerson: (_: unknown, args: { id: string }, context: { viewer?: Viewer }) =>
@@ -157,7 +204,9 @@ async function erasePerson(registry: TopologyRegistry, personId: string, viewer:
       if (answer.errors?.length) return { subgraph, instance: instance.name, changed: null, error: answer.errors[0].message };
       return { subgraph, instance: instance.name, changed: Number(answer.data?.changed ?? 0), error: null };
     } catch (error) {
-      return { subgraph, instance: instance.name, changed: null, error: error instanceof InstanceUnavailable ? `unavailable: ${error.reason}` : String(error) };
+      const failure = error instanceof InstanceUnavailable ? `unavailable: ${error.reason}` : String(error);
+      // Region admins erase too; the instance's address is for hub admins.
+      return { subgraph, instance: instance.name, changed: null, error: viewer.hubAdmin ? failure : withoutAddresses(failure, instance) };
     }
   };
   // References may sit in any region (a DE network may list a speaker from SL): every instance is asked.

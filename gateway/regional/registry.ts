@@ -203,7 +203,7 @@ export class TopologyRegistry {
     const differences = schemaDifferences(this.options.expected.get(instance.subgraph)!, schema);
     if (differences.length) {
       const shown = differences.slice(0, 5).join(', ') + (differences.length > 5 ? `, and ${differences.length - 5} more` : '');
-      return { status: 'REFUSED', reason: `instance ${instance.name} (${instance.url}) does not match the hub's ${instance.subgraph} schema: ${shown}` };
+      return { status: 'REFUSED', reason: `instance ${instance.name} does not match the hub's ${instance.subgraph} schema: ${shown}` };
     }
     return { status: 'UP', latencyMs: Date.now() - started };
   }

@@ -1,7 +1,8 @@
+import { createHash, timingSafeEqual } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { HeaderMap, type ApolloServer, type BaseContext } from '@apollo/server';
-import { metricsRoute, serviceLogger } from './observability.js';
+import { PROMETHEUS_CONTENT_TYPE, prometheusText, serviceLogger } from './observability.js';
 import { SpanKind, inSpan, incomingTraceContext } from './tracing.js';
 
 const httpLogger = serviceLogger('http');
@@ -164,26 +165,57 @@ export async function listen(handler: RouteHandler, port: number, host = '0.0.0.
   };
 }
 
+/** Thrown by a readiness check: its message is the public reason, so it names no address or path. */
+export class NotReady extends Error {}
+
 export function healthRoute(check: () => Promise<Record<string, unknown>>): RouteHandler {
   return async (_req, res) => {
     try {
       sendJson(res, 200, { status: 'ok', ...(await check()) });
     } catch (error) {
-      sendJson(res, 503, { status: 'unavailable', reason: (error as Error).message });
+      // Any other failure (e.g. of the database connection) may name hosts or socket paths: it goes to the log.
+      if (!(error instanceof NotReady)) httpLogger.warn({ err: error }, 'not ready');
+      sendJson(res, 503, { status: 'unavailable', reason: error instanceof NotReady ? error.message : 'not ready (see the service log)' });
     }
   };
 }
 
+const sha256 = (text: string): Buffer => createHash('sha256').update(text).digest();
+
+/**
+ * `/metrics` for the scraper that sends `authorization: Bearer <token>`; without a token
+ * configured it answers 404. Metrics name other callers' operations and the instances behind
+ * the gateway. Digests of equal length make the comparison constant-time.
+ */
+export function metricsRoute(token: string | undefined): RouteHandler {
+  const expected = token === undefined ? undefined : sha256(token);
+  return async (req, res) => {
+    if (!expected) return sendError(res, 404, 'NOT_FOUND', 'Metrics are off: the service was started without HUB_METRICS_TOKEN');
+    const given = /^Bearer (\S+)$/i.exec(req.headers.authorization ?? '')?.[1];
+    if (given === undefined || !timingSafeEqual(sha256(given), expected)) {
+      res.setHeader('www-authenticate', 'Bearer realm="metrics"');
+      return sendError(res, 401, 'UNAUTHENTICATED', 'Metrics need the scraper\'s token: authorization: Bearer <HUB_METRICS_TOKEN>');
+    }
+    res.writeHead(200, { 'content-type': PROMETHEUS_CONTENT_TYPE });
+    res.end(await prometheusText());
+  };
+}
+
+export interface HealthRouteOptions {
+  /** The scraper's bearer token for `/metrics` (HUB_METRICS_TOKEN); without it `/metrics` is 404. */
+  metricsToken?: string;
+}
+
 /**
  * `/health/live`: the process answers; `/health/ready` (and `/health`): it can do its work, as
- * `ready` checks (it throws when not); `/metrics`: Prometheus text.
+ * `ready` checks (it throws when not); `/metrics`: Prometheus text, for the scraper only.
  */
-export function healthRoutes(ready: () => Promise<Record<string, unknown>>): Record<string, RouteHandler> {
+export function healthRoutes(ready: () => Promise<Record<string, unknown>>, options: HealthRouteOptions = {}): Record<string, RouteHandler> {
   const readiness = healthRoute(ready);
   return {
     '/health/live': (_req, res) => sendJson(res, 200, { status: 'ok' }),
     '/health/ready': readiness,
     '/health': readiness,
-    '/metrics': metricsRoute,
+    '/metrics': metricsRoute(options.metricsToken),
   };
 }

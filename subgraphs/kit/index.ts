@@ -18,6 +18,8 @@ export * from './http.js';
 export * from './orm.js';
 export * from './subgraph.js';
 export * from './validation.js';
+export * from './characters.js';
+export * from './input-text.js';
 export * from './base-migration.js';
 export * from './columns.js';
 export * from './labelled-enum.js';

@@ -3,7 +3,6 @@ import type { IncomingMessage } from 'node:http';
 import type { ApolloServerPlugin, BaseContext } from '@apollo/server';
 import { pino, type Logger } from 'pino';
 import { Counter, Histogram, collectDefaultMetrics, register } from 'prom-client';
-import type { RouteHandler } from './http.js';
 
 /**
  * Structured logs at HUB_LOG_LEVEL (default info): JSON lines, or readable lines on a terminal
@@ -33,6 +32,43 @@ export function requestIdOf(req: IncomingMessage): string {
 
 collectDefaultMetrics();
 
+/** The label of an operation sent without a name. */
+export const ANONYMOUS_OPERATION = '(anonymous)';
+/** The label of every value a bounded label set does not take; no well-formed name looks like it. */
+export const OTHER_LABEL = '(other)';
+/** Operation names kept as labels per service; the planner's names for subgraphs add about 15 characters. */
+export const MAX_OPERATION_LABELS = 100;
+const OPERATION_NAME = /^[A-Za-z_][A-Za-z0-9_]{0,99}$/;
+
+/**
+ * Label values taken from what callers send, within a bounded set: every value is a time series
+ * kept for the life of the process. A value is taken when it is well-formed and among the first
+ * `limit` distinct ones; anything else counts under OTHER_LABEL.
+ */
+class BoundedLabels {
+  private readonly taken = new Set<string>();
+
+  constructor(private readonly pattern: RegExp, private readonly limit: number) {}
+
+  label(value: string): string {
+    if (this.taken.has(value)) return value;
+    if (this.taken.size >= this.limit || !this.pattern.test(value)) return OTHER_LABEL;
+    this.taken.add(value);
+    return value;
+  }
+}
+
+/** Per service, since instances sharing a process (npm start) would otherwise crowd each other out. */
+const operationLabels = new Map<string, BoundedLabels>();
+
+/** The label an operation is counted under: its name when the service's bounded set takes it. */
+export function operationLabel(service: string, operationName: string | null | undefined): string {
+  if (!operationName) return ANONYMOUS_OPERATION;
+  let labels = operationLabels.get(service);
+  if (!labels) operationLabels.set(service, labels = new BoundedLabels(OPERATION_NAME, MAX_OPERATION_LABELS));
+  return labels.label(operationName);
+}
+
 const operations = new Counter({
   name: 'hub_graphql_operations_total',
   help: 'GraphQL operations answered, by service, operation name and outcome (ok or error).',
@@ -57,11 +93,12 @@ export const subgraphFetches = new Histogram({
   buckets: [0.002, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
 });
 
+export const PROMETHEUS_CONTENT_TYPE: string = register.contentType;
+
 /** Prometheus text of every metric of this process. */
-export const metricsRoute: RouteHandler = async (_req, res) => {
-  res.writeHead(200, { 'content-type': register.contentType });
-  res.end(await register.metrics());
-};
+export function prometheusText(): Promise<string> {
+  return register.metrics();
+}
 
 /** Logs and counts every operation with its request id; the context must carry `requestId`. */
 export function observabilityPlugin<T extends BaseContext & { requestId: string }>(service: string, logger: Logger): ApolloServerPlugin<T> {
@@ -70,14 +107,18 @@ export function observabilityPlugin<T extends BaseContext & { requestId: string 
       const started = process.hrtime.bigint();
       return {
         async willSendResponse({ operationName, errors, response }) {
-          const operation = operationName ?? '(anonymous)';
+          const operation = operationLabel(service, operationName);
           const seconds = Number(process.hrtime.bigint() - started) / 1e9;
           const codes = (errors ?? []).map((e) => String(e.extensions?.code ?? 'INTERNAL_SERVER_ERROR'));
           operations.inc({ service, operation, outcome: codes.length ? 'error' : 'ok' });
           durations.observe({ service, operation }, seconds);
           for (const code of codes) errorsByCode.inc({ service, code });
           response.http.headers.set(REQUEST_ID_HEADER, contextValue.requestId);
-          logger.info({ requestId: contextValue.requestId, operation, ms: Math.round(seconds * 1000), errors: codes.length ? codes : undefined }, 'graphql');
+          // The log line keeps the name as sent (cut short): it is not kept, unlike a label.
+          logger.info({
+            requestId: contextValue.requestId, operation: operationName?.slice(0, 200) ?? ANONYMOUS_OPERATION,
+            ms: Math.round(seconds * 1000), errors: codes.length ? codes : undefined,
+          }, 'graphql');
         },
       };
     },

@@ -3,6 +3,14 @@ import { z } from 'zod';
 /** The shared secret between gateway and subgraphs: long enough that it cannot be guessed. */
 export const internalSecretSetting = z.string().min(32, 'must be at least 32 characters (e.g. openssl rand -hex 32)');
 
+/**
+ * The bearer token the metrics scraper sends for `/metrics` (HUB_METRICS_TOKEN); metrics are off
+ * without it. It travels in a header, hence the characters of a bearer token only.
+ */
+export const metricsTokenSetting = z.string()
+  .min(32, 'must be at least 32 characters (e.g. openssl rand -hex 32)')
+  .regex(/^[A-Za-z0-9._~+/=-]+$/, 'may hold only letters, digits and . _ ~ + / = -');
+
 /** Settings the gateway reads for tokens, limits and environment. */
 export const gatewaySecuritySettings = z.object({
   HUB_INTERNAL_SECRET: internalSecretSetting,

@@ -6,6 +6,7 @@ import type { NonEmptyArray } from 'type-graphql';
 import type { GraphQLSchema } from 'graphql';
 import { createContext, type SubgraphContext } from './context.js';
 import { formatError } from './errors.js';
+import { textInputPlugin } from './input-text.js';
 import { buildFederatedSchema, type ReferenceResolvers } from './federation.js';
 import type { IncomingMessage } from 'node:http';
 import { HttpError, graphqlHttpHandler, healthRoutes, listen, sendJson, type RunningHttpServer } from './http.js';
@@ -68,6 +69,8 @@ export interface SubgraphInstanceOptions {
   regions?: Region[];
   /** Shared with the gateway: only requests signed with it are answered. */
   internalSecret: string;
+  /** The scraper's bearer token for `/metrics`; without it `/metrics` is off (404). */
+  metricsToken?: string;
   onQuery?: (sql: string) => void;
 }
 
@@ -104,7 +107,10 @@ export async function startSubgraph(definition: SubgraphDefinition, options: Sub
       includeStacktraceInErrorResponses: false,
       introspection: true,
       // No cache hints and no inline traces: either would wrap every field resolver of every row.
-      plugins: [ApolloServerPluginCacheControlDisabled(), ApolloServerPluginInlineTraceDisabled(), observabilityPlugin(label, logger)],
+      // Every string an operation passes is checked once, before any resolver, scalar or SQL sees it.
+      plugins: [
+        ApolloServerPluginCacheControlDisabled(), ApolloServerPluginInlineTraceDisabled(), textInputPlugin(), observabilityPlugin(label, logger),
+      ],
       // The process that hosts the instance decides when to stop it.
       stopOnTerminationSignals: false,
     });
@@ -129,7 +135,7 @@ export async function startSubgraph(definition: SubgraphDefinition, options: Sub
         ...healthRoutes(async () => {
           await orm.em.fork().getConnection().execute('select 1');
           return { subgraph: definition.name, regions: options.regions ?? 'all' };
-        }),
+        }, { metricsToken: options.metricsToken }),
         // Signed like every request from the gateway: what an instance holds is not for everyone.
         [REFERENCES_PATH]: async (req, res) => {
           gatewayViewer(req, '');

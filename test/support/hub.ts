@@ -37,6 +37,8 @@ export interface TestHubOptions {
   regions?: Region[][];
   /** Extra gateway routes, e.g. the dashboard. */
   routes?: Record<string, RouteHandler>;
+  /** Serves `/metrics` on the gateway and every instance to this bearer token (off without it). */
+  metricsToken?: string;
 }
 
 export const instanceName = (subgraph: string, regions: Region[]) => `${subgraph}-${regions.join('-').toLowerCase()}`;
@@ -61,7 +63,7 @@ export async function startTestHub(options: TestHubOptions = {}): Promise<TestHu
   try {
     const groups = options.regions ?? [undefined];
     await Promise.all(SUBGRAPHS.flatMap((definition) => groups.map(async (regions) => {
-      const instance = await startTestSubgraph(definition, { seed: options.seed, regions });
+      const instance = await startTestSubgraph(definition, { seed: options.seed, regions, metricsToken: options.metricsToken });
       subgraphs[regions ? instanceName(definition.name, regions) : definition.name] = instance;
     })));
     const all = Object.values(subgraphs);
@@ -76,6 +78,7 @@ export async function startTestHub(options: TestHubOptions = {}): Promise<TestHu
       topologyPath,
       security: { internalSecret: TEST_INTERNAL_SECRET, authenticate: await tokenAuthenticator({ secret: TEST_JWT_SECRET }) },
       routes: options.routes,
+      metricsToken: options.metricsToken,
       port: 0,
       host: '127.0.0.1',
     });

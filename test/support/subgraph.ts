@@ -17,7 +17,8 @@ export interface TestSubgraph extends RunningSubgraph {
 
 /** A real subgraph instance over HTTP on its own fresh database, optionally with the demo data. */
 export async function startTestSubgraph(
-  definition: SubgraphDefinition, options: { seed?: boolean; regions?: Region[]; port?: number; databaseUrl?: string } = {},
+  definition: SubgraphDefinition,
+  options: { seed?: boolean; regions?: Region[]; port?: number; databaseUrl?: string; metricsToken?: string } = {},
 ): Promise<TestSubgraph> {
   const statements: string[] = [];
   let counting = false;
@@ -29,6 +30,7 @@ export async function startTestSubgraph(
     seed: options.seed ?? false,
     regions: options.regions,
     internalSecret: TEST_INTERNAL_SECRET,
+    metricsToken: options.metricsToken,
     onQuery: (sql) => { if (counting) statements.push(sql); },
   });
   counting = true;
