@@ -1,7 +1,7 @@
 import type { GraphQLDataSource, GraphQLDataSourceProcessOptions } from '@apollo/gateway';
 import type { GatewayGraphQLResponse } from '@apollo/server-gateway-interface';
 import { parse, print, type DocumentNode, type FieldNode, type GraphQLSchema, type OperationDefinitionNode } from 'graphql';
-import { ANONYMOUS, REQUEST_ID_HEADER, encodeViewer, type Viewer } from '../../subgraphs/kit/index.js';
+import { ANONYMOUS, REQUEST_ID_HEADER, encodeViewer, serviceLogger, type Viewer } from '../../subgraphs/kit/index.js';
 import { REGIONS } from '../../subgraphs/shared/region.js';
 import type { RoutingTable } from './declarations.js';
 import { fetchEntities } from './entity-fetch.js';
@@ -27,6 +27,8 @@ import type { Instance } from './topology.js';
  * - mutations: one at a time, to the instance of the region the declared argument names.
  * With one instance owning every region it is a plain federation fetch.
  */
+const logger = serviceLogger('gateway');
+
 export class RegionalDataSource implements GraphQLDataSource {
   private readonly parsed = new Map<string, DocumentNode>();
 
@@ -59,10 +61,14 @@ export class RegionalDataSource implements GraphQLDataSource {
     const roots = fieldsOf(operation.selectionSet);
     const route: Route = { subgraph: this.subgraph, registry: this.registry, send };
     if (operation.operation === 'mutation') return fetchMutations(route, this.routing, viewer, operation, roots, variables);
-    if (roots.length === 1 && roots[0].name.value === '_entities') {
-      return fetchEntities(route, this.routing, request.query!, request.operationName, roots[0], variables);
+    const response = roots.length === 1 && roots[0].name.value === '_entities'
+      ? await fetchEntities(route, this.routing, request.query!, request.operationName, roots[0], variables)
+      : await this.queries(send, operation, roots, variables);
+    // An instance answering for regions it does not own is misconfigured or hostile: operators must know.
+    for (const error of response.errors ?? []) {
+      if (error.extensions?.code === 'FOREIGN_RECORD') logger.warn({ requestId, ...error.extensions }, error.message);
     }
-    return this.queries(send, operation, roots, variables);
+    return response;
   }
 
   /**

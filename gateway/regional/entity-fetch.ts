@@ -7,7 +7,8 @@ import {
 } from './instance-client.js';
 import type { RoutingTable } from './declarations.js';
 import { argumentValue, responseKey } from './operation.js';
-import { comparatorFor, mergeSorted, withOrderFields } from './order.js';
+import { comparatorFor, mergeSorted, withOrderFields, withPaths } from './order.js';
+import { sameRecord } from './ownership.js';
 import type { Instance } from './topology.js';
 
 /**
@@ -40,11 +41,17 @@ export async function fetchEntities(
   });
   for (const [region, indexes] of unowned) errors.push(regionNotServedError(route.subgraph, region, [key, indexes[0]]));
 
+  // Each answer must be the record asked for, of the instance's own region: its id is asked too.
+  const checked = rewrittenEntities(routing, query).query;
   await Promise.all([...groups].map(async ([instance, indexes]) => {
     try {
-      const answer = await route.send(instance, subsetRequest(query, operationName, variables, variableName, representations, indexes));
+      const answer = await route.send(instance, subsetRequest(checked, operationName, variables, variableName, representations, indexes));
       const list = (answer.data?.[key] as unknown[] | undefined) ?? [];
-      indexes.forEach((original, local) => { results[original] = list[local] ?? null; });
+      indexes.forEach((original, local) => {
+        const refusal = sameRecord(instance, representations[original], list[local], [key, original]);
+        if (refusal) errors.push(refusal);
+        results[original] = refusal ? null : list[local] ?? null;
+      });
       errors.push(...repointed(answer.errors, key, indexes));
     } catch (error) {
       if (!(error instanceof InstanceUnavailable)) throw error;
@@ -82,7 +89,7 @@ async function fetchExtensionEntities(
     return indexes.length ? [{ instance, indexes }] : [];
   });
   // Answers from several instances are merged in each list's declared order, which needs its values.
-  const ordered = asked.length > 1 ? orderedExtensions(routing, query) : { query, lists: new Map<string, Order>() };
+  const ordered = asked.length > 1 ? rewrittenEntities(routing, query) : { query, lists: new Map<string, Order>() };
   const outcomes = await Promise.all(asked.map(({ instance, indexes }) =>
     ask(route.send, instance, subsetRequest(ordered.query, operationName, variables, variableName, representations, indexes))));
   const parts: (Json | null)[][] = representations.map(() => []);
@@ -140,14 +147,16 @@ function joinEntity(parts: (Json | null)[], orders: Map<string, Order>, type: st
 }
 
 /**
- * The `_entities` query with the values each declared extension list is ordered by added to its
- * selection, and those lists by response key (per type); cached, as the planner repeats queries.
+ * The `_entities` query as the instances are asked it: the id of every stored type's record (to
+ * check it is the one asked for) and the values each declared extension list is ordered by added
+ * to the selection; and those lists by type and response key. Cached, as plans repeat queries.
  */
-function orderedExtensions(routing: RoutingTable, query: string): { query: string; lists: Map<string, Order> } {
+function rewrittenEntities(routing: RoutingTable, query: string): { query: string; lists: Map<string, Order> } {
   const cacheKey = `${routing.subgraph}\n${query}`;
   let known = orderedQueries.get(cacheKey);
   if (known) return known;
   const lists = new Map<string, Order>();
+  let changed = false;
   const document = visit(parse(query), {
     InlineFragment(fragment) {
       const type = fragment.typeCondition?.name.value;
@@ -158,10 +167,12 @@ function orderedExtensions(routing: RoutingTable, query: string): { query: strin
         lists.set(`${type}\n${responseKey(selection)}`, order);
         return withOrderFields(selection, order);
       });
-      return { ...fragment, selectionSet: { ...fragment.selectionSet, selections } };
+      const selectionSet = { ...fragment.selectionSet, selections };
+      changed = true;
+      return { ...fragment, selectionSet: routing.storesEntity(type) ? withPaths(selectionSet, ['id']) : selectionSet };
     },
   });
-  known = { query: lists.size ? print(document) : query, lists };
+  known = { query: changed ? print(document) : query, lists };
   if (orderedQueries.size > 1_000) orderedQueries.clear();
   orderedQueries.set(cacheKey, known);
   return known;

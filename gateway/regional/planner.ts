@@ -6,6 +6,7 @@ import type { RoutingTable } from './declarations.js';
 import { regionNotServedError, unavailableErrors, type Json, type Outcome } from './instance-client.js';
 import { fieldForMerge, mergeAnswers, mergeConnection, planPage } from './merge.js';
 import { PAGING, argumentAt, argumentValue, cursorsOnly, defaultFirst, responseKey, withFirst, withPagingFields } from './operation.js';
+import { ownRecordsOnly, recordTypeOf, withRecordIds } from './ownership.js';
 import type { Instance } from './topology.js';
 
 /** What the planner needs to know of the topology in force. */
@@ -24,6 +25,8 @@ export interface FieldPlan {
   /** The regions that decided the instances (by owner or region list); undefined: all. */
   readonly regions?: readonly Region[];
   readonly unserved: readonly Region[];
+  /** The stored entity type the field returns records of: each is checked against its instance's regions. */
+  readonly recordType?: string;
   /** The field as each instance is asked for it in the main round. */
   readonly sent: ReadonlyMap<Instance, FieldNode>;
   /** A paged fan-out: every instance's first-round answer (undefined: none), and the round's failures and errors. */
@@ -49,9 +52,11 @@ export function planFields(
     const target = targets(subgraph, view, field, route.owner, route.regions, variables);
     const first = (argumentValue(field, 'first', variables) as number | undefined) ?? defaultFirst(schema, field.name.value);
     const fanOut = target.instances.length > 1;
-    const sent = new Map(fanOut && route.merge.kind === 'connection' ? []
-      : target.instances.map((instance) => [instance, fanOut ? fieldForMerge(field, route.merge) : field]));
-    return { field, key: responseKey(field), merge: route.merge, first, ...target, sent };
+    const recordType = recordTypeOf(schema, routing, field.name.value, route.merge);
+    const merged = fanOut ? fieldForMerge(field, route.merge) : field;
+    const asked = recordType ? withRecordIds(merged, route.merge) : merged;
+    const sent = new Map(fanOut && route.merge.kind === 'connection' ? [] : target.instances.map((instance) => [instance, asked]));
+    return { field, key: responseKey(field), merge: route.merge, first, ...target, recordType, sent };
   });
 }
 
@@ -95,6 +100,14 @@ export function assemble(subgraph: string, roots: FieldNode[], plans: readonly F
   const errors: GraphQLFormattedError[] = [];
   for (const field of roots) if (field.name.value === '__typename') data[responseKey(field)] = 'Query';
   for (const plan of plans) {
+    // What an instance answered for this field, without records of regions it does not own.
+    const answerOf = (instance: Instance): Json | undefined => {
+      const raw = (outcomes.get(instance)!.answer?.data?.[plan.key] ?? undefined) as Json | undefined;
+      if (!plan.recordType) return raw;
+      const checked = ownRecordsOnly(plan.field, plan.merge, instance, raw, [plan.key]);
+      errors.push(...checked.errors);
+      return checked.value as Json | undefined;
+    };
     const asked = [...plan.sent.keys()].map((instance) => outcomes.get(instance)!);
     const failures = [...(plan.firstRound?.outcomes ?? []), ...asked].flatMap((o) => (o.failure ? [o.failure] : []));
     for (const failure of failures) errors.push(...unavailableErrors(subgraph, failure, plan.regions ?? failure.instance.regions, [plan.key]));
@@ -102,12 +115,14 @@ export function assemble(subgraph: string, roots: FieldNode[], plans: readonly F
     if (plan.firstRound) {
       // Instances not asked again count with their first answer (its total; none of its records are on the page).
       const values = [...plan.firstRound.values].map(([instance, value]) => (plan.sent.has(instance)
-        ? (outcomes.get(instance)!.answer?.data?.[plan.key] ?? undefined) as Json | undefined
-        : value && { ...value, [PAGING.edges]: [] }));
+        ? answerOf(instance) : value && { ...value, [PAGING.edges]: [] }));
       data[plan.key] = values.some((v) => v) ? mergeConnection(plan.field, values, plan.first) : null;
       continue;
     }
-    const values = asked.flatMap((o) => ((o.answer?.data?.[plan.key] ?? null) === null ? [] : [o.answer!.data![plan.key] as Json]));
+    const values = asked.flatMap((o) => {
+      const value = o.answer ? answerOf(o.instance) : undefined;
+      return value === null || value === undefined ? [] : [value];
+    });
     if (plan.instances.length <= 1) data[plan.key] = values[0] ?? null;
     else data[plan.key] = asked.some((o) => o.answer) ? mergeAnswers(plan.field, plan.merge, values, plan.first) : null;
   }
