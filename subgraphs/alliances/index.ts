@@ -1,4 +1,4 @@
-import { RegionalEntity, defineSubgraph, referenceById } from '../kit/index.js';
+import { AuditLogResolver, RegionalEntity, defineSubgraph, referenceById } from '../kit/index.js';
 import { Alliance } from './entities/alliance.js';
 import { Membership } from './entities/membership.js';
 import { Organization } from './entities/organization.js';
@@ -16,7 +16,10 @@ export const alliancesSubgraph = defineSubgraph({
   name: 'alliances',
   entities: [RegionalEntity, Alliance, Organization, Membership],
   migrations,
-  resolvers: [AllianceResolver, OrganizationResolver, MembershipResolver, AllianceStatisticsResolver, AllianceErasureResolver, AllianceImportResolver],
+  resolvers: [
+    AllianceResolver, OrganizationResolver, MembershipResolver, AllianceStatisticsResolver, AllianceErasureResolver, AllianceImportResolver,
+    AuditLogResolver('alliances'),
+  ],
   referenceResolvers: {
     Alliance: referenceById(Alliance),
     Organization: referenceById(Organization),

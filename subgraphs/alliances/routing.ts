@@ -1,8 +1,8 @@
-import { BY_NAME, breakdownBy, type RoutingDeclarations } from '../shared/routing.js';
+import { AUDIT_LOG, BY_NAME, breakdownBy, type RoutingDeclarations } from '../shared/routing.js';
 
 /** How the gateway routes and merges the alliances subgraph across regional instances. */
 export const alliancesRouting: RoutingDeclarations = {
-  entities: ['Alliance', 'Membership', 'Organization'],
+  entities: ['Alliance', 'AuditEntry', 'Membership', 'Organization'],
   query: {
     alliances: { regions: 'filter.regions', merge: { kind: 'connection', order: BY_NAME } },
     alliance: { owner: 'id', merge: { kind: 'single' } },
@@ -24,6 +24,7 @@ export const alliancesRouting: RoutingDeclarations = {
         },
       },
     },
+    alliancesAuditLog: AUDIT_LOG,
   },
   mutation: {
     createAlliance: { owner: 'input.region' },

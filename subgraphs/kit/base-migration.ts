@@ -25,5 +25,23 @@ export class Migration20261125010000 extends Migration {
   }
 }
 
+/**
+ * The audit log read through the API: times in milliseconds (what a cursor carries, so paging
+ * compares exact values) and an index for one region's entries, newest first.
+ */
+export class Migration20261201000000AuditLogRead extends Migration {
+  override name = 'Migration20261201000000AuditLogRead';
+
+  override up(): void {
+    this.addSql(`alter table "audit_log" alter column "at" type timestamptz(3) using ("at"::timestamptz(3));`);
+    this.addSql(`create index "audit_log_region_at_index" on "audit_log" ("region", "at");`);
+  }
+
+  override down(): void {
+    this.addSql(`drop index "audit_log_region_at_index";`);
+    this.addSql(`alter table "audit_log" alter column "at" type timestamptz(6);`);
+  }
+}
+
 /** The kit's migrations, listed by every subgraph among its own in the order of their timestamps. */
-export const KIT_MIGRATIONS = [Migration20260101000000TextSearch, Migration20261125010000];
+export const KIT_MIGRATIONS = [Migration20260101000000TextSearch, Migration20261125010000, Migration20261201000000AuditLogRead];

@@ -29,8 +29,11 @@ export class PageArgs {
 export interface Edge<T> { cursor: string; node: T }
 export interface Connection<T> { totalCount: number; edges: Edge<T>[]; pageInfo: PageInfo }
 
-/** Builds `<Name>Connection` and `<Name>Edge` types for a node type. */
-export function ConnectionType<T extends object>(node: ClassType<T>, name: string) {
+/**
+ * Builds `<Name>Connection` and `<Name>Edge` types for a node type; `shareable` for a type that
+ * several subgraphs return (each must print it identically).
+ */
+export function ConnectionType<T extends object>(node: ClassType<T>, name: string, options: { shareable?: boolean } = {}) {
   @ObjectType(`${name}Edge`)
   class EdgeType {
     @Field(() => String) cursor: string;
@@ -41,6 +44,10 @@ export function ConnectionType<T extends object>(node: ClassType<T>, name: strin
     @Field(() => Int, { description: 'How many records match the filter, across all pages.' }) totalCount: number;
     @Field(() => [EdgeType]) edges: EdgeType[];
     @Field(() => PageInfo) pageInfo: PageInfo;
+  }
+  if (options.shareable) {
+    Directive('@shareable')(EdgeType);
+    Directive('@shareable')(ConnectionClass);
   }
   return ConnectionClass;
 }
@@ -66,12 +73,17 @@ interface PageQuery<T> {
   page: PageArgs;
 }
 
-/** One count and one keyset-paged select, whatever the page size. */
-export async function paginate<T extends { id: string }>(q: PageQuery<T>): Promise<Connection<T>> {
-  const { em, entity, where, sortBy, page } = q;
+/** Refuses a page size outside 0…MAX_PAGE_SIZE (BAD_USER_INPUT naming `first`). */
+export function assertPageSize(page: PageArgs): void {
   if (page.first < 0 || page.first > MAX_PAGE_SIZE) {
     throw badInput(`first must be between 0 and ${MAX_PAGE_SIZE}`, 'first');
   }
+}
+
+/** One count and one keyset-paged select, whatever the page size. */
+export async function paginate<T extends { id: string }>(q: PageQuery<T>): Promise<Connection<T>> {
+  const { em, entity, where, sortBy, page } = q;
+  assertPageSize(page);
   let pageWhere = where;
   if (page.after) {
     const [key, id] = decodeCursor(page.after);

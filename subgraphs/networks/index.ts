@@ -1,4 +1,4 @@
-import { RegionalEntity, defineSubgraph, referenceById } from '../kit/index.js';
+import { AuditLogResolver, RegionalEntity, defineSubgraph, referenceById } from '../kit/index.js';
 import { Meeting } from './entities/meeting.js';
 import { Network } from './entities/network.js';
 import { NetworkMember } from './entities/network-member.js';
@@ -21,7 +21,7 @@ export const networksSubgraph = defineSubgraph({
   migrations,
   resolvers: [
     NetworkResolver, NetworkMemberResolver, NetworkPartnerResolver, MeetingResolver, TalkResolver, AllianceNetworksResolver,
-    NetworkStatisticsResolver, NetworkMemberCountResolver, NetworkErasureResolver,
+    NetworkStatisticsResolver, NetworkMemberCountResolver, NetworkErasureResolver, AuditLogResolver('networks'),
   ],
   referenceResolvers: {
     Network: referenceById(Network),

@@ -1,8 +1,8 @@
-import { BY_NAME, breakdownBy, type RoutingDeclarations } from '../shared/routing.js';
+import { AUDIT_LOG, BY_NAME, breakdownBy, type RoutingDeclarations } from '../shared/routing.js';
 
 /** How the gateway routes and merges the networks subgraph across regional instances. */
 export const networksRouting: RoutingDeclarations = {
-  entities: ['Meeting', 'Network'],
+  entities: ['AuditEntry', 'Meeting', 'Network'],
   query: {
     meeting: { owner: 'id', merge: { kind: 'single' } },
     networks: { owner: 'region', merge: { kind: 'list', order: BY_NAME } },
@@ -25,6 +25,7 @@ export const networksRouting: RoutingDeclarations = {
         },
       },
     },
+    networksAuditLog: AUDIT_LOG,
   },
   mutation: {
     createMeeting: { owner: 'input.networkId' },

@@ -1,4 +1,4 @@
-import { RegionalEntity, defineSubgraph, referenceById } from '../kit/index.js';
+import { AuditLogResolver, RegionalEntity, defineSubgraph, referenceById } from '../kit/index.js';
 import { Person } from './entities/person.js';
 import { Role } from './entities/role.js';
 import { migrations } from './migrations/index.js';
@@ -15,7 +15,10 @@ export const peopleSubgraph = defineSubgraph({
   name: 'people',
   entities: [RegionalEntity, Person, Role],
   migrations,
-  resolvers: [PersonResolver, PersonMutationResolver, RoleResolver, AllianceContactsResolver, PersonErasureResolver, PersonImportResolver],
+  resolvers: [
+    PersonResolver, PersonMutationResolver, RoleResolver, AllianceContactsResolver, PersonErasureResolver, PersonImportResolver,
+    AuditLogResolver('people'),
+  ],
   referenceResolvers: {
     Person: referenceById(Person),
     Alliance: (reference) => ({ id: reference.id }),

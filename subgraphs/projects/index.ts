@@ -1,4 +1,4 @@
-import { RegionalEntity, defineSubgraph, referenceById } from '../kit/index.js';
+import { AuditLogResolver, RegionalEntity, defineSubgraph, referenceById } from '../kit/index.js';
 import { Project } from './entities/project.js';
 import { migrations } from './migrations/index.js';
 import { AllianceProjectsResolver } from './resolvers/alliance.resolver.js';
@@ -13,7 +13,7 @@ export const projectsSubgraph = defineSubgraph({
   name: 'projects',
   entities: [RegionalEntity, Project],
   migrations,
-  resolvers: [ProjectResolver, StatisticsResolver, AllianceProjectsResolver, ProjectErasureResolver, ProjectImportResolver],
+  resolvers: [ProjectResolver, StatisticsResolver, AllianceProjectsResolver, ProjectErasureResolver, ProjectImportResolver, AuditLogResolver('projects')],
   referenceResolvers: {
     Project: referenceById(Project),
     // Alliances live in the alliances subgraph; the key is all this one needs for `projects`.

@@ -1,11 +1,11 @@
-import { breakdownBy, type Order, type RoutingDeclarations } from '../shared/routing.js';
+import { AUDIT_LOG, breakdownBy, type Order, type RoutingDeclarations } from '../shared/routing.js';
 
 /** Projects are listed by title: its sort key, then the id (what the cursors carry). */
 const BY_TITLE: Order = [{ field: 'title', sortKey: true }, { field: 'id' }];
 
 /** How the gateway routes and merges the projects subgraph across regional instances. */
 export const projectsRouting: RoutingDeclarations = {
-  entities: ['Project'],
+  entities: ['AuditEntry', 'Project'],
   query: {
     projects: { regions: 'filter.regions', merge: { kind: 'connection', order: BY_TITLE } },
     project: { owner: 'id', merge: { kind: 'single' } },
@@ -23,6 +23,7 @@ export const projectsRouting: RoutingDeclarations = {
         },
       },
     },
+    projectsAuditLog: AUDIT_LOG,
   },
   mutation: {
     createProject: { owner: 'input.region' },

@@ -89,3 +89,18 @@ export const byCountThen = (...key: Path[]): Order => [{ field: 'count', directi
 
 /** A breakdown keyed by one field of the row, ordered by count and then that key. */
 export const breakdownBy = (key: Path): Breakdown => ({ key: [key], count: 'count', order: byCountThen(key) });
+
+/**
+ * The order of audit entries: newest first, ties by id. Their cursors carry a key that grows as
+ * time goes back (see `newestFirstKey` in the kit), so the byte-wise merge of cursors keeps it.
+ */
+export const NEWEST_FIRST: Order = [{ field: 'at', direction: 'desc' }, { field: 'id' }];
+
+/**
+ * Every subgraph's `<subgraph>AuditLog`: a record id names the one instance to ask, listed
+ * regions narrow the instances, and pages from several merge newest first. Each subgraph lists
+ * `AuditEntry` among its `entities`, so an instance's answer keeps only its own regions' entries.
+ */
+export const AUDIT_LOG: QueryRoute = {
+  owner: 'filter.recordId', regions: 'filter.regions', merge: { kind: 'connection', order: NEWEST_FIRST },
+};

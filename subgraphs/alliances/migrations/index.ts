@@ -1,5 +1,5 @@
-import { Migration20260101000000TextSearch, Migration20261125010000 } from '../../kit/index.js';
+import { Migration20260101000000TextSearch, Migration20261125010000, Migration20261201000000AuditLogRead } from '../../kit/index.js';
 import { Migration20261125000000 } from './Migration20261125000000.js';
 
 /** In the order they run. */
-export const migrations = [Migration20260101000000TextSearch, Migration20261125000000, Migration20261125010000];
+export const migrations = [Migration20260101000000TextSearch, Migration20261125000000, Migration20261125010000, Migration20261201000000AuditLogRead];

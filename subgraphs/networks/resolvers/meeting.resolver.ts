@@ -1,7 +1,7 @@
 import { Arg, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root } from 'type-graphql';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import {
-  applyPatch, conflict, findForUpdate, findForWrite, inTransaction, makeId, parseId, type SubgraphContext,
+  applyPatch, conflict, deleteLogged, findForUpdate, findForWrite, inTransaction, makeId, parseId, type SubgraphContext,
 } from '../../kit/index.js';
 import { Meeting } from '../entities/meeting.js';
 import { Network } from '../entities/network.js';
@@ -72,8 +72,8 @@ export class MeetingResolver {
       applyPatch(meeting, fields, { required: ['title'] });
       if (topics !== undefined) meeting.topics = topics ?? [];
       if (talks !== undefined) {
-        // Deleted first: the unit of work would insert before deleting and trip the position key.
-        await em.nativeDelete(Talk, { meeting });
+        // Deleted first (and logged): the unit of work would insert before deleting and trip the position key.
+        await deleteLogged(em, Talk, { meeting });
         addTalks(em, meeting, talks ?? []);
         meeting.updatedAt = new Date();
       }

@@ -1,5 +1,5 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { assertNotBefore, badInput, makeId } from '../../kit/index.js';
+import { assertNotBefore, badInput, deleteLogged, makeId } from '../../kit/index.js';
 import type { Network } from '../entities/network.js';
 import { NetworkMember } from '../entities/network-member.js';
 import { NetworkPartner } from '../entities/network-partner.js';
@@ -38,7 +38,7 @@ export function addPartners(em: EntityManager, network: Network, partners: Netwo
 
 /**
  * Replaces the stored members and partners a patch names (null empties a list). The old rows
- * are deleted first: the unit of work would insert before deleting and trip the unique key.
+ * are deleted first (and logged): the unit of work would insert before deleting and trip the unique key.
  */
 export async function replaceLists(
   em: EntityManager, network: Network,
@@ -46,12 +46,12 @@ export async function replaceLists(
 ): Promise<boolean> {
   let changed = false;
   if (lists.memberAlliances !== undefined) {
-    await em.nativeDelete(NetworkMember, { network });
+    await deleteLogged(em, NetworkMember, { network });
     addMembers(em, network, lists.memberAlliances ?? []);
     changed = true;
   }
   if (lists.partners !== undefined) {
-    await em.nativeDelete(NetworkPartner, { network });
+    await deleteLogged(em, NetworkPartner, { network });
     addPartners(em, network, lists.partners ?? []);
     changed = true;
   }
