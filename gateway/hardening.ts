@@ -1,20 +1,36 @@
-import type { ApolloServerPlugin } from '@apollo/server';
+import type { ApolloServerPlugin, BaseContext } from '@apollo/server';
 import { costLimitRule } from '@escape.tech/graphql-armor-cost-limit';
-import { GraphQLError, Kind, validate, visit, type DocumentNode, type GraphQLFormattedError } from 'graphql';
+import {
+  GraphQLError, Kind, TypeInfo, getNullableType, isInputObjectType, isListType, validate, valueFromASTUntyped, visit, visitWithTypeInfo, BREAK,
+  type ArgumentNode, type DocumentNode, type FieldNode, type GraphQLArgument, type GraphQLFormattedError, type GraphQLInputType,
+  type GraphQLSchema, type OperationDefinitionNode, type ValidationRule, type ValueNode,
+} from 'graphql';
+
+export interface HardeningOptions<TContext extends BaseContext> {
+  maxCost: number;
+  /** Most values one list argument or input field may hold in a query. */
+  maxListValues: number;
+  /** The same in a mutation, whose imports send up to 1,000 rows in one list. */
+  maxWriteListValues: number;
+  /** Told the cost of every operation within the limits, before it runs; it refuses the operation by throwing. */
+  onCost?: (cost: number, context: TContext) => Promise<void>;
+}
 
 /**
- * What graphql-armor leaves open, closed for the gateway:
- * - the cost limit counts page sizes written in the query only: here `first`/`last` passed as
- *   variables are put into the document and the cost is checked again;
+ * What graphql-armor leaves open, closed for the gateway before any subgraph is asked:
+ * - the cost limit counts page sizes written in the query only: here every `first`/`last` counts
+ *   with the value the subgraph will use (sent variable, else the variable's default, else the
+ *   argument's default in the schema);
+ * - list arguments are bounded, also in variables: the subgraphs bound them too, but only after
+ *   the gateway has parsed, planned and fanned out whatever it was sent;
  * - an operation that cannot be chosen (several without `operationName`, or an unknown name) is
  *   a client error (400), as without a gateway.
  */
-export function hardeningPlugin(maxCost: number): ApolloServerPlugin {
-  const costRule = costLimitRule({ maxCost });
+export function hardeningPlugin<TContext extends BaseContext>(options: HardeningOptions<TContext>): ApolloServerPlugin<TContext> {
   return {
     async requestDidStart() {
       return {
-        async didResolveOperation({ operation, document, request, schema }) {
+        async didResolveOperation({ operation, document, request, schema, contextValue }) {
           if (!operation) {
             throw new GraphQLError(request.operationName
               ? `Unknown operation named "${request.operationName}".`
@@ -22,37 +38,176 @@ export function hardeningPlugin(maxCost: number): ApolloServerPlugin {
               extensions: { code: 'OPERATION_RESOLUTION_FAILURE', http: { status: 400 } },
             });
           }
-          const inlined = withPageSizes(document, request.variables ?? {});
-          if (inlined === document) return;
-          let refusal: string | undefined;
-          try {
-            refusal = validate(schema, inlined, [costRule])[0]?.message;
-          } catch (error) {
-            // The rule throws its refusal instead of reporting it.
-            refusal = (error as Error).message;
+          const variables = request.variables ?? {};
+          const max = operation.operation === 'mutation' ? options.maxWriteListValues : options.maxListValues;
+          const long = overlongList(schema, document, operation, variables, max);
+          if (long) {
+            throw new GraphQLError(`${long.path} of ${long.field} holds ${long.count} values; a list may hold at most ${max} in a ${operation.operation}`, {
+              extensions: { code: 'BAD_USER_INPUT', field: long.path, http: { status: 400 } },
+            });
           }
-          if (refusal) throw new GraphQLError(refusal, { extensions: { code: 'BAD_USER_INPUT', http: { status: 400 } } });
+          const cost = operationCost(schema, document, operation, variables, options.maxCost);
+          if (typeof cost === 'string') throw new GraphQLError(cost, { extensions: { code: 'BAD_USER_INPUT', http: { status: 400 } } });
+          await options.onCost?.(cost, contextValue);
         },
       };
     },
   };
 }
 
-/** The document with page-size variables replaced by their values (the same document when there are none). */
-function withPageSizes(document: DocumentNode, variables: Record<string, unknown>): DocumentNode {
-  let changed = false;
-  const result = visit(document, {
-    Argument(node) {
-      if ((node.name.value !== 'first' && node.name.value !== 'last') || node.value.kind !== Kind.VARIABLE) return undefined;
-      const value = variables[node.value.name.value];
-      // Values that are not 32-bit integers are left to variable coercion, which refuses them.
-      if (typeof value !== 'number' || !Number.isInteger(value) || Math.abs(value) > 2 ** 31 - 1) return undefined;
-      changed = true;
-      return { ...node, value: { kind: Kind.INT, value: String(value) } };
-    },
+/**
+ * graphql-armor's cost of the operation with every page size as the subgraph will use it, or
+ * graphql-armor's refusal (the same message as for page sizes written in the query) above `maxCost`.
+ */
+export function operationCost(
+  schema: GraphQLSchema, document: DocumentNode, operation: OperationDefinitionNode, variables: Record<string, unknown>, maxCost: number,
+): number | string {
+  let cost = 0;
+  let refusal: string | undefined;
+  const rule = costLimitRule({
+    maxCost, propagateOnRejection: false,
+    onAccept: [(_context, { n }) => { cost = n; }],
+    onReject: [(_context, error) => { refusal = error.message; }],
   });
-  return changed ? result : document;
+  validate(schema, withPageSizes(schema, document, operation, variables), [rule]);
+  return refusal ?? cost;
 }
+
+/** The document with only this of its operations, and the fragments. */
+const only = (document: DocumentNode, operation: OperationDefinitionNode): DocumentNode => ({
+  ...document, definitions: document.definitions.filter((d) => d === operation || d.kind === Kind.FRAGMENT_DEFINITION),
+});
+
+const variableDefaults = (operation: OperationDefinitionNode): Map<string, ValueNode | undefined> =>
+  new Map((operation.variableDefinitions ?? []).map((d) => [d.variable.name.value, d.defaultValue]));
+
+const isInt32 = (value: unknown): value is number => typeof value === 'number' && Number.isInteger(value) && Math.abs(value) <= 2 ** 31 - 1;
+
+/**
+ * The operation (and the fragments) with one literal `first` on every field that takes a page
+ * size: the larger of its `first` and `last` as sent, else as the variable's default, else as the
+ * schema's default. graphql-armor reads page sizes from integer literals only.
+ */
+function withPageSizes(
+  schema: GraphQLSchema, document: DocumentNode, operation: OperationDefinitionNode, variables: Record<string, unknown>,
+): DocumentNode {
+  const defaults = variableDefaults(operation);
+  const sizeOf = (definition: GraphQLArgument, argument: ArgumentNode | undefined): number | undefined => {
+    const value = argument?.value;
+    if (value?.kind === Kind.INT) return Number.parseInt(value.value, 10);
+    if (value?.kind === Kind.VARIABLE) {
+      const sent = variables[value.name.value];
+      if (isInt32(sent)) return sent;
+      // Values that are not 32-bit integers are left to variable coercion, which refuses them.
+      if (sent !== undefined && sent !== null) return undefined;
+      const fallback = defaults.get(value.name.value);
+      if (fallback?.kind === Kind.INT) return Number.parseInt(fallback.value, 10);
+    }
+    return isInt32(definition.defaultValue) ? definition.defaultValue : undefined;
+  };
+  const typeInfo = new TypeInfo(schema);
+  return visit(only(document, operation), visitWithTypeInfo(typeInfo, {
+    Field(node: FieldNode): FieldNode | undefined {
+      const definitions = typeInfo.getFieldDef()?.args.filter((a) => a.name === 'first' || a.name === 'last') ?? [];
+      if (!node.selectionSet || definitions.length === 0) return undefined;
+      const sizes = definitions.map((d) => sizeOf(d, node.arguments?.find((a) => a.name.value === d.name)))
+        .filter((size): size is number => size !== undefined);
+      if (sizes.length === 0) return undefined;
+      const others = (node.arguments ?? []).filter((a) => a.name.value !== 'first' && a.name.value !== 'last');
+      const first: ArgumentNode = {
+        kind: Kind.ARGUMENT, name: { kind: Kind.NAME, value: 'first' }, value: { kind: Kind.INT, value: String(Math.max(...sizes)) },
+      };
+      return { ...node, arguments: [...others, first] };
+    },
+  }));
+}
+
+/** A list argument or input field holding more than `max` values. */
+export interface OverlongList {
+  /** The field it is an argument of. */
+  field: string;
+  /** Its path from the argument, e.g. `filter.regions` or `input.rows[3].fieldsOfAction`. */
+  path: string;
+  count: number;
+}
+
+/**
+ * The first list in the operation's arguments, written in the query or sent as (part of) a
+ * variable, that holds more than `max` values. A longer list is only counted, never looked into,
+ * and values are walked with a queue instead of recursion: deep values take no stack.
+ */
+export function overlongList(
+  schema: GraphQLSchema, document: DocumentNode, operation: OperationDefinitionNode, variables: Record<string, unknown>, max: number,
+): OverlongList | undefined {
+  const defaults = variableDefaults(operation);
+  type Item = { type: GraphQLInputType; path: string } & ({ node: ValueNode } | { value: unknown });
+  const inspect = (first: Item): { path: string; count: number } | undefined => {
+    const queue: Item[] = [first];
+    for (let item = queue.pop(); item; item = queue.pop()) {
+      const type = getNullableType(item.type);
+      if ('node' in item) {
+        const node = item.node;
+        if (node.kind === Kind.VARIABLE) {
+          const name = node.name.value;
+          const fallback = defaults.get(name);
+          const value = Object.hasOwn(variables, name) ? variables[name] : fallback && valueFromASTUntyped(fallback);
+          queue.push({ type: item.type, path: item.path, value });
+        } else if (isListType(type) && node.kind === Kind.LIST) {
+          if (node.values.length > max) return { path: item.path, count: node.values.length };
+          node.values.forEach((child, index) => queue.push({ type: type.ofType, path: `${item!.path}[${index}]`, node: child }));
+        } else if (isListType(type)) {
+          queue.push({ type: type.ofType, path: item.path, node });
+        } else if (isInputObjectType(type) && node.kind === Kind.OBJECT) {
+          const fields = type.getFields();
+          for (const field of node.fields) {
+            const definition = fields[field.name.value];
+            if (definition) queue.push({ type: definition.type, path: `${item.path}.${field.name.value}`, node: field.value });
+          }
+        }
+      } else {
+        const value = item.value;
+        if (isListType(type) && Array.isArray(value)) {
+          if (value.length > max) return { path: item.path, count: value.length };
+          value.forEach((child, index) => queue.push({ type: type.ofType, path: `${item!.path}[${index}]`, value: child }));
+        } else if (isListType(type)) {
+          queue.push({ type: type.ofType, path: item.path, value });
+        } else if (isInputObjectType(type) && value !== null && typeof value === 'object' && !Array.isArray(value)) {
+          for (const [name, definition] of Object.entries(type.getFields())) {
+            if (Object.hasOwn(value, name)) queue.push({ type: definition.type, path: `${item.path}.${name}`, value: (value as Record<string, unknown>)[name] });
+          }
+        }
+      }
+    }
+    return undefined;
+  };
+  const typeInfo = new TypeInfo(schema);
+  let found: OverlongList | undefined;
+  visit(only(document, operation), visitWithTypeInfo(typeInfo, {
+    Argument(node) {
+      const definition = typeInfo.getArgument();
+      if (!definition) return undefined;
+      const long = inspect({ type: definition.type, path: node.name.value, node: node.value });
+      if (!long) return undefined;
+      found = { field: typeInfo.getFieldDef()?.name ?? `@${typeInfo.getDirective()?.name}`, ...long };
+      return BREAK;
+    },
+  }));
+  return found;
+}
+
+/**
+ * Aliases beginning with `__` are refused: such names belong to GraphQL (`__typename`) and to the
+ * gateway, which adds `__hub_…` fields of its own to the queries it fans out and merges; a
+ * client's field under one of them would be taken for the gateway's.
+ */
+export const reservedAliasesRule: ValidationRule = (context) => ({
+  Field(node) {
+    const alias = node.alias?.value;
+    if (alias?.startsWith('__')) {
+      context.reportError(new GraphQLError(`The alias "${alias}" is reserved: aliases must not begin with "__".`, { nodes: node.alias }));
+    }
+  },
+});
 
 /** In production, no hints at the schema in error messages ("Did you mean …?" for fields, enum values, types). */
 export function withoutSuggestions(error: GraphQLFormattedError): GraphQLFormattedError {
