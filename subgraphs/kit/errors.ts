@@ -1,5 +1,6 @@
 import { GraphQLError, type GraphQLFormattedError } from 'graphql';
 import { serviceLogger } from './observability.js';
+import { OVERLOAD_RETRY_AFTER_SECONDS, isDatabaseOverload } from './connections.js';
 
 const errorLogger = serviceLogger('errors');
 import { ArgumentValidationError } from 'type-graphql';
@@ -15,6 +16,8 @@ export const ErrorCode = {
   NOT_FOUND: 'NOT_FOUND',
   CONFLICT: 'CONFLICT',
   INTERNAL_SERVER_ERROR: 'INTERNAL_SERVER_ERROR',
+  /** No database connection became free in time: retry later (HTTP 503 with Retry-After when nothing was served). */
+  SERVICE_OVERLOADED: 'SERVICE_OVERLOADED',
 } as const;
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
 
@@ -28,6 +31,12 @@ export function notFound(kind: string, id: string): GraphQLError {
 
 export function conflict(message: string, extra: Record<string, unknown> = {}): GraphQLError {
   return new GraphQLError(message, { extensions: { code: ErrorCode.CONFLICT, ...extra } });
+}
+
+export function overloaded(): GraphQLError {
+  return new GraphQLError(`The service is overloaded; retry in ${OVERLOAD_RETRY_AFTER_SECONDS} s`, {
+    extensions: { code: ErrorCode.SERVICE_OVERLOADED },
+  });
 }
 
 interface NestedValidationError { property: string; constraints?: Record<string, string>; children?: NestedValidationError[] }
@@ -51,6 +60,8 @@ export function toClientError(error: unknown): GraphQLError | undefined {
     });
   }
   if (error instanceof GraphQLError && error.extensions?.code) return error;
+  // A full queue, a wait past the acquire timeout, a server without connections (53300): load, not a fault.
+  if (isDatabaseOverload(error)) return overloaded();
   if (error instanceof OptimisticLockError) {
     return conflict('The record was changed by someone else; reload it and apply the change to its current version');
   }

@@ -109,7 +109,9 @@ export function observabilityPlugin<T extends BaseContext & { requestId: string 
         async willSendResponse({ operationName, errors, response }) {
           const operation = operationLabel(service, operationName);
           const seconds = Number(process.hrtime.bigint() - started) / 1e9;
-          const codes = (errors ?? []).map((e) => String(e.extensions?.code ?? 'INTERNAL_SERVER_ERROR'));
+          // The codes as sent (after formatError): a database error counts as the code the client saw.
+          const sent = response.body.kind === 'single' ? response.body.singleResult.errors : undefined;
+          const codes = (sent ?? errors ?? []).map((e) => String(e.extensions?.code ?? 'INTERNAL_SERVER_ERROR'));
           operations.inc({ service, operation, outcome: codes.length ? 'error' : 'ok' });
           durations.observe({ service, operation }, seconds);
           for (const code of codes) errorsByCode.inc({ service, code });

@@ -1,8 +1,10 @@
-import { MikroORM, type EntityManager, type Options } from '@mikro-orm/postgresql';
+import { MikroORM, type EntityManager, type Options, type PostgreSqlConnection } from '@mikro-orm/postgresql';
+import type pg from 'pg';
 import { Migrator, type Migration } from '@mikro-orm/migrations';
 import { ReflectMetadataProvider } from '@mikro-orm/decorators/legacy';
 import type { Constructor, EntityClass } from '@mikro-orm/core';
 import { AuditEntry, AuditSubscriber } from './audit.js';
+import { DEFAULT_CONNECTION_BUDGET, guardPool, isGuarded, type ConnectionBudget } from './connections.js';
 
 export interface OrmOptions {
   databaseUrl: string;
@@ -10,10 +12,14 @@ export interface OrmOptions {
   migrations: Constructor<Migration>[];
   /** Called with every SQL statement sent; used to prove batching and in benchmarks. */
   onQuery?: (sql: string) => void;
-  poolSize?: number;
+  /** The pool's size, acquire timeout and queue cap (DEFAULT_CONNECTION_BUDGET for what is left out). */
+  connections?: Partial<ConnectionBudget>;
+  /** Names the instance in the pool metrics; without it the pool is not counted. */
+  service?: string;
 }
 
 export async function initOrm(options: OrmOptions): Promise<MikroORM> {
+  const budget: ConnectionBudget = { ...DEFAULT_CONNECTION_BUDGET, ...options.connections };
   const config: Options = {
     clientUrl: options.databaseUrl,
     // Every subgraph keeps an audit log of its writes.
@@ -30,7 +36,13 @@ export async function initOrm(options: OrmOptions): Promise<MikroORM> {
       snapshot: false,
       silent: true,
     },
-    pool: { min: 0, max: options.poolSize ?? 10 },
+    pool: { min: 0, max: budget.max },
+    // MikroORM's pool settings stop at min, max and idleTimeoutMillis: the acquire timeout goes to
+    // pg-pool as connectionTimeoutMillis, and the pool itself is handed over to cap its queue.
+    driverOptions: {
+      connectionTimeoutMillis: budget.acquireTimeoutMs,
+      onPoolCreated: (pool: pg.Pool) => guardPool(pool, budget, options.service),
+    },
     allowGlobalContext: false,
     // Entities are loaded far more often than relations are reassigned: no per-instance property
     // accessors for propagation (entities made with em.create still propagate).
@@ -38,7 +50,13 @@ export async function initOrm(options: OrmOptions): Promise<MikroORM> {
     // Sees every statement sent (transaction control aside) without turning on query logging.
     ...(options.onQuery ? { onQuery: (sql: string) => { options.onQuery!(sql); return sql; } } : {}),
   };
-  return MikroORM.init(config);
+  const orm = await MikroORM.init(config);
+  const pool = await (orm.em.getConnection() as PostgreSqlConnection).getNativeClient();
+  if (!isGuarded(pool)) {
+    await orm.close();
+    throw new Error('MikroORM did not hand over its connection pool (driverOptions.onPoolCreated): its queue would be unbounded');
+  }
+  return orm;
 }
 
 /** Applies every pending migration; safe to run at each start. */

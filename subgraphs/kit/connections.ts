@@ -1,0 +1,241 @@
+import type pg from 'pg';
+import { Counter, Gauge } from 'prom-client';
+import { z } from 'zod';
+import { ConfigError } from './config.js';
+
+/**
+ * How many PostgreSQL connections an instance holds and how its queries wait for one. Every
+ * instance on a server together, plus a reserve, must stay within the server's
+ * `max_connections`: then a query waits for a connection of its own pool, or is refused as
+ * overloaded, but never meets a server that has no connection left.
+ */
+export interface ConnectionBudget {
+  /** Connections in the instance's pool (HUB_DB_POOL_MAX). */
+  max: number;
+  /** How long a query waits for a free connection before it is refused (HUB_DB_ACQUIRE_TIMEOUT_MS). */
+  acquireTimeoutMs: number;
+  /** Queries that may wait for a connection at once; the next one is refused at once (HUB_DB_QUEUE_MAX). */
+  maxWaiting: number;
+}
+
+/**
+ * For one instance on its own server. The acquire timeout bounds each query's wait, well below
+ * the 5 s the gateway gives an instance, so that a query waiting in vain is refused as
+ * SERVICE_OVERLOADED before the gateway gives up on the instance.
+ */
+export const DEFAULT_CONNECTION_BUDGET: ConnectionBudget = { max: 10, acquireTimeoutMs: 2_000, maxWaiting: 100 };
+
+/** The smallest pool a budget computes: a write's transaction holds one connection while the rest of its request may need another. */
+export const MIN_COMPUTED_POOL_SIZE = 2;
+
+/** Connections left to other clients of the server (psql, `npm run migrate`, backups) besides its reserved slots. */
+export const CONNECTIONS_FOR_OTHERS = 5;
+
+/** What a client told to come back later should wait, in seconds (HTTP `Retry-After`). */
+export const OVERLOAD_RETRY_AFTER_SECONDS = 1;
+
+/** The settings of an instance's connection budget; HUB_DB_POOL_MAX is left open where a caller computes it. */
+export const connectionBudgetSettings = {
+  HUB_DB_POOL_MAX: z.coerce.number().int().min(1).max(1_000).optional(),
+  HUB_DB_ACQUIRE_TIMEOUT_MS: z.coerce.number().int().min(10).max(60_000).default(DEFAULT_CONNECTION_BUDGET.acquireTimeoutMs),
+  HUB_DB_QUEUE_MAX: z.coerce.number().int().min(0).max(10_000).default(DEFAULT_CONNECTION_BUDGET.maxWaiting),
+};
+
+/** The budget the settings name, the pool size given where they leave it open. */
+export function connectionBudgetFrom(
+  settings: { HUB_DB_POOL_MAX?: number; HUB_DB_ACQUIRE_TIMEOUT_MS: number; HUB_DB_QUEUE_MAX: number }, max?: number,
+): ConnectionBudget {
+  return {
+    max: settings.HUB_DB_POOL_MAX ?? max ?? DEFAULT_CONNECTION_BUDGET.max,
+    acquireTimeoutMs: settings.HUB_DB_ACQUIRE_TIMEOUT_MS,
+    maxWaiting: settings.HUB_DB_QUEUE_MAX,
+  };
+}
+
+/** A server's connection limits: `max_connections` and the slots it keeps for superusers and reserved roles. */
+export interface ServerConnectionLimits {
+  maxConnections: number;
+  reserved: number;
+}
+
+export async function serverConnectionLimits(client: pg.Client): Promise<ServerConnectionLimits> {
+  const { rows } = await client.query<{ max: number; superuser: number; reserved: number }>(`select
+    current_setting('max_connections')::int as max,
+    current_setting('superuser_reserved_connections')::int as superuser,
+    coalesce(current_setting('reserved_connections', true), '0')::int as reserved`);
+  return { maxConnections: rows[0].max, reserved: rows[0].superuser + rows[0].reserved };
+}
+
+/**
+ * The pool size of each of `instances` instances sharing one server: what the server allows,
+ * less its reserved slots and CONNECTIONS_FOR_OTHERS, shared evenly, at most the default and at
+ * least MIN_COMPUTED_POOL_SIZE. A requested size must fit the same way. Throws a ConfigError that
+ * states the budget otherwise.
+ */
+export function poolSizeFor(limits: ServerConnectionLimits, instances: number, requested?: number): number {
+  const available = limits.maxConnections - limits.reserved - CONNECTIONS_FOR_OTHERS;
+  const budget = `the server allows ${limits.maxConnections} connections (max_connections), ${limits.reserved} are reserved `
+    + `and ${CONNECTIONS_FOR_OTHERS} kept for other clients: ${available} for ${instances} instances`;
+  if (requested !== undefined) {
+    if (requested * instances > available) {
+      throw new ConfigError(`HUB_DB_POOL_MAX=${requested} does not fit: ${instances} instances would hold up to `
+        + `${requested * instances} connections, but ${budget}. Lower HUB_DB_POOL_MAX or raise max_connections.`);
+    }
+    return requested;
+  }
+  const size = Math.min(DEFAULT_CONNECTION_BUDGET.max, Math.floor(available / instances));
+  if (size < MIN_COMPUTED_POOL_SIZE) {
+    throw new ConfigError(`No connection budget: ${budget}, fewer than ${MIN_COMPUTED_POOL_SIZE} each. `
+      + 'Raise max_connections, run fewer instances or set HUB_DB_POOL_MAX.');
+  }
+  return size;
+}
+
+// -------------------------------------------------------------------------------------------------
+// Refusing what cannot be served
+
+/** Why a query got no connection. */
+export type OverloadReason = 'queue_full' | 'timeout' | 'too_many_clients';
+
+/** The code of DatabaseOverloaded; MikroORM copies it onto the exception it wraps the error in. */
+export const DATABASE_OVERLOADED = 'HUB_DATABASE_OVERLOADED';
+/** PostgreSQL's too_many_connections: "sorry, too many clients already", a database's or role's connection limit. */
+const TOO_MANY_CONNECTIONS = '53300';
+
+/** A query that got no database connection: the queue was full, the wait too long, or the server full. */
+export class DatabaseOverloaded extends Error {
+  readonly code = DATABASE_OVERLOADED;
+
+  constructor(readonly reason: OverloadReason, message: string, options?: ErrorOptions) {
+    super(message, options);
+    this.name = 'DatabaseOverloaded';
+  }
+}
+
+/** Whether a thrown value (or what it wraps) is a query refused for want of a connection. */
+export function isDatabaseOverload(error: unknown): boolean {
+  for (let e = error, depth = 0; e && typeof e === 'object' && depth < 5; e = (e as { cause?: unknown }).cause, depth++) {
+    const code = (e as { code?: unknown }).code;
+    if (code === DATABASE_OVERLOADED || code === TOO_MANY_CONNECTIONS) return true;
+  }
+  return false;
+}
+
+/** pg-pool's messages for a wait or a new connection that took longer than connectionTimeoutMillis. */
+const ACQUIRE_TIMEOUTS = new Set(['timeout exceeded when trying to connect', 'Connection terminated due to connection timeout']);
+
+/** The overload a failed connect means, if it means one. */
+function overloadOf(error: unknown, budget: ConnectionBudget): DatabaseOverloaded | undefined {
+  if (error instanceof DatabaseOverloaded) return error;
+  if ((error as { code?: unknown } | undefined)?.code === TOO_MANY_CONNECTIONS) {
+    return new DatabaseOverloaded('too_many_clients', 'The database server has no connection left', { cause: error });
+  }
+  if (error instanceof Error && ACQUIRE_TIMEOUTS.has(error.message)) {
+    return new DatabaseOverloaded('timeout', `No database connection became free within ${budget.acquireTimeoutMs} ms`, { cause: error });
+  }
+  return undefined;
+}
+
+interface CountedPool {
+  service: string;
+  budget: ConnectionBudget;
+}
+
+const guarded = new WeakSet<pg.Pool>();
+/** The pools the metrics read; an ended pool leaves at the next scrape. */
+const counted = new Map<pg.Pool, CountedPool>();
+
+type ConnectCallback = (error: Error | undefined, client: pg.PoolClient | undefined, done: (release?: unknown) => void) => void;
+
+/**
+ * Bounds the queue of a pool: pg-pool queues every query that finds no free connection, without
+ * limit. A query that would wait beyond `maxWaiting` is refused at once, one that waits longer
+ * than the acquire timeout (pg-pool's connectionTimeoutMillis) when its time is up, and a server
+ * without a connection left (53300) refuses too: each as DatabaseOverloaded, counted per reason.
+ * `service` names the instance in the metrics (none without it).
+ */
+export function guardPool(pool: pg.Pool, budget: ConnectionBudget, service?: string): void {
+  const connect = pool.connect.bind(pool) as (callback?: ConnectCallback) => Promise<pg.PoolClient> | void;
+  const refuse = (overload: DatabaseOverloaded): DatabaseOverloaded => {
+    if (service) refusals.inc({ service, reason: overload.reason });
+    return overload;
+  };
+  const admission = (): DatabaseOverloaded | undefined => (pool.idleCount === 0 && pool.totalCount >= budget.max
+    && pool.waitingCount >= budget.maxWaiting
+    ? refuse(new DatabaseOverloaded('queue_full', `${pool.waitingCount} queries already wait for a database connection`)) : undefined);
+  const failure = (error: unknown): unknown => {
+    const overload = overloadOf(error, budget);
+    return overload ? refuse(overload) : error;
+  };
+  function guardedConnect(): Promise<pg.PoolClient>;
+  function guardedConnect(callback: ConnectCallback): void;
+  function guardedConnect(callback?: ConnectCallback): Promise<pg.PoolClient> | void {
+    const refused = admission();
+    if (callback) {
+      if (refused) return void process.nextTick(callback, refused, undefined, () => undefined);
+      return void connect((error, client, done) => callback(error ? failure(error) as Error : undefined, client, done));
+    }
+    if (refused) return Promise.reject(refused);
+    return (connect() as Promise<pg.PoolClient>).catch((error: unknown) => { throw failure(error); });
+  }
+  pool.connect = guardedConnect;
+  guarded.add(pool);
+  if (service) counted.set(pool, { service, budget });
+}
+
+/** Whether guardPool bounds this pool. */
+export function isGuarded(pool: pg.Pool): boolean {
+  return guarded.has(pool);
+}
+
+// -------------------------------------------------------------------------------------------------
+// Metrics: read from the pools when scraped. Instances sharing a label (tests) add up.
+
+/** The pools that count, those ended dropped. */
+function livePools(): [pg.Pool, CountedPool][] {
+  const live: [pg.Pool, CountedPool][] = [];
+  for (const [pool, entry] of counted) {
+    if (pool.ending) counted.delete(pool);
+    else live.push([pool, entry]);
+  }
+  return live;
+}
+
+new Gauge({
+  name: 'hub_db_pool_connections',
+  help: 'Database connections of each instance\'s pool, by state: in_use (lent to a query or transaction, or connecting) or idle.',
+  labelNames: ['service', 'state'],
+  collect() {
+    this.reset();
+    for (const [pool, { service }] of livePools()) {
+      this.inc({ service, state: 'in_use' }, pool.totalCount - pool.idleCount);
+      this.inc({ service, state: 'idle' }, pool.idleCount);
+    }
+  },
+});
+new Gauge({
+  name: 'hub_db_pool_waiting',
+  help: 'Queries of each instance waiting for a database connection: the length of its queue.',
+  labelNames: ['service'],
+  collect() {
+    this.reset();
+    for (const [pool, { service }] of livePools()) this.inc({ service }, pool.waitingCount);
+  },
+});
+new Gauge({
+  name: 'hub_db_pool_limit',
+  help: 'Each instance\'s connection budget: connections (HUB_DB_POOL_MAX) and waiting queries (HUB_DB_QUEUE_MAX).',
+  labelNames: ['service', 'limit'],
+  collect() {
+    this.reset();
+    for (const [, { service, budget }] of livePools()) {
+      this.inc({ service, limit: 'connections' }, budget.max);
+      this.inc({ service, limit: 'waiting' }, budget.maxWaiting);
+    }
+  },
+});
+const refusals = new Counter({
+  name: 'hub_db_pool_refusals_total',
+  help: 'Queries refused for want of a database connection, by instance and reason (queue_full, timeout, too_many_clients).',
+  labelNames: ['service', 'reason'],
+});
