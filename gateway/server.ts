@@ -1,14 +1,17 @@
+import type { KeyObject } from 'node:crypto';
 import { ApolloServer } from '@apollo/server';
 import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import { ApolloGateway, LocalGraphQLDataSource, RemoteGraphQLDataSource, type GraphQLDataSource } from '@apollo/gateway';
 import { Supergraph } from '@apollo/federation-internals';
 import { ApolloArmor } from '@escape.tech/graphql-armor';
 import {
-  ANONYMOUS, NotReady, formatError, graphqlHttpHandler, healthRoutes, listen, observabilityPlugin, requestIdOf, serviceLogger,
-  type RouteHandler, type RunningHttpServer, type Viewer,
+  ANONYMOUS, MAX_IMPORT_ROWS, NotReady, formatError, graphqlHttpHandler, healthRoutes, listen, observabilityPlugin, requestIdOf, serviceLogger,
+  RequestSigner, type RouteHandler, type RunningHttpServer, type Viewer,
 } from '../subgraphs/kit/index.js';
+import { overloadPlugin } from '../subgraphs/kit/overload.js';
 import type { Authenticate } from './auth.js';
-import { hardeningPlugin, withoutSuggestions } from './hardening.js';
+import { hardeningPlugin, reservedAliasesRule, withoutSuggestions } from './hardening.js';
+import { RateLimiter, type Caller, type RateLimits } from './rate-limit.js';
 import { RegionalDataSource } from './regional/data-source.js';
 import { RoutingTable } from './regional/declarations.js';
 import { ROUTING } from '../subgraphs/routing.js';
@@ -17,16 +20,22 @@ import { TopologyRegistry } from './regional/registry.js';
 import { expectedSubgraphSchemas } from './regional/schema-check.js';
 import { singleInstanceTopology } from './regional/topology.js';
 
-/** Limits on what one operation may ask (graphql-armor); page sizes are capped by the subgraphs. */
+/** Limits on what one operation may ask (graphql-armor and hardening.ts); page sizes are capped by the subgraphs. */
 export interface QueryLimits {
   maxDepth: number;
   maxAliases: number;
   maxTokens: number;
   maxDirectives: number;
   maxCost: number;
+  /** Values in one list argument or input field of a query (the subgraphs take at most 100 in any filter). */
+  maxListValues: number;
+  /** The same in a mutation: an import sends up to 1,000 rows (MAX_IMPORT_ROWS). */
+  maxWriteListValues: number;
 }
 
-export const DEFAULT_LIMITS: QueryLimits = { maxDepth: 12, maxAliases: 30, maxTokens: 3_000, maxDirectives: 20, maxCost: 20_000 };
+export const DEFAULT_LIMITS: QueryLimits = {
+  maxDepth: 12, maxAliases: 30, maxTokens: 3_000, maxDirectives: 20, maxCost: 20_000, maxListValues: 100, maxWriteListValues: MAX_IMPORT_ROWS,
+};
 
 export interface GatewayOptions {
   /** A composed Federation 2 supergraph (SDL text). */
@@ -35,11 +44,13 @@ export interface GatewayOptions {
   subgraphUrls?: Record<string, string>;
   /** A topology file: regional instances per subgraph, watched for changes. */
   topologyPath?: string;
-  /** Required for this hub's supergraph: the secret shared with the subgraphs and the token check. */
-  security?: { internalSecret: string; authenticate: Authenticate };
+  /** Required for this hub's supergraph: the Ed25519 private key that signs subgraph requests, and the token check. */
+  security?: { signingKey: KeyObject; authenticate: Authenticate };
   /** development: introspection, landing page and field suggestions; production: none of them. */
   environment?: 'development' | 'production';
   limits?: Partial<QueryLimits>;
+  /** Budgets per caller (HTTP 429 beyond them); none without it. */
+  rateLimits?: RateLimits;
   /** Extra HTTP routes (e.g. the dashboard). */
   routes?: Record<string, RouteHandler>;
   /** The scraper's bearer token for `/metrics` (HUB_METRICS_TOKEN); without it `/metrics` is off (404). */
@@ -53,6 +64,8 @@ export interface GatewayOptions {
 export interface GatewayContext {
   viewer: Viewer;
   requestId: string;
+  /** Whom the request is counted against, with rate limits. */
+  caller?: Caller;
 }
 
 export interface RunningGateway {
@@ -97,14 +110,14 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
       else routing.set(name, table);
     }
     if (problems.length) throw new Error(`The routing declarations do not fit the hub's schema: ${problems.join('; ')}`);
-    if (!options.security) throw new Error('The hub\'s gateway needs its security settings (HUB_INTERNAL_SECRET and a token key)');
+    if (!options.security) throw new Error('The hub\'s gateway needs its security settings (HUB_SIGNING_KEY and a token key)');
     const urls = Object.fromEntries(Supergraph.build(options.supergraphSdl).subgraphsMetadata()
       .filter((s) => s.name !== HUB_SUBGRAPH).map((s) => [s.name, overrides[s.name] ?? s.url]));
     registry = await TopologyRegistry.create({
       expected,
       path: options.topologyPath,
       topology: options.topologyPath ? undefined : singleInstanceTopology(urls),
-      internalSecret: options.security.internalSecret,
+      signer: new RequestSigner(options.security.signingKey),
       log: options.log ?? ((message, level = 'info') => logger[level](message)),
     });
   }
@@ -119,6 +132,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
   });
   const production = options.environment === 'production';
   const limits = { ...DEFAULT_LIMITS, ...options.limits };
+  const rateLimiter = options.rateLimits && new RateLimiter(options.rateLimits);
   const armor = new ApolloArmor({
     maxDepth: { n: limits.maxDepth },
     maxAliases: { n: limits.maxAliases },
@@ -132,11 +146,18 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
     gateway,
     formatError: production ? (formatted, error) => withoutSuggestions(formatError(formatted, error)) : formatError,
     ...armor,
+    validationRules: [...armor.validationRules, reservedAliasesRule],
     parseOptions: { maxTokens: limits.maxTokens },
     // graphql-armor's types come from Apollo's CommonJS build; the plugins are the same objects.
     plugins: [
-      ...(armor.plugins as never[]), hardeningPlugin(limits.maxCost) as never, observabilityPlugin<GatewayContext>('gateway', logger),
+      ...(armor.plugins as never[]),
+      hardeningPlugin<GatewayContext>({
+        ...limits, onCost: async (cost, { caller }) => { if (rateLimiter && caller) await rateLimiter.charge(caller, cost); },
+      }) as never,
+      observabilityPlugin<GatewayContext>('gateway', logger),
       ...(production ? [ApolloServerPluginLandingPageDisabled()] : []),
+      // Nothing served because instances refused for load: 503 with Retry-After, as they answered.
+      overloadPlugin<GatewayContext>(),
     ],
     introspection: !production,
     csrfPrevention: true,
@@ -149,7 +170,11 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
     http = await listen(graphqlHttpHandler({
       apollo,
       service: 'gateway',
-      context: async (req) => ({ viewer: authenticate ? await authenticate(req) : ANONYMOUS, requestId: requestIdOf(req) }),
+      context: async (req) => {
+        const viewer = authenticate ? await authenticate(req) : ANONYMOUS;
+        const caller = rateLimiter && await rateLimiter.admit(rateLimiter.callerOf(req, viewer));
+        return { viewer, requestId: requestIdOf(req), caller };
+      },
       routes: {
         ...options.routes,
         ...healthRoutes(async () => ({ service: 'gateway', ...readiness(registry) }), { metricsToken: options.metricsToken }),

@@ -19,7 +19,24 @@ describe('docker-compose.yml', () => {
       expect(service.environment?.DATABASE_URL).toMatch(new RegExp(`@postgres:5432/hub_${name}$`));
       expect(service.environment?.PORT).toBe(String(DEFAULT_SUBGRAPH_PORTS[name]));
       expect(initSql).toContain(`create database hub_${name};`);
-      expect(service.environment?.HUB_INTERNAL_SECRET).toBe(compose.services.gateway.environment?.HUB_INTERNAL_SECRET);
+    }
+  });
+
+  it('gives the private signing key to the gateway only, and the subgraphs only its public key and their names', () => {
+    const gateway = compose.services.gateway.environment ?? {};
+    expect(gateway.HUB_SIGNING_KEY).toMatch(/^\$\{HUB_SIGNING_KEY:\?/);
+    expect(gateway.HUB_GATEWAY_PUBLIC_KEYS).toBeUndefined();
+    for (const { name } of SUBGRAPHS) {
+      const environment = compose.services[name].environment ?? {};
+      expect(environment.HUB_GATEWAY_PUBLIC_KEYS, name).toMatch(/^\$\{HUB_GATEWAY_PUBLIC_KEYS:\?/);
+      // The gateway without a topology names each instance after its subgraph, and signs for that name.
+      expect(environment.HUB_INSTANCE_NAME, name).toBe(name);
+    }
+    // No secret shared by gateway and subgraphs: nothing but the gateway refers to the private key, no setting to a shared secret.
+    for (const [service, { environment = {} }] of Object.entries(compose.services)) {
+      const text = JSON.stringify(environment);
+      if (service !== 'gateway') expect(text, service).not.toContain('HUB_SIGNING_KEY');
+      expect(Object.keys(environment).filter((key) => /INTERNAL|SHARED/.test(key)), service).toEqual([]);
     }
   });
 
@@ -50,12 +67,14 @@ describe('docker-compose.yml', () => {
       context.skip(reason);
       return;
     }
-    const env = { ...process.env, HUB_INTERNAL_SECRET: 'x'.repeat(32), HUB_JWT_SECRET: 'y'.repeat(32) };
+    const env = { ...process.env, HUB_SIGNING_KEY: 'private', HUB_GATEWAY_PUBLIC_KEYS: 'public', HUB_JWT_SECRET: 'y'.repeat(32) };
     const services = execFileSync(binary, ['-f', 'docker-compose.yml', 'config', '--services'], { env, encoding: 'utf8' });
     expect(services.trim().split('\n').sort()).toEqual(['alliances', 'gateway', 'networks', 'people', 'postgres', 'projects']);
-    // Without the secrets the file refuses to start anything.
+    // Without its keys the file refuses to start anything.
     expect(() => execFileSync(binary, ['-f', 'docker-compose.yml', 'config', '-q'],
-      { env: { PATH: process.env.PATH }, stdio: 'pipe' })).toThrow(/HUB_INTERNAL_SECRET/);
+      { env: { PATH: process.env.PATH }, stdio: 'pipe' })).toThrow(/HUB_SIGNING_KEY|HUB_GATEWAY_PUBLIC_KEYS/);
+    expect(() => execFileSync(binary, ['-f', 'docker-compose.yml', 'config', '-q'],
+      { env: { PATH: process.env.PATH, HUB_GATEWAY_PUBLIC_KEYS: 'public', HUB_JWT_SECRET: 'y'.repeat(32) }, stdio: 'pipe' })).toThrow(/HUB_SIGNING_KEY/);
   });
 });
 
@@ -65,5 +84,10 @@ describe('deploy/topology.example.json', () => {
     expect(topology.owners.get('alliances')!.get('SL' as never)!.name).toBe('alliances-saarland');
     expect(topology.owners.get('alliances')!.size).toBe(17);
     expect(topology.owners.get('people')!.size).toBe(17);
+    // The compose file's instances run under the names this topology gives them (the gateway signs for those names).
+    for (const { name } of SUBGRAPHS) {
+      const own = topology.subgraphs.get(name)!.find((i) => new URL(i.url).hostname === name)!;
+      expect(own.name).toBe(compose.services[name].environment?.HUB_INSTANCE_NAME);
+    }
   });
 });

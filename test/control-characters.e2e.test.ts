@@ -1,8 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { encodeCursor } from '../subgraphs/kit/index.js';
-import { signedHeaders } from '../subgraphs/kit/index.js';
 import { startTestHub, type TestHub } from './support/hub.js';
-import { HUB_ADMIN, TEST_INTERNAL_SECRET } from './support/security.js';
+import { HUB_ADMIN, gatewaySignature } from './support/security.js';
 import type { TestSubgraph } from './support/subgraph.js';
 
 /**
@@ -113,7 +112,7 @@ describe('inline literals and variables alike', () => {
     const body = JSON.stringify({ query: 'query($t: String) { alliances(filter: { text: $t }) { totalCount } }', variables: { t: NUL } });
     const response = await fetch(subgraph('alliances').url, {
       method: 'POST', body,
-      headers: { 'content-type': 'application/json', ...signedHeaders(TEST_INTERNAL_SECRET, body, HUB_ADMIN) },
+      headers: { 'content-type': 'application/json', ...gatewaySignature(subgraph('alliances'), body, HUB_ADMIN) },
     });
     expect(response.status).toBe(400);
     const answer = await response.json();

@@ -9,7 +9,7 @@ import {
 import { TopologyRegistry, type RegistryOptions } from '../gateway/regional/registry.js';
 import { InstanceUnavailable, sendToInstance } from '../gateway/regional/instance-client.js';
 import { buildTopology, type Instance } from '../gateway/regional/topology.js';
-import { TEST_INTERNAL_SECRET } from './support/security.js';
+import { TEST_SIGNER } from './support/security.js';
 
 const SL: Instance = { subgraph: 'alliances', name: 'alliances-sl', url: 'http://alliances-sl:4000/graphql', regions: ['SL' as Region], timeoutMs: 2_000 };
 const NAMED = 'instance alliances-sl (alliances, regions SL)';
@@ -253,7 +253,7 @@ async function registryOver(options: Partial<RegistryOptions> = {}): Promise<{
   const registry = await TopologyRegistry.create({
     expected: new Map([['tiny', buildSubgraph('tiny', fake.url, SDL).schema.toGraphQLJSSchema()]]),
     topology,
-    internalSecret: TEST_INTERNAL_SECRET,
+    signer: TEST_SIGNER,
     healthIntervalMs: 60_000,
     log: (message, level = 'info') => logs.push([level, message]),
     ...options,

@@ -1,13 +1,17 @@
-import { createHmac } from 'node:crypto';
+import { createHmac, generateKeyPairSync } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEMO } from '../data/demo/ids.js';
 import { startGateway, type RunningGateway } from '../gateway/server.js';
 import { tokenAuthenticator } from '../gateway/auth.js';
 import { SUPERGRAPH_PATH } from '../scripts/lib/supergraph.js';
-import { encodeViewer, signedHeaders, viewerFromRoles, ANONYMOUS, type Region, type Viewer } from '../subgraphs/kit/index.js';
+import {
+  RequestSigner, encodeViewer, viewerFromRoles, ANONYMOUS, type Region, type RequestClaims, type Viewer,
+} from '../subgraphs/kit/index.js';
 import { startTestHub, type TestHub } from './support/hub.js';
-import { HUB_ADMIN, TEST_INTERNAL_SECRET, TEST_JWT_SECRET, tokenFor } from './support/security.js';
+import {
+  GATEWAY_JWS_HEADER, HUB_ADMIN, TEST_JWT_SECRET, TEST_SIGNER, TEST_SIGNING_KEY, claimsFor, craftSignature, gatewaySignature, tokenFor, withClaims,
+} from './support/security.js';
 import {
   JSON_HEADERS, claims, craftToken, expectNoInternals, fingerprint, graphqlPost, oversizedThenOrdinary, send,
   type RawAnswer, type RawRequest,
@@ -40,7 +44,7 @@ beforeAll(async () => {
   production = await startGateway({
     supergraphSdl: readFileSync(SUPERGRAPH_PATH, 'utf8'),
     subgraphUrls: Object.fromEntries(Object.values(hub.subgraphs).map((s) => [s.name, s.url])),
-    security: { internalSecret: TEST_INTERNAL_SECRET, authenticate: await tokenAuthenticator({ secret: TEST_JWT_SECRET }) },
+    security: { signingKey: TEST_SIGNING_KEY, authenticate: await tokenAuthenticator({ secret: TEST_JWT_SECRET }) },
     environment: 'production',
     port: 0,
     host: '127.0.0.1',
@@ -92,28 +96,40 @@ const bearer = (token: string) => ({ authorization: `Bearer ${token}` });
 const hubAdminToken = () => tokenFor('hostile-hub-admin', ['hub-admin']);
 const signedToken = (extra: Record<string, unknown>) => craftToken({ alg: 'HS256', typ: 'JWT' }, claims(extra), { secret: TEST_JWT_SECRET });
 
+/** Another Ed25519 key than the gateway's: what anyone can make. */
+const STRANGER = new RequestSigner(generateKeyPairSync('ed25519').privateKey);
+
 /** A request to a subgraph instance signed as the gateway signs it, with optional tampering. */
 function subgraphRequest(
   name: 'alliances' | 'networks' | 'projects' | 'people', query: string, variables: Record<string, unknown> | undefined,
-  proof: { viewer?: Viewer; secret?: string; now?: number; headers?: (signed: Record<string, string>) => Record<string, string>; body?: (body: string) => string } | 'unsigned',
+  proof: {
+    viewer?: Viewer; signer?: RequestSigner; now?: number; headers?: (signed: Record<string, string>) => Record<string, string>; body?: (body: string) => string;
+  } | 'unsigned',
 ): () => RawRequest {
   return () => {
+    const instance = hub.subgraphs[name];
     const body = JSON.stringify(variables ? { query, variables } : { query });
-    if (proof === 'unsigned') return { url: subgraphUrl(name), headers: { ...JSON_HEADERS }, body };
-    const signed = signedHeaders(proof.secret ?? TEST_INTERNAL_SECRET, body, proof.viewer ?? HUB_ADMIN, proof.now ?? Date.now());
+    if (proof === 'unsigned') return { url: instance.url, headers: { ...JSON_HEADERS }, body };
+    const signed = (proof.signer ?? TEST_SIGNER).sign({
+      audience: instance.instanceName, method: 'POST', path: new URL(instance.url).pathname, body, viewer: proof.viewer ?? HUB_ADMIN,
+    }, proof.now);
     return {
-      url: subgraphUrl(name),
+      url: instance.url,
       headers: { ...JSON_HEADERS, ...(proof.headers ? proof.headers(signed) : signed) },
       body: proof.body ? proof.body(body) : body,
     };
   };
 }
 
-/** Headers with a correctly computed HMAC over a viewer header of our choosing. */
-function macHeaders(viewerHeader: string, body: string): Record<string, string> {
-  const timestamp = String(Date.now());
-  const signature = createHmac('sha256', TEST_INTERNAL_SECRET).update(`${timestamp}\n${viewerHeader}\n${body}`).digest('hex');
-  return { 'x-hub-viewer': viewerHeader, 'x-hub-timestamp': timestamp, 'x-hub-signature': signature };
+/** A signature made with the gateway's own key over claims of our choosing. */
+function craftedRequest(
+  name: 'alliances' | 'networks' | 'projects' | 'people', query: string, change: (claims: RequestClaims) => Record<string, unknown>,
+): () => RawRequest {
+  return () => {
+    const instance = hub.subgraphs[name];
+    const body = JSON.stringify({ query });
+    return { url: instance.url, headers: { ...JSON_HEADERS, ...craftSignature(GATEWAY_JWS_HEADER, change(claimsFor(instance, body))) }, body };
+  };
 }
 
 /** A valid request of exactly `bytes` bytes (ASCII), padded with an unused variable. */
@@ -130,7 +146,11 @@ const NOT_JSON_OBJECT = 'POST body missing, invalid Content-Type, or JSON object
 const BEARER_FORMAT = 'The Authorization header must be "Bearer <JWT>"';
 const NOT_FROM_GATEWAY = 'Refused: the request does not come from the hub\'s gateway';
 const WRONG_SIGNATURE = 'Refused: the request\'s signature is wrong';
-const EXPIRED_SIGNATURE = 'Refused: the request\'s signature has expired';
+const EXPIRED_SIGNATURE = 'Refused: the request\'s signature is too old or too new';
+const UNREADABLE_SIGNATURE = 'Refused: the request\'s signature cannot be read';
+const UNKNOWN_KEY = 'Refused: the request is signed with a key this instance does not trust';
+const OTHER_BODY = 'Refused: the request\'s body is not the one signed';
+const UNREADABLE_VIEWER = 'Refused: the request\'s viewer cannot be read';
 const NEEDS_TOKEN = 'Writing needs a signed-in editor: send a bearer token';
 
 /** `{ alliances { edges { node { memberships { alliance { … name } } } } } }`, `levels` membership/alliance pairs deep. */
@@ -406,43 +426,51 @@ const ENTITY_VARS = { r: [{ __typename: 'Person', id: DEMO.person.moser }, { __t
 const CREATE_SL = 'mutation { createAlliance(input: { region: SL, name: "Hintertür" }) { id } }';
 const editorNw = viewerFromRoles('hostile-nw', ['editor:NW']);
 const editorSl = viewerFromRoles('hostile-sl', ['editor:SL']);
-const subgraphCase = (name: string, request: () => RawRequest, message: string): HostileCase => ({
-  name, request, status: 401, code: 'UNAUTHENTICATED', message, check: (a) => expect(a.json?.data).toBeUndefined(),
+const subgraphCase = (name: string, request: () => RawRequest, message: string, reason: string): HostileCase => ({
+  name, request, status: 401, code: 'UNAUTHENTICATED', message, check: (a) => {
+    expect(a.json?.data).toBeUndefined();
+    expect(a.json?.errors?.[0].extensions?.reason).toBe(reason);
+  },
 });
+/** Changes the claims of a signed request, keeping its signature. */
+const tampered = (change: (claims: RequestClaims) => Record<string, unknown>) => (signed: Record<string, string>) => withClaims(signed, change);
 const SUBGRAPH_CASES: HostileCase[] = [
-  subgraphCase('unsigned _service { sdl }', subgraphRequest('alliances', SDL, undefined, 'unsigned'), NOT_FROM_GATEWAY),
-  subgraphCase('unsigned _entities (contact data)', subgraphRequest('people', ENTITIES, ENTITY_VARS, 'unsigned'), NOT_FROM_GATEWAY),
-  subgraphCase('unsigned mutation', subgraphRequest('alliances', CREATE_SL, undefined, 'unsigned'), NOT_FROM_GATEWAY),
-  subgraphCase('unsigned erasure step', subgraphRequest('people', `mutation { forgetPersonInPeople(personId: "${DEMO.person.kemmer}") }`, undefined, 'unsigned'), NOT_FROM_GATEWAY),
-  subgraphCase('a hub-admin viewer header without timestamp and signature', subgraphRequest('projects', `mutation { deleteProject(id: "${DEMO.project.unimedkidsKurzzeitbetreuung}") }`, undefined,
-    { headers: (signed) => ({ 'x-hub-viewer': signed['x-hub-viewer'] }) }), NOT_FROM_GATEWAY),
-  subgraphCase('signed with another secret', subgraphRequest('networks', SDL, undefined, { secret: 'not-the-internal-secret-0123456789abcdef' }), WRONG_SIGNATURE),
-  subgraphCase('_entities signed with another secret', subgraphRequest('people', ENTITIES, ENTITY_VARS, { secret: 'not-the-internal-secret-0123456789abcdef' }), WRONG_SIGNATURE),
-  subgraphCase('signed six minutes ago', subgraphRequest('projects', SDL, undefined, { now: Date.now() - 6 * 60_000 }), EXPIRED_SIGNATURE),
-  subgraphCase('a mutation signed six minutes ago (replay)', subgraphRequest('alliances', CREATE_SL, undefined, { now: Date.now() - 6 * 60_000 }), EXPIRED_SIGNATURE),
-  subgraphCase('signed six minutes in the future', subgraphRequest('people', SDL, undefined, { now: Date.now() + 6 * 60_000 }), EXPIRED_SIGNATURE),
-  subgraphCase('a timestamp that is no 13-digit number', subgraphRequest('alliances', SDL, undefined, { headers: (s) => ({ ...s, 'x-hub-timestamp': '1e13' }) }), EXPIRED_SIGNATURE),
-  subgraphCase('the timestamp renewed after signing', subgraphRequest('alliances', SDL, undefined,
-    { now: Date.now() - 4 * 60_000, headers: (s) => ({ ...s, 'x-hub-timestamp': String(Date.now()) }) }), WRONG_SIGNATURE),
+  subgraphCase('unsigned _service { sdl }', subgraphRequest('alliances', SDL, undefined, 'unsigned'), NOT_FROM_GATEWAY, 'SIGNATURE_MISSING'),
+  subgraphCase('unsigned _entities (contact data)', subgraphRequest('people', ENTITIES, ENTITY_VARS, 'unsigned'), NOT_FROM_GATEWAY, 'SIGNATURE_MISSING'),
+  subgraphCase('unsigned mutation', subgraphRequest('alliances', CREATE_SL, undefined, 'unsigned'), NOT_FROM_GATEWAY, 'SIGNATURE_MISSING'),
+  subgraphCase('unsigned erasure step', subgraphRequest('people', `mutation { forgetPersonInPeople(personId: "${DEMO.person.kemmer}") }`, undefined, 'unsigned'), NOT_FROM_GATEWAY, 'SIGNATURE_MISSING'),
+  subgraphCase('a hub-admin viewer header without a signature', subgraphRequest('projects', `mutation { deleteProject(id: "${DEMO.project.unimedkidsKurzzeitbetreuung}") }`, undefined,
+    { headers: () => ({ 'x-hub-viewer': encodeViewer(HUB_ADMIN) }) }), NOT_FROM_GATEWAY, 'SIGNATURE_MISSING'),
+  subgraphCase('signed with another Ed25519 key', subgraphRequest('networks', SDL, undefined, { signer: STRANGER }), UNKNOWN_KEY, 'KEY_UNKNOWN'),
+  subgraphCase('_entities signed with another key under the gateway\'s key id', subgraphRequest('people', ENTITIES, ENTITY_VARS, {
+    signer: STRANGER, headers: (s) => ({ 'x-hub-signature': s['x-hub-signature'].replace(/^[^.]+/, Buffer.from(JSON.stringify(GATEWAY_JWS_HEADER)).toString('base64url')) }),
+  }), WRONG_SIGNATURE, 'SIGNATURE_INVALID'),
+  subgraphCase('signed two minutes ago', subgraphRequest('projects', SDL, undefined, { now: Date.now() - 2 * 60_000 }), EXPIRED_SIGNATURE, 'SIGNATURE_EXPIRED'),
+  subgraphCase('a mutation signed two minutes ago (replay)', subgraphRequest('alliances', CREATE_SL, undefined, { now: Date.now() - 2 * 60_000 }), EXPIRED_SIGNATURE, 'SIGNATURE_EXPIRED'),
+  subgraphCase('signed two minutes in the future', subgraphRequest('people', SDL, undefined, { now: Date.now() + 2 * 60_000 }), EXPIRED_SIGNATURE, 'SIGNATURE_EXPIRED'),
+  subgraphCase('a correctly signed time that is no number', craftedRequest('alliances', SDL, (c) => ({ ...c, at: '1e13' })), UNREADABLE_SIGNATURE, 'SIGNATURE_MALFORMED'),
+  subgraphCase('correctly signed claims without a nonce', craftedRequest('alliances', SDL, ({ nonce: _, ...c }) => c), UNREADABLE_SIGNATURE, 'SIGNATURE_MALFORMED'),
+  subgraphCase('the time renewed after signing', subgraphRequest('alliances', SDL, undefined,
+    { now: Date.now() - 2 * 60_000, headers: tampered((c) => ({ ...c, at: Date.now() })) }), WRONG_SIGNATURE, 'SIGNATURE_INVALID'),
   subgraphCase('the body changed after signing (query swapped for a mutation)', subgraphRequest('alliances', `{ alliance(id: "${DEMO.alliance.saarbruecken}") { name } }`, undefined,
-    { body: () => JSON.stringify({ query: `mutation { deleteAlliance(id: "${DEMO.alliance.saarbruecken}") }` }) }), WRONG_SIGNATURE),
+    { body: () => JSON.stringify({ query: `mutation { deleteAlliance(id: "${DEMO.alliance.saarbruecken}") }` }) }), OTHER_BODY, 'BODY_MISMATCH'),
   subgraphCase('the body changed after signing (one variable)', subgraphRequest('people', ENTITIES, ENTITY_VARS,
-    { body: (b) => b.replace(DEMO.person.moser, DEMO.person.braemer) }), WRONG_SIGNATURE),
-  subgraphCase('the viewer header swapped for a hub-admin one', subgraphRequest('alliances', `mutation { deleteAlliance(id: "${DEMO.alliance.saarbruecken}") }`, undefined,
-    { viewer: editorNw, headers: (s) => ({ ...s, 'x-hub-viewer': encodeViewer(HUB_ADMIN) }) }), WRONG_SIGNATURE),
+    { body: (b) => b.replace(DEMO.person.moser, DEMO.person.braemer) }), OTHER_BODY, 'BODY_MISMATCH'),
+  subgraphCase('the signed viewer swapped for a hub-admin one', subgraphRequest('alliances', `mutation { deleteAlliance(id: "${DEMO.alliance.saarbruecken}") }`, undefined,
+    { viewer: editorNw, headers: tampered((c) => ({ ...c, viewer: encodeViewer(HUB_ADMIN) })) }), WRONG_SIGNATURE, 'SIGNATURE_INVALID'),
   subgraphCase('an anonymous request\'s viewer swapped for an editor of the region', subgraphRequest('people', ENTITIES, ENTITY_VARS,
-    { viewer: ANONYMOUS, headers: (s) => ({ ...s, 'x-hub-viewer': encodeViewer(viewerFromRoles('x', ['editor:BW', 'editor:SL'])) }) }), WRONG_SIGNATURE),
-  subgraphCase('a signature that is not hex', subgraphRequest('people', SDL, undefined, { headers: (s) => ({ ...s, 'x-hub-signature': 'zz'.repeat(32) }) }), WRONG_SIGNATURE),
-  subgraphCase('a signature of zeros', subgraphRequest('networks', SDL, undefined, { headers: (s) => ({ ...s, 'x-hub-signature': '0'.repeat(64) }) }), WRONG_SIGNATURE),
-  subgraphCase('a truncated signature', subgraphRequest('networks', SDL, undefined, { headers: (s) => ({ ...s, 'x-hub-signature': s['x-hub-signature'].slice(0, 32) }) }), WRONG_SIGNATURE),
-  subgraphCase('a correctly signed viewer header that is no viewer', () => {
-    const body = JSON.stringify({ query: SDL });
-    return { url: subgraphUrl('alliances'), headers: { ...JSON_HEADERS, ...macHeaders('bm90IGpzb24', body) }, body };
-  }, 'Refused: the request\'s viewer cannot be read'),
-  subgraphCase('a correctly signed viewer with missing role lists', () => {
-    const body = JSON.stringify({ query: CREATE_SL });
-    return { url: subgraphUrl('alliances'), headers: { ...JSON_HEADERS, ...macHeaders(Buffer.from('{"s":"x","h":true}').toString('base64url'), body) }, body };
-  }, 'Refused: the request\'s viewer cannot be read'),
+    { viewer: ANONYMOUS, headers: tampered((c) => ({ ...c, viewer: encodeViewer(viewerFromRoles('x', ['editor:BW', 'editor:SL'])) })) }), WRONG_SIGNATURE, 'SIGNATURE_INVALID'),
+  subgraphCase('a signature that is not base64url', subgraphRequest('people', SDL, undefined,
+    { headers: (s) => ({ 'x-hub-signature': s['x-hub-signature'].replace(/[^.]+$/, '!!'.repeat(43)) }) }), WRONG_SIGNATURE, 'SIGNATURE_INVALID'),
+  subgraphCase('a signature of zeros', subgraphRequest('networks', SDL, undefined,
+    { headers: (s) => ({ 'x-hub-signature': s['x-hub-signature'].replace(/[^.]+$/, Buffer.alloc(64).toString('base64url')) }) }), WRONG_SIGNATURE, 'SIGNATURE_INVALID'),
+  subgraphCase('a truncated signature', subgraphRequest('networks', SDL, undefined,
+    { headers: (s) => ({ 'x-hub-signature': s['x-hub-signature'].slice(0, -20) }) }), WRONG_SIGNATURE, 'SIGNATURE_INVALID'),
+  subgraphCase('a signature header that is no JWS', subgraphRequest('alliances', SDL, undefined, { headers: () => ({ 'x-hub-signature': '0'.repeat(64) }) }),
+    UNREADABLE_SIGNATURE, 'SIGNATURE_MALFORMED'),
+  subgraphCase('a correctly signed viewer that is no viewer', craftedRequest('alliances', SDL, (c) => ({ ...c, viewer: 'bm90IGpzb24' })), UNREADABLE_VIEWER, 'VIEWER_UNREADABLE'),
+  subgraphCase('a correctly signed viewer with missing role lists', craftedRequest('alliances', CREATE_SL,
+    (c) => ({ ...c, viewer: Buffer.from('{"s":"x","h":true}').toString('base64url') })), UNREADABLE_VIEWER, 'VIEWER_UNREADABLE'),
   { name: 'GET to a subgraph', request: () => ({ url: `${subgraphUrl('people')}?query=${encodeURIComponent(SDL)}`, method: 'GET', headers: { 'apollo-require-preflight': 'true' } }), status: 405, code: 'METHOD_NOT_ALLOWED', message: 'Subgraphs answer only POST requests from the gateway' },
   { name: 'malformed JSON to a subgraph', request: () => ({ url: subgraphUrl('projects'), headers: JSON_HEADERS, body: '{"query":' }), status: 400, code: 'BAD_REQUEST', message: 'The request body is not valid JSON' },
   { name: 'an oversized body to a subgraph', request: oversized(() => subgraphUrl('alliances'), 2_000_000), status: 413, code: 'PAYLOAD_TOO_LARGE', message: 'Request body exceeds 1000000 bytes' },
@@ -581,7 +609,7 @@ const REGION_CASES: HostileCase[] = [
     request: () => {
       const body = JSON.stringify({ query: 'mutation { createAlliance(input: { region: HH, name: "Hamburg" }) { id } }' });
       const instance = Object.values(regional.subgraphs).find((s) => s.name === 'alliances')!;
-      return { url: instance.url, headers: { ...JSON_HEADERS, ...signedHeaders(TEST_INTERNAL_SECRET, body, HUB_ADMIN) }, body };
+      return { url: instance.url, headers: { ...JSON_HEADERS, ...gatewaySignature(instance, body, HUB_ADMIN) }, body };
     },
   },
   // Who may write is decided before where the write would go: the caller learns nothing about the topology.
@@ -661,8 +689,124 @@ describe('hostile requests: an oversized body does not stall its keep-alive conn
 
 describe('hostile requests: the table itself', () => {
   it('has at least 50 cases, each with a unique name', () => {
-    const all = [HTTP_CASES, DOCUMENT_CASES, PAGING_CASES, TOKEN_CASES, WRITE_CASES, SUBGRAPH_CASES, TEXT_CASES, CONTROL_CASES, ID_CASES, REGION_CASES].flat();
+    const all = [
+      HTTP_CASES, DOCUMENT_CASES, PAGING_CASES, TOKEN_CASES, WRITE_CASES, SUBGRAPH_CASES, TEXT_CASES, CONTROL_CASES, ID_CASES, REGION_CASES,
+      DEFAULT_COST_CASES, LIST_CASES, ALIAS_CASES,
+    ].flat();
     expect(all.length).toBeGreaterThanOrEqual(50);
     expect(new Set(all.map((c) => c.name)).size).toBe(all.length);
   });
+});
+
+// ---------------------------------------------------------------------------------------------
+// 10. What the gateway decides before it asks any region: page sizes it does not see written,
+//     list lengths, and names it keeps for itself.
+// ---------------------------------------------------------------------------------------------
+const COST_REFUSED = /^Syntax Error: Query Cost limit of 20000 exceeded, found [\d.]+\.$/;
+/** `networks` has 100 a page unless told otherwise: this costs ~22,700 with the default, ~227 with first: 1. */
+const networksBomb = (first: string) => `{ networks${first} { memberAlliances { alliance { memberships { organization {
+  memberships { alliance { name municipality { name ags } memberships { id } } } } } } } } }`;
+const DEFAULT_COST_CASES: HostileCase[] = [
+  { name: 'cost bomb: first from a variable default ($n: Int! = 100)', request: post(`query Bomb($n: Int! = 100) ${costBomb('$n')}`), status: 400, code: 'BAD_USER_INPUT', message: COST_REFUSED },
+  { name: 'cost bomb: a variable default, the variable sent as {}', request: post(`query($n: Int! = 100) ${costBomb('$n')}`, {}), status: 400, code: 'BAD_USER_INPUT', message: COST_REFUSED },
+  { name: 'cost bomb: a variable default on the regional hub', target: 'regional', request: post(`query($n: Int! = 100) ${costBomb('$n')}`, undefined, {}, 'regional'), status: 400, code: 'BAD_USER_INPUT', message: COST_REFUSED },
+  { name: 'cost bomb: the schema default of networks(first = 100)', request: post(networksBomb('')), status: 400, code: 'BAD_USER_INPUT', message: COST_REFUSED },
+  { name: 'cost bomb: the schema default in production', target: 'production', request: post(networksBomb(''), undefined, {}, 'production'), status: 400, code: 'BAD_USER_INPUT', message: COST_REFUSED },
+  {
+    name: 'the same nested networks with first: 1 are answered', status: 200, code: null, request: post(networksBomb('(first: 1)')),
+    check: (a) => expect(a.json?.data?.networks).toHaveLength(1),
+  },
+  {
+    name: 'a variable sent wins over its default (first: 1 for $n = 100)', status: 200, code: null,
+    request: post(`query($n: Int! = 100) ${costBomb('$n')}`, { n: 1 }),
+    check: (a) => expect(a.json?.data?.alliances.edges).toHaveLength(1),
+  },
+];
+
+const overLong = (path: string, field: string, count: number, max = 100, kind = 'query') =>
+  `${path} of ${field} holds ${count} values; a list may hold at most ${max} in a ${kind}`;
+/** One error, naming the list, in a body of a few hundred bytes whatever the list's length. */
+const oneSmallError = (field: string) => (a: RawAnswer) => {
+  expect(a.text.length).toBeLessThan(500);
+  expect(a.json?.errors).toHaveLength(1);
+  expect(a.json?.errors?.[0].extensions?.field).toBe(field);
+  expect(a.json?.data).toBeUndefined();
+};
+const LIST_CASES: HostileCase[] = [
+  {
+    name: 'filter.regions with 30,000 entries, as a variable', status: 400, code: 'BAD_USER_INPUT', message: overLong('filter.regions', 'alliances', 30_000),
+    request: post('query($r: [Region!]) { alliances(filter: { regions: $r }) { totalCount } }', { r: Array(30_000).fill('SL') }), check: oneSmallError('filter.regions'),
+  },
+  {
+    name: 'filter.regions with 30,000 unserved regions, as a variable', target: 'regional', status: 400, code: 'BAD_USER_INPUT', message: overLong('filter.regions', 'alliances', 30_000),
+    request: post('query($r: [Region!]) { alliances(filter: { regions: $r }) { totalCount } }', { r: Array(30_000).fill('HH') }, {}, 'regional'), check: oneSmallError('filter.regions'),
+  },
+  {
+    name: 'filter.regions with 150,000 entries, as a variable', target: 'regional', status: 400, code: 'BAD_USER_INPUT', message: overLong('filter.regions', 'people', 150_000),
+    request: post('query($f: PersonFilter) { people(filter: $f) { totalCount } }', { f: { regions: Array(150_000).fill('HH') } }, {}, 'regional'), check: oneSmallError('filter.regions'),
+  },
+  {
+    name: 'statistics over 150,000 regions', status: 400, code: 'BAD_USER_INPUT', message: overLong('filter.regions', 'allianceStatistics', 150_000),
+    request: post('query($r: [Region!]) { allianceStatistics(filter: { regions: $r }) { total } }', { r: Array(150_000).fill('NW') }), check: oneSmallError('filter.regions'),
+  },
+  {
+    name: 'filter.regions with 2,000 entries written in the query', target: 'regional', status: 400, code: 'BAD_USER_INPUT', message: overLong('filter.regions', 'organizations', 2_000),
+    request: post(`{ organizations(filter: { regions: [${Array(2_000).fill('HH').join(' ')}] }) { totalCount } }`, undefined, {}, 'regional'), check: oneSmallError('filter.regions'),
+  },
+  {
+    name: 'filter.kinds with 101 entries written in the query', status: 400, code: 'BAD_USER_INPUT', message: overLong('filter.kinds', 'networks', 101),
+    request: post(`{ networks(filter: { kinds: [${Array(101).fill('LANDESNETZWERK').join(' ')}] }) { id } }`), check: oneSmallError('filter.kinds'),
+  },
+  {
+    name: 'a variable default of 101 years', status: 400, code: 'BAD_USER_INPUT', message: overLong('filter.years', 'projects', 101),
+    request: post(`query($y: [Int!] = [${Array(101).fill(2020).join(' ')}]) { projects(filter: { years: $y }) { totalCount } }`), check: oneSmallError('filter.years'),
+  },
+  {
+    name: '100 entries of one region are still answered, as one region', target: 'regional', status: 200, code: null,
+    request: post(`{ alliances(filter: { regions: [${Array(100).fill('SL').join(' ')}] }) { totalCount } }`, undefined, {}, 'regional'),
+    check: (a) => expect(a.json?.data?.alliances.totalCount).toBeGreaterThan(0),
+  },
+  {
+    name: 'an import of 1,001 rows, refused at the gateway', status: 400, code: 'BAD_USER_INPUT', message: overLong('input.rows', 'importOrganizations', 1_001, 1_000, 'mutation'),
+    request: postWithToken(hubAdminToken, 'mutation($i: OrganizationImportInput!) { importOrganizations(input: $i) { created } }',
+      { i: { region: 'SL', dryRun: true, rows: Array.from({ length: 1_001 }, (_, i) => ({ line: i + 2, name: `Organisation ${i}`, kind: 'OTHER' })) } }),
+    check: oneSmallError('input.rows'),
+  },
+  {
+    name: 'a project with 20,000 partner ids, refused at the gateway', status: 400, code: 'BAD_USER_INPUT', message: overLong('input.partnerAllianceIds', 'createProject', 20_000, 1_000, 'mutation'),
+    request: postWithToken(hubAdminToken, 'mutation($i: CreateProjectInput!) { createProject(input: $i) { id } }',
+      { i: { region: 'SL', title: 'x', partnerAllianceIds: Array(20_000).fill(DEMO.alliance.saarbruecken) } }),
+    check: oneSmallError('input.partnerAllianceIds'),
+  },
+];
+
+const RESERVED_ALIAS = (alias: string) => `The alias "${alias}" is reserved: aliases must not begin with "__".`;
+const aliasCase = (alias: string, query: string, target: Target = 'regional'): HostileCase => ({
+  name: `the alias ${alias}${target === 'regional' ? '' : ` (${target})`}`, target, status: 400, code: 'GRAPHQL_VALIDATION_FAILED', message: RESERVED_ALIAS(alias),
+  request: post(query, undefined, {}, target),
+  check: (a) => expect(a.json?.data).toBeUndefined(),
+});
+const ALIAS_CASES: HostileCase[] = [
+  aliasCase('__hub_total', '{ alliances(first: 3) { __hub_total: totalCount } }'),
+  aliasCase('__hub_edges', '{ alliances(first: 3) { __hub_edges: edges { node { name } } } }'),
+  aliasCase('__hub_m_name', '{ alliances(first: 3) { edges { node { __hub_m_name: name } } } }'),
+  aliasCase('__hub_more', '{ projects(first: 3) { pageInfo { __hub_more: hasNextPage } } }'),
+  aliasCase('__hub_m_id', '{ networks { __hub_m_id: id } }', 'plain'),
+  aliasCase('__typename', '{ alliances(first: 3) { edges { node { __typename: name } } } }', 'plain'),
+  aliasCase('__hub_cursor', '{ organizations(first: 3) { edges { __hub_cursor: cursor } } }', 'production'),
+  {
+    name: 'a reserved alias in a mutation, refused before anything is written', status: 400, code: 'GRAPHQL_VALIDATION_FAILED', message: RESERVED_ALIAS('__hub_m_id'),
+    request: postWithToken(hubAdminToken, `mutation { __hub_m_id: deleteAlliance(id: "${DEMO.alliance.saarbruecken}") }`),
+  },
+  { name: 'an alias with one underscore is the client\'s', target: 'regional', status: 200, code: null, request: post('{ alliances(first: 1) { _hub_total: totalCount } }', undefined, {}, 'regional') },
+];
+
+describe('hostile requests: page sizes the query does not write', () => {
+  it.each(table(DEFAULT_COST_CASES))('%s', (_name, c) => runCase(c));
+});
+describe('hostile requests: lists longer than any subgraph takes', () => {
+  it.each(table(LIST_CASES))('%s', (_name, c) => runCase(c));
+});
+describe('hostile requests: aliases the gateway keeps for itself', () => {
+  it.each(table(ALIAS_CASES))('%s', (_name, c) => runCase(c));
 });

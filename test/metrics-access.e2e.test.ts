@@ -8,7 +8,7 @@ import { tokenAuthenticator } from '../gateway/auth.js';
 import { SUPERGRAPH_PATH } from '../scripts/lib/supergraph.js';
 import { startTestHub, type TestHub } from './support/hub.js';
 import { startTestSubgraph, type TestSubgraph } from './support/subgraph.js';
-import { TEST_INTERNAL_SECRET, TEST_JWT_SECRET, TEST_METRICS_TOKEN } from './support/security.js';
+import { TEST_JWT_SECRET, TEST_METRICS_TOKEN, TEST_SIGNING_KEY } from './support/security.js';
 
 /**
  * `/metrics` is for the configured scraper only, on the gateway and on every subgraph instance,
@@ -81,7 +81,7 @@ describe('who may read /metrics', () => {
     const gateway: RunningGateway = await startGateway({
       supergraphSdl: readFileSync(SUPERGRAPH_PATH, 'utf8'),
       subgraphUrls: Object.fromEntries(Object.values(hub.subgraphs).map((s) => [s.name, s.url])),
-      security: { internalSecret: TEST_INTERNAL_SECRET, authenticate: await tokenAuthenticator({ secret: TEST_JWT_SECRET }) },
+      security: { signingKey: TEST_SIGNING_KEY, authenticate: await tokenAuthenticator({ secret: TEST_JWT_SECRET }) },
       port: 0,
       host: '127.0.0.1',
     });

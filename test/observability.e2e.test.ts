@@ -3,10 +3,10 @@ import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { alliancesSubgraph } from '../subgraphs/alliances/index.js';
 import { peopleSubgraph } from '../subgraphs/people/index.js';
-import { signedHeaders, type Region } from '../subgraphs/kit/index.js';
+import type { Region } from '../subgraphs/kit/index.js';
 import { startTestHub, writeTopology, instanceName, type TestHub } from './support/hub.js';
 import { startTestSubgraph, type TestSubgraph } from './support/subgraph.js';
-import { HUB_ADMIN, TEST_INTERNAL_SECRET, TEST_METRICS_TOKEN } from './support/security.js';
+import { HUB_ADMIN, TEST_METRICS_TOKEN, gatewaySignature } from './support/security.js';
 
 /** Health, readiness, metrics, request ids and graceful shutdown, on the regional hub over HTTP. */
 let hub: TestHub;
@@ -90,11 +90,11 @@ describe('request ids and metrics', () => {
 
 describe('graceful shutdown', () => {
   /** Opens a request and sends half its body: it is in flight until `finish` sends the rest. */
-  function halfSent(port: number, body: string) {
+  function halfSent(instance: TestSubgraph, body: string) {
     let finish!: () => void;
     const answer = new Promise<{ status: number; text: string }>((resolve, reject) => {
-      const req = request({ host: '127.0.0.1', port, path: '/graphql', method: 'POST', agent: false, headers: {
-        ...signedHeaders(TEST_INTERNAL_SECRET, body, HUB_ADMIN), 'content-type': 'application/json', 'content-length': Buffer.byteLength(body),
+      const req = request({ host: '127.0.0.1', port: instance.port, path: '/graphql', method: 'POST', agent: false, headers: {
+        ...gatewaySignature(instance, body, HUB_ADMIN), 'content-type': 'application/json', 'content-length': Buffer.byteLength(body),
       } }, (res) => {
         let text = '';
         res.on('data', (chunk) => { text += chunk; });
@@ -110,7 +110,7 @@ describe('graceful shutdown', () => {
   it('answers every request in flight when the instance stops, then refuses new ones', async () => {
     const subgraph = await startTestSubgraph(alliancesSubgraph, { seed: true });
     const body = JSON.stringify({ query: '{ alliances { totalCount } }' });
-    const inFlight = Array.from({ length: 25 }, () => halfSent(subgraph.port, body));
+    const inFlight = Array.from({ length: 25 }, () => halfSent(subgraph, body));
     await new Promise((resolve) => setTimeout(resolve, 200));
     const stopping = subgraph.stop();
     await new Promise((resolve) => setTimeout(resolve, 100));

@@ -2,8 +2,9 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { alliancesSubgraph } from '../subgraphs/alliances/index.js';
-import { REFERENCES_PATH, signedHeaders, sortKeyOf, type Region } from '../subgraphs/kit/index.js';
-import { TEST_INTERNAL_SECRET } from './support/security.js';
+import { peopleSubgraph } from '../subgraphs/people/index.js';
+import { REFERENCES_PATH, sortKeyOf, type Region } from '../subgraphs/kit/index.js';
+import { HUB_ADMIN, gatewaySignature } from './support/security.js';
 import { instanceName, startTestHub, writeTopology, type TestHub } from './support/hub.js';
 import { startTestSubgraph, type TestSubgraph } from './support/subgraph.js';
 import type { GraphQLResponse } from './support/client.js';
@@ -123,7 +124,7 @@ describe('regional instances behind one gateway', () => {
   it('asks an instance about an alliance only when it refers to the alliance\'s region, and sees a new reference at once', async () => {
     const people = Object.values(hub.subgraphs).filter((s) => s.name === 'people');
     const referencesOf = async (instance: TestSubgraph) => {
-      const response = await fetch(new URL(REFERENCES_PATH, instance.url), { headers: signedHeaders(TEST_INTERNAL_SECRET, '') });
+      const response = await fetch(new URL(REFERENCES_PATH, instance.url), { headers: gatewaySignature(instance, '', HUB_ADMIN, { method: 'GET', path: REFERENCES_PATH }) });
       expect(response.status).toBe(200);
       return (await response.json() as { Alliance: string[] }).Alliance;
     };
@@ -170,10 +171,11 @@ describe('regional instances behind one gateway', () => {
     const created = await hub.query(CREATE_ALLIANCE, { input: { region: 'HB', name: 'Bremer Bündnis für Familie' } });
     expect(created.data.createAlliance.region).toBe('HB');
 
-    // A people instance listed as an alliances instance: its schema differs, the whole file is refused.
-    const impostor = { ...instanceUrls()['people-sl'], name: 'alliances', regions: ['HH'] } as TestSubgraph;
+    // A people instance listed (and running) as an alliances instance: its schema differs, the whole file is refused.
+    const impostor = await startTestSubgraph(peopleSubgraph, { regions: ['HH'] as Region[], name: 'alliances-hh' });
+    extra.push(impostor);
     at = state.lastReload.at;
-    writeTopology(hub.topologyPath!, [...current, hb, impostor]);
+    writeTopology(hub.topologyPath!, [...current, hb, { ...impostor, name: 'alliances' } as TestSubgraph]);
     state = await reloadedAfter(at);
     expect(state.lastReload.accepted).toBe(false);
     expect(state.lastReload.message).toContain('instance alliances-hh');

@@ -1,7 +1,8 @@
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ANONYMOUS, VIEWER_HEADER, encodeViewer, viewerFromRoles, type Region } from '../subgraphs/kit/index.js';
+import { ANONYMOUS, encodeViewer, viewerFromRoles, type Region } from '../subgraphs/kit/index.js';
+import { signatureClaims } from './support/security.js';
 import type { GraphQLClient, GraphQLResponse } from './support/client.js';
 import { instanceName, startTestHub, writeTopology, type TestHub } from './support/hub.js';
 import type { TestSubgraph } from './support/subgraph.js';
@@ -57,7 +58,7 @@ async function startRecordingProxy(target: TestSubgraph): Promise<RecordingProxy
     for await (const chunk of req) chunks.push(chunk as Buffer);
     const body = Buffer.concat(chunks);
     if (!isProbe(req.method, body.toString('utf8'))) {
-      seen.push({ body: body.toString('utf8'), viewer: String(req.headers[VIEWER_HEADER]) });
+      seen.push({ body: body.toString('utf8'), viewer: signatureClaims(req.headers).viewer });
       await gate;
     }
     try {
@@ -165,7 +166,7 @@ const contactOf = (answer: GraphQLResponse): unknown => {
   return answer.data.person.contact;
 };
 
-/** How many reads each viewer caused, by the viewer header the instance received. */
+/** How many reads each viewer caused, by the viewer the instance received in the gateway's signature. */
 function readsPerViewer(reads: string[]): Record<string, number> {
   const counts: Record<string, number> = {};
   for (const viewer of reads) counts[viewer] = (counts[viewer] ?? 0) + 1;

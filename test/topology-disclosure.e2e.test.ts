@@ -103,9 +103,9 @@ describe('the topology as others than hub admins see it', () => {
     // An alliances instance nobody answers at is accepted as DOWN; then a people instance answers there.
     const port = await freePort();
     const url = `http://127.0.0.1:${port}/graphql`;
-    const ghost = { name: 'alliances', regions: ['HH'], url } as unknown as TestSubgraph;
+    const ghost = { name: 'alliances', instanceName: 'alliances-hh', regions: ['HH'], url } as unknown as TestSubgraph;
     expect((await rewrite([...Object.values(hub.subgraphs), ghost])).accepted).toBe(true);
-    extra.push(await startTestSubgraph(peopleSubgraph, { regions: ['HH'] as Region[], port }));
+    extra.push(await startTestSubgraph(peopleSubgraph, { regions: ['HH'] as Region[], port, name: 'alliances-hh' }));
     const refused = await waitFor(() => hub.query(TOPOLOGY),
       (r) => instancesOf(r.data).find((i) => i.name === 'alliances-hh')?.status === 'REFUSED');
     const seenByAdmin = instancesOf(refused.data).find((i) => i.name === 'alliances-hh')!;
@@ -139,8 +139,10 @@ describe('the topology as others than hub admins see it', () => {
 
   it('names no URL of a refused topology\'s instances', async () => {
     const current = Object.values(hub.subgraphs);
-    const impostor = { ...hub.subgraphs['people-sl'], name: 'alliances', regions: ['HB'] } as TestSubgraph;
-    const outcome = await rewrite([...current, impostor]);
+    // A people instance listed (and running) as an alliances instance.
+    const impostor = await startTestSubgraph(peopleSubgraph, { regions: ['HB'] as Region[], name: 'alliances-hb' });
+    extra.push(impostor);
+    const outcome = await rewrite([...current, { ...impostor, name: 'alliances' } as TestSubgraph]);
     expect(outcome.accepted).toBe(false);
     expect(outcome.message).toMatch(/instance alliances-hb does not match the hub's alliances schema/);
 

@@ -1,8 +1,9 @@
 import type { GraphQLFormattedError } from 'graphql';
 import {
-  ANONYMOUS, SpanKind, inSpan, signedHeaders, subgraphFetches, withTraceHeaders, type Viewer,
+  ANONYMOUS, SpanKind, inSpan, subgraphFetches, withTraceHeaders, type Viewer,
 } from '../../subgraphs/kit/index.js';
 import { describeFailure, type TopologyRegistry } from './registry.js';
+import { fetchInstance } from './signed-fetch.js';
 import type { Instance } from './topology.js';
 
 export type Json = Record<string, unknown>;
@@ -41,12 +42,10 @@ export async function sendToInstance(
   const response = await inSpan(`subgraph ${instance.name}`, SpanKind.CLIENT, { 'hub.subgraph': instance.subgraph, 'hub.instance': instance.name },
     async () => {
       try {
-        return await fetch(instance.url, {
-          method: 'POST',
-          headers: withTraceHeaders({
-            ...headers, ...signedHeaders(registry.internalSecret, body, viewer), 'content-type': 'application/json', accept: 'application/json',
-          }),
+        return await fetchInstance(registry.signer, instance, {
+          headers: withTraceHeaders({ ...headers, 'content-type': 'application/json', accept: 'application/json' }),
           body,
+          viewer,
           signal: AbortSignal.timeout(instance.timeoutMs),
         });
       } catch (error) {

@@ -1,4 +1,5 @@
-import { REFERENCES_PATH, isRegion, signedHeaders, type Region } from '../../subgraphs/kit/index.js';
+import { REFERENCES_PATH, isRegion, type RequestSigner, type Region } from '../../subgraphs/kit/index.js';
+import { fetchInstance } from './signed-fetch.js';
 import type { Instance } from './topology.js';
 
 type Regions = ReadonlyMap<string, ReadonlySet<Region>>;
@@ -32,13 +33,11 @@ export class ReferenceTracker {
     this.known.delete(name);
   }
 
-  async refresh(instance: Instance, secret: string, timeoutMs: number): Promise<void> {
+  async refresh(instance: Instance, signer: RequestSigner, timeoutMs: number): Promise<void> {
     const epoch = this.epochs.get(instance.name) ?? 0;
     let regions: Map<string, Set<Region>> | undefined;
     try {
-      const response = await fetch(new URL(REFERENCES_PATH, instance.url), {
-        headers: signedHeaders(secret, ''), signal: AbortSignal.timeout(timeoutMs),
-      });
+      const response = await fetchInstance(signer, instance, { method: 'GET', path: REFERENCES_PATH, signal: AbortSignal.timeout(timeoutMs) });
       if (response.ok) {
         const body = await response.json() as Record<string, unknown>;
         regions = new Map(Object.entries(body).map(([type, list]) => [type,

@@ -1,7 +1,8 @@
 import { unwatchFile, watchFile } from 'node:fs';
 import type { GraphQLSchema } from 'graphql';
-import { signedHeaders, type Region } from '../../subgraphs/kit/index.js';
+import type { Region, RequestSigner } from '../../subgraphs/kit/index.js';
 import { fetchInstanceSchema, schemaDifferences } from './schema-check.js';
+import { fetchInstance } from './signed-fetch.js';
 import { ReferenceTracker } from './references.js';
 import { TopologyError, readTopologyFile, type Instance, type Topology } from './topology.js';
 import {
@@ -33,8 +34,8 @@ export interface RegistryOptions {
    */
   failureThreshold?: number;
   failureWindowMs?: number;
-  /** Signs every request to an instance (subgraphs answer only the gateway). */
-  internalSecret: string;
+  /** Signs every request to an instance with the gateway's private key (subgraphs answer only the gateway). */
+  signer: RequestSigner;
   /** Reloads, and instances going DOWN or REFUSED (level `warn`) and coming back UP (`info`). */
   log?: HealthLog;
 }
@@ -93,8 +94,8 @@ export class TopologyRegistry {
     return this.options.path;
   }
 
-  get internalSecret(): string {
-    return this.options.internalSecret;
+  get signer(): RequestSigner {
+    return this.options.signer;
   }
 
   subgraphNames(): string[] {
@@ -181,7 +182,7 @@ export class TopologyRegistry {
       }
     });
     await Promise.all(all.filter((i) => this.healthOf(i).status === 'UP')
-      .map((i) => this.references.refresh(i, this.internalSecret, Math.min(i.timeoutMs, PROBE_TIMEOUT_MS))));
+      .map((i) => this.references.refresh(i, this.signer, Math.min(i.timeoutMs, PROBE_TIMEOUT_MS))));
     return undefined;
   }
 
@@ -196,7 +197,7 @@ export class TopologyRegistry {
     const started = Date.now();
     let schema: GraphQLSchema;
     try {
-      schema = await fetchInstanceSchema(instance.name, instance.url, Math.min(instance.timeoutMs, PROBE_TIMEOUT_MS), this.internalSecret);
+      schema = await fetchInstanceSchema(instance, Math.min(instance.timeoutMs, PROBE_TIMEOUT_MS), this.signer);
     } catch (error) {
       return { status: 'DOWN', reason: describeFailure(error) };
     }
@@ -249,9 +250,8 @@ export class TopologyRegistry {
     }
     const started = Date.now();
     try {
-      const body = '{"query":"{ __typename }"}';
-      const response = await fetch(instance.url, {
-        method: 'POST', headers: { ...signedHeaders(this.internalSecret, body), 'content-type': 'application/json' }, body,
+      const response = await fetchInstance(this.signer, instance, {
+        headers: { 'content-type': 'application/json' }, body: '{"query":"{ __typename }"}',
         signal: AbortSignal.timeout(Math.min(instance.timeoutMs, PROBE_TIMEOUT_MS)),
       });
       await response.arrayBuffer();
@@ -262,7 +262,7 @@ export class TopologyRegistry {
       return;
     }
     this.health.succeeded(instance, ticket, { latencyMs: Date.now() - started });
-    await this.references.refresh(instance, this.internalSecret, Math.min(instance.timeoutMs, PROBE_TIMEOUT_MS));
+    await this.references.refresh(instance, this.signer, Math.min(instance.timeoutMs, PROBE_TIMEOUT_MS));
   }
 }
 

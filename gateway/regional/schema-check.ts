@@ -1,5 +1,6 @@
 import { Supergraph, buildSubgraph } from '@apollo/federation-internals';
-import { signedHeaders } from '../../subgraphs/kit/index.js';
+import type { RequestSigner } from '../../subgraphs/kit/index.js';
+import { fetchInstance, type Addressee } from './signed-fetch.js';
 import {
   isEnumType, isInputObjectType, isInterfaceType, isObjectType, isSpecifiedScalarType, isUnionType,
   type GraphQLNamedType, type GraphQLSchema,
@@ -52,16 +53,18 @@ export function schemaDifferences(expected: GraphQLSchema, actual: GraphQLSchema
 }
 
 /** Asks an instance for its subgraph SDL (`_service { sdl }`) and builds it as the gateway would. */
-export async function fetchInstanceSchema(name: string, url: string, timeoutMs: number, internalSecret: string): Promise<GraphQLSchema> {
-  const request = JSON.stringify({ query: '{ _service { sdl } }' });
-  const response = await fetch(url, {
-    method: 'POST',
-    headers: { ...signedHeaders(internalSecret, request), 'content-type': 'application/json' },
-    body: request,
+export async function fetchInstanceSchema(instance: Addressee, timeoutMs: number, signer: RequestSigner): Promise<GraphQLSchema> {
+  const response = await fetchInstance(signer, instance, {
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ query: '{ _service { sdl } }' }),
     signal: AbortSignal.timeout(timeoutMs),
   });
-  const body = (await response.json()) as { data?: { _service?: { sdl?: string } } };
+  const body = (await response.json()) as { data?: { _service?: { sdl?: string } }; errors?: { extensions?: { reason?: unknown } }[] };
   const sdl = body.data?._service?.sdl;
-  if (!sdl) throw new Error(`answered HTTP ${response.status} without a subgraph schema`);
-  return buildSubgraph(name, url, sdl).schema.toGraphQLJSSchema();
+  if (!sdl) {
+    // A refused signature says why (e.g. AUDIENCE_MISMATCH: the instance runs under another name than the topology's).
+    const reason = body.errors?.[0]?.extensions?.reason;
+    throw new Error(`answered HTTP ${response.status}${typeof reason === 'string' ? ` (${reason})` : ''} without a subgraph schema`);
+  }
+  return buildSubgraph(instance.name, instance.url, sdl).schema.toGraphQLJSSchema();
 }

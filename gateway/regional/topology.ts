@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
-import { REGIONS, type Region } from '../../subgraphs/kit/index.js';
+import { INSTANCE_NAME_PATTERN, REGIONS, type Region } from '../../subgraphs/kit/index.js';
 
 /**
  * The topology file: per subgraph, the instances and the regions each owns.
@@ -8,7 +8,8 @@ import { REGIONS, type Region } from '../../subgraphs/kit/index.js';
  * `"regions": ["*"]` means every region (a plain, unsplit subgraph).
  */
 const instanceSchema = z.object({
-  name: z.string().regex(/^[a-zA-Z0-9_.-]{1,64}$/, 'letters, digits, ".", "_" or "-"'),
+  // The instance runs under the same name (HUB_INSTANCE_NAME): the gateway signs each request for it.
+  name: z.string().regex(INSTANCE_NAME_PATTERN, 'letters, digits, ".", "_" or "-"'),
   url: z.string().url(),
   regions: z.array(z.enum(['*', ...REGIONS] as [string, ...string[]])).min(1),
   timeoutMs: z.number().int().min(50).max(120_000).optional(),

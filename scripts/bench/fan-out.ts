@@ -5,7 +5,7 @@
  * Prints latency percentiles per operation and layout, and the ratio regional / single.
  */
 import 'reflect-metadata';
-import { randomBytes } from 'node:crypto';
+import { generateKeyPairSync, randomBytes } from 'node:crypto';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -20,7 +20,7 @@ import { SUPERGRAPH_PATH } from '../lib/supergraph.js';
 
 const { values } = parseArgs({ options: { requests: { type: 'string', default: '200' } } });
 const REQUESTS = Number(values.requests);
-const SECRETS = { internalSecret: randomBytes(32).toString('hex'), jwtSecret: randomBytes(32).toString('hex') };
+const SECRETS = { signing: generateKeyPairSync('ed25519'), jwtSecret: randomBytes(32).toString('hex') };
 
 const OPERATIONS: Record<string, string> = {
   NetworkMembers: `{ networks(region: DE) { id name kind region memberAlliances { alliance { id name region foundedOn } since }
@@ -38,14 +38,17 @@ interface Layout { name: string; gateway: RunningGateway; instances: RunningSubg
 async function startLayout(name: string, groups: (Region[] | undefined)[], createDatabase: (db: string) => Promise<string>): Promise<Layout> {
   const instances = await Promise.all(SUBGRAPHS.flatMap((definition) => groups.map(async (regions) => {
     const db = `${name}_${definition.name}_${regions?.join('_').toLowerCase() ?? 'all'}`;
-    return startSubgraph(definition, { databaseUrl: await createDatabase(db), port: 0, host: '127.0.0.1', seed: true, regions, internalSecret: SECRETS.internalSecret });
+    return startSubgraph(definition, {
+      databaseUrl: await createDatabase(db), port: 0, host: '127.0.0.1', seed: true, regions,
+      instanceName: regions ? `${definition.name}-${regions.join('-')}` : definition.name, gatewayPublicKeys: [SECRETS.signing.publicKey],
+    });
   })));
   let topologyPath: string | undefined;
   if (groups[0]) {
     topologyPath = join(mkdtempSync(join(tmpdir(), 'hub-bench-')), 'topology.json');
     const subgraphs: Record<string, unknown[]> = {};
     for (const instance of instances) {
-      (subgraphs[instance.name] ??= []).push({ name: `${instance.name}-${instance.regions!.join('-')}`, url: instance.url, regions: instance.regions });
+      (subgraphs[instance.name] ??= []).push({ name: instance.instanceName, url: instance.url, regions: instance.regions });
     }
     writeFileSync(topologyPath, JSON.stringify({ subgraphs }));
   }
@@ -53,7 +56,7 @@ async function startLayout(name: string, groups: (Region[] | undefined)[], creat
     supergraphSdl: readFileSync(SUPERGRAPH_PATH, 'utf8'),
     subgraphUrls: topologyPath ? undefined : Object.fromEntries(instances.map((i) => [i.name, i.url])),
     topologyPath, port: 0, host: '127.0.0.1',
-    security: { internalSecret: SECRETS.internalSecret, authenticate: await tokenAuthenticator({ secret: SECRETS.jwtSecret }) },
+    security: { signingKey: SECRETS.signing.privateKey, authenticate: await tokenAuthenticator({ secret: SECRETS.jwtSecret }) },
   });
   return { name, gateway, instances };
 }

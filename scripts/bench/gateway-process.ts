@@ -7,12 +7,13 @@
  * Kinds:
  * - hub:    the hub's gateway as shipped (startGateway): a topology file (regional) or one URL per subgraph;
  * - apollo: stock @apollo/gateway + @apollo/server, default settings; a RemoteGraphQLDataSource subclass
- *           adds the hub's signature headers in willSendRequest (the data source stringifies the request
+ *           adds the hub's signature header in willSendRequest (the data source stringifies the request
  *           without `http` after that hook, so the signature is computed over the same JSON text);
  * - hive:   @graphql-hive/gateway-runtime's createGatewayRuntime on the same supergraph, served by node:http;
  *           signing in a `useCustomFetch` plugin, which sees the exact body the executor serialised
  *           (so no signing proxy is needed);
  * - floor:  no GraphQL at all: direct SQL (pg) against the single-instance databases, same JSON shape.
+ * apollo and hive sign as the hub's gateway does (RequestSigner), for each instance under its subgraph's name.
  */
 import './quiet.js';
 import 'reflect-metadata';
@@ -20,7 +21,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net';
 import pg from 'pg';
 import type { RemoteGraphQLDataSource as RemoteDataSource } from '@apollo/gateway';
-import { signedHeaders } from '../../subgraphs/kit/index.js';
+import { RequestSigner, pathOf, readSigningKey } from '../../subgraphs/kit/index.js';
 import { serveParent } from './child.js';
 
 export type GatewayKind = 'hub' | 'apollo' | 'hive' | 'floor';
@@ -28,7 +29,8 @@ export type GatewayKind = 'hub' | 'apollo' | 'hive' | 'floor';
 export interface GatewayConfig {
   kind: GatewayKind;
   supergraphSdl: string;
-  internalSecret: string;
+  /** The gateway's Ed25519 private key, PKCS#8 PEM. */
+  signingKey: string;
   jwtSecret: string;
   /** hub regional mode. */
   topologyPath?: string;
@@ -51,7 +53,7 @@ async function startHub(config: GatewayConfig): Promise<{ url: string; stop(): P
     supergraphSdl: config.supergraphSdl,
     topologyPath: config.topologyPath,
     subgraphUrls: config.topologyPath ? undefined : config.subgraphUrls,
-    security: { internalSecret: config.internalSecret, authenticate: await tokenAuthenticator({ secret: config.jwtSecret }) },
+    security: { signingKey: readSigningKey(config.signingKey), authenticate: await tokenAuthenticator({ secret: config.jwtSecret }) },
     port: 0, host: '127.0.0.1',
   });
   return { url: gateway.url, stop: () => gateway.stop() };
@@ -61,17 +63,22 @@ async function startApollo(config: GatewayConfig): Promise<{ url: string; stop()
   const { ApolloGateway, RemoteGraphQLDataSource } = await import('@apollo/gateway');
   const { ApolloServer } = await import('@apollo/server');
   const { startStandaloneServer } = await import('@apollo/server/standalone');
-  const secret = config.internalSecret;
+  const signer = new RequestSigner(readSigningKey(config.signingKey));
   class SigningDataSource extends RemoteGraphQLDataSource {
+    constructor(url: string, private readonly instance: string) {
+      super({ url });
+    }
+
     override willSendRequest({ request }: Parameters<NonNullable<RemoteDataSource['willSendRequest']>>[0]): void {
       const { http, ...withoutHttp } = request;
-      for (const [name, value] of Object.entries(signedHeaders(secret, JSON.stringify(withoutHttp)))) http!.headers.set(name, value);
+      const signature = signer.sign({ audience: this.instance, method: http!.method, path: pathOf(http!.url), body: JSON.stringify(withoutHttp) });
+      for (const [name, value] of Object.entries(signature)) http!.headers.set(name, value);
     }
   }
   const urls = config.subgraphUrls ?? {};
   const gateway = new ApolloGateway({
     supergraphSdl: config.supergraphSdl,
-    buildService: ({ name, url }) => new SigningDataSource({ url: urls[name] ?? url }),
+    buildService: ({ name, url }) => new SigningDataSource(urls[name] ?? url!, name),
   });
   const server = new ApolloServer({ gateway });
   const { url } = await startStandaloneServer(server, { listen: { port: 0, host: '127.0.0.1' } });
@@ -80,11 +87,13 @@ async function startApollo(config: GatewayConfig): Promise<{ url: string; stop()
 
 async function startHive(config: GatewayConfig): Promise<{ url: string; stop(): Promise<void> }> {
   const { createGatewayRuntime, useCustomFetch } = await import('@graphql-hive/gateway-runtime');
-  const secret = config.internalSecret;
-  const signingFetch = ((url: string, init?: RequestInit) => {
+  const signer = new RequestSigner(readSigningKey(config.signingKey));
+  const instanceAt = new Map(Object.entries(config.subgraphUrls ?? {}).map(([name, url]) => [url, name]));
+  const signingFetch = ((url: string | URL, init?: RequestInit) => {
     const body = typeof init?.body === 'string' ? init.body : '';
     const headers = new Headers(init?.headers as HeadersInit | undefined);
-    for (const [name, value] of Object.entries(signedHeaders(secret, body))) headers.set(name, value);
+    const signature = signer.sign({ audience: instanceAt.get(String(url)) ?? '', method: init?.method ?? 'GET', path: pathOf(url), body });
+    for (const [name, value] of Object.entries(signature)) headers.set(name, value);
     return fetch(url, { ...init, headers });
   });
   const runtime = createGatewayRuntime({

@@ -18,11 +18,11 @@
  * gateway, one instance per subgraph), apollo (stock @apollo/gateway + @apollo/server defaults,
  * signing in a RemoteGraphQLDataSource subclass), hive (@graphql-hive/gateway-runtime, signing in
  * a custom fetch: it sees the exact body, so no signing proxy), floor (pg, no GraphQL).
- * Signing costs one HMAC-SHA256 over the body per subgraph request for every gateway alike.
+ * Signing costs one Ed25519 signature (and one SHA-256 of the body) per subgraph request for every gateway alike.
  */
 import './quiet.js';
 import 'reflect-metadata';
-import { randomBytes } from 'node:crypto';
+import { generateKeyPairSync, randomBytes } from 'node:crypto';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { join } from 'node:path';
@@ -124,8 +124,8 @@ class GatewayChild extends BenchChild {
 class SubgraphHost extends BenchChild {
   constructor() { super('subgraph-process.ts'); }
 
-  async start(instances: InstancePlan[], internalSecret: string): Promise<string[]> {
-    const answer = await this.ask({ type: 'start', instances, internalSecret });
+  async start(instances: InstancePlan[], gatewayPublicKeys: string): Promise<string[]> {
+    const answer = await this.ask({ type: 'start', instances, gatewayPublicKeys });
     if (answer.type !== 'started') throw new Error(`subgraph instances did not start: ${answer.message as string}`);
     return answer.urls as string[];
   }
@@ -204,7 +204,10 @@ async function raiseConnectionLimit(pgHandle: EmbeddedPostgresHandle): Promise<b
 export async function runBench(options: BenchOptions): Promise<BenchResult> {
   const log = options.log ?? ((m: string) => console.log(m));
   const started = Date.now();
-  const secrets = { internalSecret: randomBytes(32).toString('hex'), jwtSecret: randomBytes(32).toString('hex') };
+  // The gateways under test sign with the private key; the instances get only the public key.
+  const keys = generateKeyPairSync('ed25519');
+  const secrets = { signingKey: keys.privateKey.export({ type: 'pkcs8', format: 'pem' }) as string, jwtSecret: randomBytes(32).toString('hex') };
+  const gatewayPublicKeys = keys.publicKey.export({ type: 'spki', format: 'pem' }) as string;
   // schema/supergraph.graphql, unless it is stale against the code (then the gateway would refuse
   // the instances): then the supergraph composed from the code now, with a note.
   const checkedIn = readFileSync(SUPERGRAPH_PATH, 'utf8');
@@ -238,18 +241,19 @@ export async function runBench(options: BenchOptions): Promise<BenchResult> {
     // One process per subgraph, holding its 17 regional instances and its single instance.
     const plans = SUBGRAPHS.map((definition) => [...REGIONS.map((r) => [r] as Region[]), undefined].map((regions): InstancePlan => ({
       subgraph: definition.name, regions, databaseUrl: urls.get(databaseName('bench', definition.name, regions?.[0] ?? 'all'))!,
+      name: regions ? `${definition.name}-${regions[0].toLowerCase()}` : definition.name,
     })));
     const startedHosts = await Promise.all(plans.map(async (plan) => {
       const host = new SubgraphHost();
       hosts.push(host);
-      return (await host.start(plan, secrets.internalSecret)).map((url, i) => ({ ...plan[i], url }));
+      return (await host.start(plan, gatewayPublicKeys)).map((url, i) => ({ ...plan[i], url }));
     }));
     const regional = startedHosts.flatMap((list) => list.filter((i) => i.regions));
     const single = startedHosts.flatMap((list) => list.filter((i) => !i.regions));
     const topologyPath = join(mkdtempSync(join(os.tmpdir(), 'hub-bench-')), 'topology.json');
     writeFileSync(topologyPath, JSON.stringify({
       subgraphs: Object.fromEntries(SUBGRAPHS.map((d) => [d.name, regional.filter((i) => i.subgraph === d.name)
-        .map((i) => ({ name: `${i.subgraph}-${i.regions![0].toLowerCase()}`, url: i.url, regions: i.regions }))])),
+        .map((i) => ({ name: i.name, url: i.url, regions: i.regions }))])),
     }));
     const subgraphUrls = Object.fromEntries(single.map((i) => [i.subgraph, i.url]));
     const databaseUrls = Object.fromEntries(SUBGRAPHS.map((d) => [d.name, urls.get(databaseName('bench', d.name, 'all'))!]));

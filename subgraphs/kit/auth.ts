@@ -1,4 +1,3 @@
-import { createHmac, timingSafeEqual } from 'node:crypto';
 import { GraphQLError } from 'graphql';
 import { isRegion, type Region } from './region.js';
 
@@ -55,58 +54,13 @@ export function assertCanErase(viewer: Viewer, personRegion: Region): void {
   throw new GraphQLError(`${viewer.subject} may not erase people of region ${personRegion}`, { extensions: { code: 'FORBIDDEN', region: personRegion } });
 }
 
-// Requests from the gateway to a subgraph carry the verified viewer and an HMAC over it and the body.
-export const VIEWER_HEADER = 'x-hub-viewer';
-export const TIMESTAMP_HEADER = 'x-hub-timestamp';
-export const SIGNATURE_HEADER = 'x-hub-signature';
-/** How old a signed request may be: bounds the replay of a captured request. */
-export const SIGNATURE_MAX_AGE_MS = 5 * 60_000;
-
+/** The viewer as the gateway's signature carries it (kit/signing.ts). */
 export function encodeViewer(viewer: Viewer): string {
   return Buffer.from(JSON.stringify({ s: viewer.subject, h: viewer.hubAdmin, e: [...viewer.editor], a: [...viewer.admin] })).toString('base64url');
 }
 
-function decodeViewer(header: string): Viewer {
-  const value = JSON.parse(Buffer.from(header, 'base64url').toString('utf8')) as { s: string | null; h: boolean; e: string[]; a: string[] };
+/** The viewer of `encodeViewer`; throws when it is not one. */
+export function decodeViewer(encoded: string): Viewer {
+  const value = JSON.parse(Buffer.from(encoded, 'base64url').toString('utf8')) as { s: string | null; h: boolean; e: string[]; a: string[] };
   return { subject: value.s, hubAdmin: value.h === true, editor: new Set(value.e.filter(isRegion)), admin: new Set(value.a.filter(isRegion)) };
-}
-
-function mac(secret: string, timestamp: string, viewer: string, body: string): Buffer {
-  return createHmac('sha256', secret).update(`${timestamp}\n${viewer}\n${body}`).digest();
-}
-
-/** The headers that prove a request body comes from the gateway, for this viewer. */
-export function signedHeaders(secret: string, body: string, viewer: Viewer = ANONYMOUS, now = Date.now()): Record<string, string> {
-  const encoded = encodeViewer(viewer);
-  const timestamp = String(now);
-  return {
-    [VIEWER_HEADER]: encoded,
-    [TIMESTAMP_HEADER]: timestamp,
-    [SIGNATURE_HEADER]: mac(secret, timestamp, encoded, body).toString('hex'),
-  };
-}
-
-export class UnsignedRequest extends Error {}
-
-/** The viewer of a request signed by the gateway; throws UnsignedRequest for anything else. */
-export function verifySignedRequest(secret: string, body: string, headers: Record<string, string | string[] | undefined>, now = Date.now()): Viewer {
-  const header = (name: string) => {
-    const value = headers[name];
-    return Array.isArray(value) ? value[0] : value;
-  };
-  const viewer = header(VIEWER_HEADER);
-  const timestamp = header(TIMESTAMP_HEADER);
-  const signature = header(SIGNATURE_HEADER);
-  if (!viewer || !timestamp || !signature) throw new UnsignedRequest('the request does not come from the hub\'s gateway');
-  if (!/^\d{13}$/.test(timestamp) || Math.abs(now - Number(timestamp)) > SIGNATURE_MAX_AGE_MS) {
-    throw new UnsignedRequest('the request\'s signature has expired');
-  }
-  const expected = mac(secret, timestamp, viewer, body);
-  const given = Buffer.from(signature, 'hex');
-  if (given.length !== expected.length || !timingSafeEqual(given, expected)) throw new UnsignedRequest('the request\'s signature is wrong');
-  try {
-    return decodeViewer(viewer);
-  } catch {
-    throw new UnsignedRequest('the request\'s viewer cannot be read');
-  }
 }

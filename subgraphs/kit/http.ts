@@ -4,6 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { HeaderMap, type ApolloServer, type BaseContext } from '@apollo/server';
 import { PROMETHEUS_CONTENT_TYPE, prometheusText, serviceLogger } from './observability.js';
 import { SpanKind, inSpan, incomingTraceContext } from './tracing.js';
+import { OVERLOAD_RETRY_AFTER_SECONDS, isDatabaseOverload } from './connections.js';
 
 const httpLogger = serviceLogger('http');
 
@@ -13,6 +14,11 @@ export type RouteHandler = (req: IncomingMessage, res: ServerResponse) => Promis
 
 /** Thrown by a context function to answer with an HTTP error instead of running the operation. */
 export class HttpError extends Error {
+  /** More for the error's `extensions` beside its code, e.g. why a signature was refused. */
+  extensions?: Record<string, unknown>;
+  /** Headers of the answer beside its content type, e.g. Retry-After. */
+  headers?: Record<string, string>;
+
   constructor(readonly status: number, readonly code: string, message: string) {
     super(message);
   }
@@ -34,8 +40,13 @@ export function sendJson(res: ServerResponse, status: number, body: unknown): vo
   res.end(JSON.stringify(body));
 }
 
-export function sendError(res: ServerResponse, status: number, code: string, message: string): void {
-  sendJson(res, status, { errors: [{ message, extensions: { code } }] });
+export function sendError(res: ServerResponse, status: number, code: string, message: string, extensions: Record<string, unknown> = {}): void {
+  sendJson(res, status, { errors: [{ message, extensions: { code, ...extensions } }] });
+}
+
+function sendHttpError(res: ServerResponse, error: HttpError): void {
+  for (const [name, value] of Object.entries(error.headers ?? {})) res.setHeader(name, value);
+  sendError(res, error.status, error.code, error.message, error.extensions);
 }
 
 class BodyTooLarge extends Error {}
@@ -61,7 +72,12 @@ export function graphqlHttpHandler<TContext extends BaseContext>(options: GraphQ
       try {
         return await route(req, res);
       } catch (error) {
-        if (error instanceof HttpError && !res.headersSent) return sendError(res, error.status, error.code, error.message);
+        if (error instanceof HttpError && !res.headersSent) return sendHttpError(res, error);
+        // A route's query refused for want of a connection (e.g. /references): load, as in GraphQL answers.
+        if (isDatabaseOverload(error) && !res.headersSent) {
+          res.setHeader('retry-after', String(OVERLOAD_RETRY_AFTER_SECONDS));
+          return sendError(res, 503, 'SERVICE_OVERLOADED', 'The service is overloaded; retry later');
+        }
         throw error;
       }
     }
@@ -102,7 +118,7 @@ export function graphqlHttpHandler<TContext extends BaseContext>(options: GraphQ
     try {
       contextValue = await options.context(req, text);
     } catch (error) {
-      if (error instanceof HttpError) return sendError(res, error.status, error.code, error.message);
+      if (error instanceof HttpError) return sendHttpError(res, error);
       throw error;
     }
     const headers = new HeaderMap();

@@ -11,8 +11,12 @@ import { buildFederatedSchema, type ReferenceResolvers } from './federation.js';
 import type { IncomingMessage } from 'node:http';
 import { HttpError, graphqlHttpHandler, healthRoutes, listen, sendJson, type RunningHttpServer } from './http.js';
 import { observabilityPlugin, requestIdOf, serviceLogger } from './observability.js';
-import { UnsignedRequest, verifySignedRequest } from './auth.js';
+import type { KeyObject } from 'node:crypto';
+import { RequestVerifier, UnsignedRequest } from './signing.js';
 import { initOrm, migrate, type EntityManager, type MikroORM } from './orm.js';
+import { DEFAULT_AUDIT_RETENTION_DAYS, keepAuditLogFor } from './audit.js';
+import type { ConnectionBudget } from './connections.js';
+import { overloadPlugin } from './overload.js';
 import { REFERENCES_PATH, ReferenceIndex, type ReferenceColumns } from './references.js';
 import type { Region } from './region.js';
 
@@ -67,15 +71,23 @@ export interface SubgraphInstanceOptions {
   seed?: boolean;
   /** The regions this instance owns (default: all); it seeds and creates records only for these. */
   regions?: Region[];
-  /** Shared with the gateway: only requests signed with it are answered. */
-  internalSecret: string;
+  /** Its name in the topology: it answers only requests the gateway signed for this name. */
+  instanceName: string;
+  /** The gateway's public keys (several during a rotation): only requests signed with their private keys are answered. */
+  gatewayPublicKeys: readonly KeyObject[];
   /** The scraper's bearer token for `/metrics`; without it `/metrics` is off (404). */
   metricsToken?: string;
+  /** Days the audit log keeps an entry (DEFAULT_AUDIT_RETENTION_DAYS); older ones are pruned at start and daily. */
+  auditRetentionDays?: number;
+  /** Its database connections: pool size, acquire timeout, queue cap (DEFAULT_CONNECTION_BUDGET for what is left out). */
+  connections?: Partial<ConnectionBudget>;
   onQuery?: (sql: string) => void;
 }
 
 export interface RunningSubgraph {
   name: SubgraphName;
+  /** Its name in the topology, for which the gateway signs its requests. */
+  instanceName: string;
   regions?: Region[];
   url: string;
   port: number;
@@ -86,21 +98,25 @@ export interface RunningSubgraph {
 /** Starts one subgraph instance: ORM on its own database, migrations, Apollo Server over HTTP. */
 export async function startSubgraph(definition: SubgraphDefinition, options: SubgraphInstanceOptions): Promise<RunningSubgraph> {
   const { schema } = await subgraphSchema(definition);
+  const label = options.regions ? `${definition.name}-${options.regions.join('-').toLowerCase()}` : definition.name;
   const orm = await initOrm({
     databaseUrl: options.databaseUrl,
     entities: definition.entities,
     migrations: definition.migrations,
     onQuery: options.onQuery,
+    connections: options.connections,
+    service: label,
   });
   const references = new ReferenceIndex(orm, definition.references ?? {});
   let http: RunningHttpServer | undefined;
+  let stopPruning: (() => void) | undefined;
   try {
     if (options.migrate ?? true) await migrate(orm);
     const regions = options.regions ? new Set(options.regions) : undefined;
     if (options.seed) await definition.seed(orm.em.fork() as EntityManager, regions);
 
-    const label = options.regions ? `${definition.name}-${options.regions.join('-').toLowerCase()}` : definition.name;
     const logger = serviceLogger(label);
+    stopPruning = await keepAuditLogFor(orm.em as EntityManager, options.auditRetentionDays ?? DEFAULT_AUDIT_RETENTION_DAYS, logger);
     const apollo = new ApolloServer<SubgraphContext>({
       schema,
       formatError,
@@ -110,17 +126,21 @@ export async function startSubgraph(definition: SubgraphDefinition, options: Sub
       // Every string an operation passes is checked once, before any resolver, scalar or SQL sees it.
       plugins: [
         ApolloServerPluginCacheControlDisabled(), ApolloServerPluginInlineTraceDisabled(), textInputPlugin(), observabilityPlugin(label, logger),
+        overloadPlugin(),
       ],
       // The process that hosts the instance decides when to stop it.
       stopOnTerminationSignals: false,
     });
     await apollo.start();
-    // Only the gateway may ask: a request without its signature is refused, _service and _entities included.
+    // Only the gateway may ask: a request it did not sign for this instance is refused, _service and _entities included.
+    const verifier = new RequestVerifier(options.instanceName, options.gatewayPublicKeys);
     const gatewayViewer = (req: IncomingMessage, body: string) => {
       try {
-        return verifySignedRequest(options.internalSecret, body, req.headers);
+        return verifier.verify({ method: req.method ?? '', url: req.url ?? '/', headers: req.headers, body });
       } catch (error) {
-        if (error instanceof UnsignedRequest) throw new HttpError(401, 'UNAUTHENTICATED', `Refused: ${error.message}`);
+        if (error instanceof UnsignedRequest) {
+          throw Object.assign(new HttpError(401, 'UNAUTHENTICATED', `Refused: ${error.message}`), { extensions: { reason: error.reason } });
+        }
         throw error;
       }
     };
@@ -147,17 +167,20 @@ export async function startSubgraph(definition: SubgraphDefinition, options: Sub
     const running = http;
     return {
       name: definition.name,
+      instanceName: options.instanceName,
       regions: options.regions,
       url: running.url,
       port: running.port,
       orm,
       async stop() {
+        stopPruning?.();
         await running.close();
         await apollo.stop();
         await orm.close();
       },
     };
   } catch (error) {
+    stopPruning?.();
     await http?.close();
     await orm.close();
     throw error;

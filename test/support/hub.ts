@@ -6,9 +6,9 @@ import { SUBGRAPHS } from '../../subgraphs/index.js';
 import { startGateway, type RunningGateway } from '../../gateway/server.js';
 import { SUPERGRAPH_PATH } from '../../scripts/lib/supergraph.js';
 import { graphqlClient, type GraphQLClient } from './client.js';
-import { TEST_INTERNAL_SECRET, TEST_JWT_SECRET, tokenFor } from './security.js';
+import { TEST_JWT_SECRET, TEST_SIGNING_KEY, tokenFor } from './security.js';
 import { tokenAuthenticator } from '../../gateway/auth.js';
-import { startTestSubgraph, type TestSubgraph } from './subgraph.js';
+import { instanceName, startTestSubgraph, type TestSubgraph } from './subgraph.js';
 
 export interface TestHub {
   gateway: RunningGateway;
@@ -41,13 +41,13 @@ export interface TestHubOptions {
   metricsToken?: string;
 }
 
-export const instanceName = (subgraph: string, regions: Region[]) => `${subgraph}-${regions.join('-').toLowerCase()}`;
+export { instanceName };
 
 export function writeTopology(path: string, instances: TestSubgraph[]): void {
   const subgraphs: Record<string, unknown[]> = {};
   for (const instance of instances) {
     (subgraphs[instance.name] ??= []).push({
-      name: instanceName(instance.name, instance.regions!), url: instance.url, regions: instance.regions, timeoutMs: 2_000,
+      name: instance.instanceName, url: instance.url, regions: instance.regions, timeoutMs: 2_000,
     });
   }
   writeFileSync(path, JSON.stringify({ subgraphs }, null, 2));
@@ -64,7 +64,7 @@ export async function startTestHub(options: TestHubOptions = {}): Promise<TestHu
     const groups = options.regions ?? [undefined];
     await Promise.all(SUBGRAPHS.flatMap((definition) => groups.map(async (regions) => {
       const instance = await startTestSubgraph(definition, { seed: options.seed, regions, metricsToken: options.metricsToken });
-      subgraphs[regions ? instanceName(definition.name, regions) : definition.name] = instance;
+      subgraphs[instance.instanceName] = instance;
     })));
     const all = Object.values(subgraphs);
     let topologyPath: string | undefined;
@@ -76,7 +76,7 @@ export async function startTestHub(options: TestHubOptions = {}): Promise<TestHu
       supergraphSdl: readFileSync(SUPERGRAPH_PATH, 'utf8'),
       subgraphUrls: options.regions ? undefined : Object.fromEntries(all.map((s) => [s.name, s.url])),
       topologyPath,
-      security: { internalSecret: TEST_INTERNAL_SECRET, authenticate: await tokenAuthenticator({ secret: TEST_JWT_SECRET }) },
+      security: { signingKey: TEST_SIGNING_KEY, authenticate: await tokenAuthenticator({ secret: TEST_JWT_SECRET }) },
       routes: options.routes,
       metricsToken: options.metricsToken,
       port: 0,

@@ -1,7 +1,8 @@
+import type { KeyObject } from 'node:crypto';
 import {
-  signedHeaders, startSubgraph, type Region, type RunningSubgraph, type SubgraphDefinition, type Viewer,
+  startSubgraph, type ConnectionBudget, type Region, type RunningSubgraph, type SubgraphDefinition, type Viewer,
 } from '../../subgraphs/kit/index.js';
-import { HUB_ADMIN, TEST_INTERNAL_SECRET } from './security.js';
+import { HUB_ADMIN, TEST_GATEWAY_PUBLIC_KEY, gatewaySignature } from './security.js';
 import { createTestDatabase } from './databases.js';
 import { graphqlClient, type GraphQLClient } from './client.js';
 
@@ -15,10 +16,20 @@ export interface TestSubgraph extends RunningSubgraph {
   databaseUrl: string;
 }
 
-/** A real subgraph instance over HTTP on its own fresh database, optionally with the demo data. */
+/** An instance's name in a test topology: the subgraph's, or `<subgraph>-<regions>` (e.g. `people-de-th`). */
+export const instanceName = (subgraph: string, regions?: Region[]) => (regions ? `${subgraph}-${regions.join('-').toLowerCase()}` : subgraph);
+
+/**
+ * A real subgraph instance over HTTP on its own fresh database, optionally with the demo data. It
+ * trusts the test gateway's public key (or `gatewayPublicKeys`) and runs under `name` (by default as
+ * `instanceName` names it).
+ */
 export async function startTestSubgraph(
   definition: SubgraphDefinition,
-  options: { seed?: boolean; regions?: Region[]; port?: number; databaseUrl?: string; metricsToken?: string } = {},
+  options: {
+    seed?: boolean; regions?: Region[]; port?: number; databaseUrl?: string; metricsToken?: string; name?: string;
+    gatewayPublicKeys?: KeyObject[]; connections?: Partial<ConnectionBudget>;
+  } = {},
 ): Promise<TestSubgraph> {
   const statements: string[] = [];
   let counting = false;
@@ -29,11 +40,13 @@ export async function startTestSubgraph(
     host: '127.0.0.1',
     seed: options.seed ?? false,
     regions: options.regions,
-    internalSecret: TEST_INTERNAL_SECRET,
+    instanceName: options.name ?? instanceName(definition.name, options.regions),
+    gatewayPublicKeys: options.gatewayPublicKeys ?? [TEST_GATEWAY_PUBLIC_KEY],
     metricsToken: options.metricsToken,
+    connections: options.connections,
     onQuery: (sql) => { if (counting) statements.push(sql); },
   });
   counting = true;
-  const as = (viewer: Viewer) => graphqlClient(running.url, (body) => signedHeaders(TEST_INTERNAL_SECRET, body, viewer));
+  const as = (viewer: Viewer) => graphqlClient(running.url, (body) => gatewaySignature(running, body, viewer));
   return { ...running, databaseUrl, query: as(HUB_ADMIN), as, statements };
 }
