@@ -1,6 +1,7 @@
 import type { IncomingMessage } from 'node:http';
 import { createRemoteJWKSet, errors, importSPKI, jwtVerify, type JWTVerifyGetKey } from 'jose';
-import { ANONYMOUS, HttpError, viewerFromRoles, type Viewer } from '../subgraphs/kit/index.js';
+import { ANONYMOUS, viewerFromRoles, type Viewer } from '../subgraphs/kit/auth.js';
+import { HttpError } from '../subgraphs/kit/http.js';
 
 /** How the gateway checks callers' tokens: HS256 with a shared secret by default, or RS256 by key or JWKS. */
 export interface TokenConfig {

@@ -3,7 +3,8 @@ import { isIPv6 } from 'node:net';
 import { HeaderMap } from '@apollo/server';
 import { GraphQLError } from 'graphql';
 import { RateLimiterMemory, RateLimiterRes } from 'rate-limiter-flexible';
-import { HttpError, type Viewer } from '../subgraphs/kit/index.js';
+import { type Viewer } from '../subgraphs/kit/auth.js';
+import { HttpError } from '../subgraphs/kit/http.js';
 
 /**
  * Budgets in points per caller and window: a request costs one point, and one more for every

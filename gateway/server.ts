@@ -4,10 +4,12 @@ import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/dis
 import { ApolloGateway, LocalGraphQLDataSource, RemoteGraphQLDataSource, type GraphQLDataSource } from '@apollo/gateway';
 import { Supergraph } from '@apollo/federation-internals';
 import { ApolloArmor } from '@escape.tech/graphql-armor';
-import {
-  ANONYMOUS, MAX_IMPORT_ROWS, NotReady, formatError, graphqlHttpHandler, healthRoutes, listen, observabilityPlugin, requestIdOf, serviceLogger,
-  RequestSigner, type RouteHandler, type RunningHttpServer, type Viewer,
-} from '../subgraphs/kit/index.js';
+import { ANONYMOUS, type Viewer } from '../subgraphs/kit/auth.js';
+import { codedError, formatErrorWith } from '../subgraphs/kit/client-errors.js';
+import { NotReady, graphqlHttpHandler, healthRoutes, listen, type RouteHandler, type RunningHttpServer } from '../subgraphs/kit/http.js';
+import { observabilityPlugin, requestIdOf, serviceLogger } from '../subgraphs/kit/observability.js';
+import { RequestSigner } from '../subgraphs/kit/signing.js';
+import { MAX_IMPORT_ROWS } from '../subgraphs/shared/limits.js';
 import { overloadPlugin } from '../subgraphs/kit/overload.js';
 import type { Authenticate } from './auth.js';
 import { hardeningPlugin, reservedAliasesRule, withoutSuggestions } from './hardening.js';
@@ -19,6 +21,9 @@ import { HUB_SUBGRAPH, hubSubgraphSchema } from './regional/hub-subgraph.js';
 import { TopologyRegistry } from './regional/registry.js';
 import { expectedSubgraphSchemas } from './regional/schema-check.js';
 import { singleInstanceTopology } from './regional/topology.js';
+
+/** The subgraphs' errors arrive with their codes; anything else the gateway throws is masked. */
+const formatError = formatErrorWith(codedError);
 
 /** Limits on what one operation may ask (graphql-armor and hardening.ts); page sizes are capped by the subgraphs. */
 export interface QueryLimits {

@@ -1,7 +1,8 @@
 import type { GraphQLDataSource, GraphQLDataSourceProcessOptions } from '@apollo/gateway';
 import type { GatewayGraphQLResponse } from '@apollo/server-gateway-interface';
 import { parse, print, type DocumentNode, type FieldNode, type GraphQLSchema, type OperationDefinitionNode } from 'graphql';
-import { ANONYMOUS, REQUEST_ID_HEADER, encodeViewer, serviceLogger, type Viewer } from '../../subgraphs/kit/index.js';
+import { ANONYMOUS, encodeViewer, type Viewer } from '../../subgraphs/kit/auth.js';
+import { REQUEST_ID_HEADER, serviceLogger } from '../../subgraphs/kit/observability.js';
 import { REGIONS } from '../../subgraphs/shared/region.js';
 import type { RoutingTable } from './declarations.js';
 import { fetchEntities } from './entity-fetch.js';

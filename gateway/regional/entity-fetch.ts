@@ -1,7 +1,8 @@
 import type { GatewayGraphQLResponse } from '@apollo/server-gateway-interface';
 import { Kind, parse, print, visit, type FieldNode, type GraphQLFormattedError } from 'graphql';
 import type { Order } from '../../subgraphs/shared/routing.js';
-import { regionOfId, type Region } from '../../subgraphs/kit/index.js';
+import { regionOfId } from '../../subgraphs/shared/ids.js';
+import { type Region } from '../../subgraphs/shared/region.js';
 import {
   InstanceUnavailable, ask, regionNotServedError, unavailableErrors, type Json, type OutgoingRequest, type Route,
 } from './instance-client.js';

@@ -1,4 +1,4 @@
-import { REGIONS } from '../../subgraphs/kit/region.js';
+import { REGIONS } from '../../subgraphs/shared/region.js';
 import type { Instance } from './topology.js';
 
 export type InstanceStatus = 'UP' | 'DOWN' | 'REFUSED' | 'UNCHECKED';

@@ -1,7 +1,8 @@
 import { buildSubgraphSchema } from '@apollo/subgraph';
 import { parse, type GraphQLSchema } from 'graphql';
-import { REGIONS } from '../../subgraphs/kit/index.js';
-import { ANONYMOUS, assertCanErase, parseId, type Viewer } from '../../subgraphs/kit/index.js';
+import { REGIONS } from '../../subgraphs/shared/region.js';
+import { ANONYMOUS, assertCanErase, type Viewer } from '../../subgraphs/kit/auth.js';
+import { parseId } from '../../subgraphs/kit/ids.js';
 import { InstanceUnavailable, sendToInstance } from './instance-client.js';
 import type { InstanceHealth, ReloadOutcome, TopologyRegistry } from './registry.js';
 import type { Instance } from './topology.js';

@@ -1,7 +1,7 @@
 import type { GraphQLFormattedError } from 'graphql';
-import {
-  ANONYMOUS, SpanKind, inSpan, subgraphFetches, withTraceHeaders, type Viewer,
-} from '../../subgraphs/kit/index.js';
+import { ANONYMOUS, type Viewer } from '../../subgraphs/kit/auth.js';
+import { subgraphFetches } from '../../subgraphs/kit/observability.js';
+import { SpanKind, inSpan, withTraceHeaders } from '../../subgraphs/kit/tracing.js';
 import { describeFailure, type TopologyRegistry } from './registry.js';
 import { fetchInstance } from './signed-fetch.js';
 import type { Instance } from './topology.js';

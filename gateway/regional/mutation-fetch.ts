@@ -1,6 +1,8 @@
 import type { GatewayGraphQLResponse } from '@apollo/server-gateway-interface';
 import { print, type FieldNode, type GraphQLError, type GraphQLFormattedError, type OperationDefinitionNode } from 'graphql';
-import { assertCanWrite, canWrite, isRegion, regionOfId, type Region, type Viewer } from '../../subgraphs/kit/index.js';
+import { assertCanWrite, canWrite, type Viewer } from '../../subgraphs/kit/auth.js';
+import { regionOfId } from '../../subgraphs/shared/ids.js';
+import { isRegion, type Region } from '../../subgraphs/shared/region.js';
 import { InstanceUnavailable, regionNotServedError, unavailableErrors, type Json, type Route } from './instance-client.js';
 import type { RoutingTable } from './declarations.js';
 import { argumentAt, operationWith, responseKey } from './operation.js';

@@ -1,5 +1,5 @@
 import { Kind, type FieldNode, type SelectionSetNode } from 'graphql';
-import { sortKeyOf } from '../../subgraphs/kit/sort-key.js';
+import { sortKeyOf } from '../../subgraphs/shared/sort-key.js';
 import type { Order, Path } from '../../subgraphs/shared/routing.js';
 import { fieldsOf } from './operation.js';
 

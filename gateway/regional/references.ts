@@ -1,4 +1,6 @@
-import { REFERENCES_PATH, isRegion, type RequestSigner, type Region } from '../../subgraphs/kit/index.js';
+import { type RequestSigner } from '../../subgraphs/kit/signing.js';
+import { REFERENCES_PATH } from '../../subgraphs/shared/limits.js';
+import { isRegion, type Region } from '../../subgraphs/shared/region.js';
 import { fetchInstance } from './signed-fetch.js';
 import type { Instance } from './topology.js';
 

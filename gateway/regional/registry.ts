@@ -1,6 +1,7 @@
 import { unwatchFile, watchFile } from 'node:fs';
 import type { GraphQLSchema } from 'graphql';
-import type { Region, RequestSigner } from '../../subgraphs/kit/index.js';
+import type { RequestSigner } from '../../subgraphs/kit/signing.js';
+import type { Region } from '../../subgraphs/shared/region.js';
 import { fetchInstanceSchema, schemaDifferences } from './schema-check.js';
 import { fetchInstance } from './signed-fetch.js';
 import { ReferenceTracker } from './references.js';

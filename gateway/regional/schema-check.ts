@@ -1,5 +1,5 @@
 import { Supergraph, buildSubgraph } from '@apollo/federation-internals';
-import type { RequestSigner } from '../../subgraphs/kit/index.js';
+import type { RequestSigner } from '../../subgraphs/kit/signing.js';
 import { fetchInstance, type Addressee } from './signed-fetch.js';
 import {
   isEnumType, isInputObjectType, isInterfaceType, isObjectType, isSpecifiedScalarType, isUnionType,

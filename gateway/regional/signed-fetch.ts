@@ -1,4 +1,5 @@
-import { pathOf, type RequestSigner, type Viewer } from '../../subgraphs/kit/index.js';
+import { type Viewer } from '../../subgraphs/kit/auth.js';
+import { pathOf, type RequestSigner } from '../../subgraphs/kit/signing.js';
 
 /** An instance as the gateway addresses it: the signature is for its name in the topology. */
 export interface Addressee {

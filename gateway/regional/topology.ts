@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
-import { INSTANCE_NAME_PATTERN, REGIONS, type Region } from '../../subgraphs/kit/index.js';
+import { INSTANCE_NAME_PATTERN } from '../../subgraphs/kit/signing.js';
+import { REGIONS, type Region } from '../../subgraphs/shared/region.js';
 
 /**
  * The topology file: per subgraph, the instances and the regions each owns.

@@ -1,13 +1,10 @@
 import { composeServices } from '@apollo/composition';
 import { parse } from 'graphql';
-import { join } from 'node:path';
 import { subgraphSchema, type SubgraphDefinition } from '../../subgraphs/kit/index.js';
 import { SUBGRAPHS } from '../../subgraphs/index.js';
-import { PROJECT_ROOT } from './paths.js';
 import { HUB_SUBGRAPH, hubTypeDefs } from '../../gateway/regional/hub-subgraph.js';
 
-export const SCHEMA_DIR = join(PROJECT_ROOT, 'schema');
-export const SUPERGRAPH_PATH = join(SCHEMA_DIR, 'supergraph.graphql');
+export { SCHEMA_DIR, SUPERGRAPH_PATH } from './paths.js';
 
 /** Where each subgraph listens by default (the URLs written into the checked-in supergraph). */
 export const DEFAULT_SUBGRAPH_PORTS: Record<string, number> = { alliances: 4001, networks: 4002, projects: 4003, people: 4004 };

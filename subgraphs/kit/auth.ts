@@ -1,5 +1,5 @@
 import { GraphQLError } from 'graphql';
-import { isRegion, type Region } from './region.js';
+import { isRegion, type Region } from '../shared/region.js';
 
 /**
  * Who is asking, as the gateway verified it from the caller's token. Roles in the token's

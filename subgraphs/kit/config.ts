@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { isRegion, type Region } from './region.js';
+import { isRegion, type Region } from '../shared/region.js';
 
 export class ConfigError extends Error {}
 

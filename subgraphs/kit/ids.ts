@@ -1,6 +1,6 @@
 import { GraphQLError } from 'graphql';
-import { badInput } from './errors.js';
-import type { Region } from './region.js';
+import { badInput } from './client-errors.js';
+import type { Region } from '../shared/region.js';
 import { makeId, regionOfId, tryParseId, type ParsedId } from '../shared/ids.js';
 import { assertCanWrite, type Viewer } from './auth.js';
 

@@ -7,6 +7,7 @@ import { assertCanWrite } from './auth.js';
 import { inTransaction } from './mutations.js';
 import { isPartialDate } from './scalars.js';
 import type { Region } from './region.js';
+import { MAX_IMPORT_ROWS } from '../shared/limits.js';
 
 /**
  * Bulk import of rows as spreadsheets hold them (`npm run hub -- import`): every row carries its
@@ -15,7 +16,7 @@ import type { Region } from './region.js';
  */
 
 /** Most rows one import call takes; the CLI sends larger files in chunks. */
-export const MAX_IMPORT_ROWS = 1000;
+export { MAX_IMPORT_ROWS };
 
 @ObjectType({ description: 'A problem with one row of an import; nothing of the call was written.' })
 @Directive('@shareable')

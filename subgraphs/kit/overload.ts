@@ -1,7 +1,7 @@
 import type { ApolloServerPlugin, BaseContext } from '@apollo/server';
 import type { GraphQLFormattedError } from 'graphql';
 import { OVERLOAD_RETRY_AFTER_SECONDS } from './connections.js';
-import { ErrorCode } from './errors.js';
+import { ErrorCode } from './client-errors.js';
 
 /**
  * Whether an answer served nothing because of load: it has errors, all SERVICE_OVERLOADED, and no

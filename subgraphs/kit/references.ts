@@ -15,7 +15,7 @@ export type ReferenceColumns = Record<string, ReferenceColumn[]>;
 export type ReferencedRegions = Record<string, Region[]>;
 
 /** The path on every instance where the gateway reads its referenced regions. */
-export const REFERENCES_PATH = '/references';
+export { REFERENCES_PATH } from '../shared/limits.js';
 
 /**
  * Which regions' records of other subgraphs this instance refers to, by type. The gateway sends
