@@ -54,7 +54,12 @@ export class RegionalDataSource implements GraphQLDataSource {
       try {
         return await send(instances[0], { query: request.query!, variables: request.variables, operationName: request.operationName });
       } catch (error) {
-        throw error instanceof InstanceUnavailable ? new Error(`${this.subgraph} is unavailable (${error.message})`) : error;
+        if (!(error instanceof InstanceUnavailable)) throw error;
+        // Every region is on this one instance: the fetch's fields go without data, named as unavailable.
+        return { errors: [{
+          message: `${this.subgraph} is unavailable (${error.message}); the answer lacks its data`,
+          extensions: { code: 'REGION_UNAVAILABLE', region: 'ALL', subgraph: this.subgraph, instance: error.instance.name },
+        }] };
       }
     }
     const operation = operationOf(this.document(request.query!), request.operationName);
