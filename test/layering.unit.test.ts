@@ -4,6 +4,8 @@
  * The gateway's program is started with a probe that lists every module it resolved.
  */
 import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { PROJECT_ROOT } from '../scripts/lib/paths.js';
@@ -16,13 +18,13 @@ const SUBGRAPH_ONLY = [
 ];
 
 function modulesOf(program: string, args: string[]): string[] {
+  const out = join(mkdtempSync(join(tmpdir(), 'hub-modules-')), 'modules.json');
   // Without its settings the gateway stops right after loading: every static import is resolved by then.
   const run = spawnSync(process.execPath, ['--import', 'tsx', '--import', join(PROJECT_ROOT, 'test/fixtures/module-probe.mjs'), program, ...args], {
-    cwd: PROJECT_ROOT, env: { PATH: process.env.PATH, HUB_LOG_LEVEL: 'silent' }, encoding: 'utf8', timeout: 60_000,
+    cwd: PROJECT_ROOT, env: { PATH: process.env.PATH, HUB_LOG_LEVEL: 'silent', HUB_MODULE_PROBE_OUT: out }, encoding: 'utf8', timeout: 60_000,
   });
-  const line = run.stdout.split('\n').find((l) => l.startsWith('MODULES '));
-  expect(line, run.stdout + run.stderr).toBeDefined();
-  return JSON.parse(line!.slice('MODULES '.length)) as string[];
+  expect(existsSync(out), run.stdout + run.stderr).toBe(true);
+  return JSON.parse(readFileSync(out, 'utf8')) as string[];
 }
 
 describe('the gateway process', () => {
