@@ -284,7 +284,7 @@ describe('registry health over HTTP', () => {
   });
 
   it('probes an instance that failed but is still UP again soon, so that it is out long before three intervals', async () => {
-    const { registry, fake, instance } = await registryOver({ healthIntervalMs: 400, recheckIntervalMs: 50 });
+    const { registry, fake, instance } = await registryOver({ healthIntervalMs: 1_000, recheckIntervalMs: 50 });
     fake.probe.fails = true;
     const started = performance.now();
     while (registry.healthOf(instance).status === 'UP' && performance.now() - started < 3_000) {
@@ -292,7 +292,8 @@ describe('registry health over HTTP', () => {
     }
     expect(registry.healthOf(instance).status).toBe('DOWN');
     expect(fake.probes).toBe(3);
-    expect(performance.now() - started).toBeLessThan(1_000);
+    // Three rounds of 1 s would take 3 s; the rechecks take it out within the first two.
+    expect(performance.now() - started).toBeLessThan(2_000);
   });
 
   it('stops probing when stopped', async () => {
