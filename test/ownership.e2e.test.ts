@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { encodeCursor, readCursor } from '../subgraphs/shared/cursor.js';
 import type { Region } from '../subgraphs/kit/index.js';
 import { DEMO } from '../data/demo/ids.js';
-import { instanceName, startTestHub, writeTopology, type TestHub } from './support/hub.js';
+import { instanceName, startTestHub, type TestHub } from './support/hub.js';
 
 const GROUPS = [['SL'], ['NW'], ['BW', 'DE', 'ST', 'TH']] as Region[][];
 const GENUINE = DEMO.alliance.saarbruecken;
@@ -50,11 +50,7 @@ beforeAll(async () => {
   });
   await new Promise<void>((resolve) => proxy.listen(0, '127.0.0.1', resolve));
   const url = `http://127.0.0.1:${(proxy.address() as AddressInfo).port}/graphql`;
-  const at = (await hub.query('{ hubTopology { lastReload { at } } }')).data.hubTopology.lastReload.at;
-  writeTopology(hub.topologyPath!, Object.values(hub.subgraphs).map((s) => (s === target ? { ...s, url } : s)));
-  for (let i = 0; i < 60 && (await hub.query('{ hubTopology { lastReload { at } } }')).data.hubTopology.lastReload.at === at; i++) {
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
+  await hub.useTopology(Object.values(hub.subgraphs).map((s) => (s === target ? { ...s, url } : s)));
 }, 90_000);
 afterAll(async () => {
   await hub?.stop();

@@ -5,7 +5,7 @@ import { alliancesSubgraph } from '../subgraphs/alliances/index.js';
 import { peopleSubgraph } from '../subgraphs/people/index.js';
 import { REFERENCES_PATH, sortKeyOf, type Region } from '../subgraphs/kit/index.js';
 import { HUB_ADMIN, gatewaySignature } from './support/security.js';
-import { instanceName, startTestHub, writeTopology, type TestHub } from './support/hub.js';
+import { instanceName, startTestHub, waitFor, writeTopology, type TestHub } from './support/hub.js';
 import { startTestSubgraph, type TestSubgraph } from './support/subgraph.js';
 import type { GraphQLResponse } from './support/client.js';
 
@@ -37,16 +37,6 @@ async function allAlliances(): Promise<{ id: string; name: string; region: strin
     after = result.data.alliances.pageInfo.endCursor;
   }
   return seen;
-}
-
-async function waitFor<T>(probe: () => Promise<T>, accept: (value: T) => boolean, timeoutMs = 8_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let value = await probe();
-  while (!accept(value) && Date.now() < deadline) {
-    await new Promise((resolve) => setTimeout(resolve, 150));
-    value = await probe();
-  }
-  return value;
 }
 
 const instanceUrls = () => Object.fromEntries(Object.values(hub.subgraphs).map((s) => [instanceName(s.name, s.regions!), s]));
@@ -237,9 +227,7 @@ describe('regional instances behind one gateway', () => {
     const slowUrl = `http://127.0.0.1:${(slow.address() as AddressInfo).port}/graphql`;
     try {
       const others = Object.values(hub.subgraphs).filter((s) => s !== bw);
-      const at = (await hub.query('{ hubTopology { lastReload { at } } }')).data.hubTopology.lastReload.at;
-      writeTopology(hub.topologyPath!, [...others, { ...bw, url: slowUrl }]);
-      await waitFor(() => hub.query('{ hubTopology { lastReload { at } } }'), (r) => r.data.hubTopology.lastReload.at !== at);
+      await hub.useTopology([...others, { ...bw, url: slowUrl }]);
 
       const started = Date.now();
       const result = await hub.query(`{ people(first: 100) { edges { node { name region } } } }`);

@@ -1,11 +1,11 @@
-import { createServer } from 'node:net';
 import { dirname } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { peopleSubgraph } from '../subgraphs/people/index.js';
 import { NotReady, healthRoute, listen, type Region, type RunningHttpServer } from '../subgraphs/kit/index.js';
 import { withoutAddresses } from '../gateway/regional/hub-subgraph.js';
 import type { Instance } from '../gateway/regional/topology.js';
-import { startTestHub, writeTopology, type TestHub } from './support/hub.js';
+import { startTestHub, waitFor, type TestHub } from './support/hub.js';
+import { freePort } from '../scripts/lib/free-port.js';
 import { startTestSubgraph, type TestSubgraph } from './support/subgraph.js';
 import type { GraphQLClient } from './support/client.js';
 
@@ -45,30 +45,6 @@ function instancePorts(): number[] {
   return Object.values(hub.subgraphs).map((s) => s.port);
 }
 
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
-
-async function waitFor<T>(probe: () => Promise<T>, accept: (value: T) => boolean, timeoutMs = 10_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let value = await probe();
-  while (!accept(value) && Date.now() < deadline) {
-    await new Promise((resolve) => setTimeout(resolve, 150));
-    value = await probe();
-  }
-  return value;
-}
-
-async function rewrite(instances: TestSubgraph[]): Promise<{ accepted: boolean; message: string }> {
-  const at = (await hub.query(TOPOLOGY)).data.hubTopology.lastReload.at;
-  writeTopology(hub.topologyPath!, instances);
-  return (await waitFor(() => hub.query(TOPOLOGY), (r) => r.data.hubTopology.lastReload.at !== at)).data.hubTopology.lastReload;
-}
-
 type Described = { name: string; url: string | null; status: string; reason: string | null };
 const instancesOf = (data: { hubTopology: { subgraphs: { instances: Described[] }[] } }): Described[] =>
   data.hubTopology.subgraphs.flatMap((s) => s.instances);
@@ -104,7 +80,7 @@ describe('the topology as others than hub admins see it', () => {
     const port = await freePort();
     const url = `http://127.0.0.1:${port}/graphql`;
     const ghost = { name: 'alliances', instanceName: 'alliances-hh', regions: ['HH'], url } as unknown as TestSubgraph;
-    expect((await rewrite([...Object.values(hub.subgraphs), ghost])).accepted).toBe(true);
+    expect((await hub.useTopology([...Object.values(hub.subgraphs), ghost])).accepted).toBe(true);
     extra.push(await startTestSubgraph(peopleSubgraph, { regions: ['HH'] as Region[], port, name: 'alliances-hh' }));
     const refused = await waitFor(() => hub.query(TOPOLOGY),
       (r) => instancesOf(r.data).find((i) => i.name === 'alliances-hh')?.status === 'REFUSED');
@@ -142,7 +118,7 @@ describe('the topology as others than hub admins see it', () => {
     // A people instance listed (and running) as an alliances instance.
     const impostor = await startTestSubgraph(peopleSubgraph, { regions: ['HB'] as Region[], name: 'alliances-hb' });
     extra.push(impostor);
-    const outcome = await rewrite([...current, { ...impostor, name: 'alliances' } as TestSubgraph]);
+    const outcome = await hub.useTopology([...current, { ...impostor, name: 'alliances' } as TestSubgraph]);
     expect(outcome.accepted).toBe(false);
     expect(outcome.message).toMatch(/instance alliances-hb does not match the hub's alliances schema/);
 
@@ -153,7 +129,7 @@ describe('the topology as others than hub admins see it', () => {
         accepted: false, message: 'refused, the previous topology stays (hub admins see why)',
       });
     }
-    expect((await rewrite(current)).accepted).toBe(true);
+    expect((await hub.useTopology(current)).accepted).toBe(true);
   });
 });
 

@@ -2,7 +2,7 @@ import type { FieldNode } from 'graphql';
 import { readCursor } from '../../subgraphs/shared/cursor.js';
 import type { Breakdown, Merge } from '../../subgraphs/shared/routing.js';
 import { PAGING, fieldsOf, responseKey } from './operation.js';
-import { comparatorFor, mergeAlias, mergeSorted, valueAt, withOrderFields, withPaths } from './order.js';
+import { comparatorFor, mergeAlias, mergeSorted, readerOf, withOrderFields, withPaths } from './order.js';
 
 type Json = Record<string, unknown>;
 
@@ -63,15 +63,17 @@ export function mergeAggregate(field: FieldNode, merge: Extract<Merge, { kind: '
 /** Rows with equal key values become one, their counts (and every response key the client gave the count) added, then ordered. */
 function mergeRows(field: FieldNode, breakdown: Breakdown, parts: Json[][]): Json[] {
   const countKeys = [mergeAlias(breakdown.count), ...fieldsOf(field.selectionSet).filter((f) => f.name.value === breakdown.count).map(responseKey)];
+  const keysOf = breakdown.key.map(readerOf);
+  const countOf = readerOf(breakdown.count);
   const groups = new Map<string, Json>();
   for (const row of parts.flat()) {
-    const identity = JSON.stringify(breakdown.key.map((path) => valueAt(row, path)));
+    const identity = JSON.stringify(keysOf.map((read) => read(row)));
     const existing = groups.get(identity);
     if (!existing) {
       groups.set(identity, { ...row });
       continue;
     }
-    const total = Number(valueAt(existing, breakdown.count) ?? 0) + Number(valueAt(row, breakdown.count) ?? 0);
+    const total = Number(countOf(existing) ?? 0) + Number(countOf(row) ?? 0);
     for (const key of countKeys) existing[key] = total;
   }
   return [...groups.values()].sort(comparatorFor(breakdown.order));

@@ -1,6 +1,6 @@
 import type { GatewayGraphQLResponse } from '@apollo/server-gateway-interface';
-import { print, type FieldNode, type GraphQLError, type GraphQLFormattedError, type OperationDefinitionNode } from 'graphql';
-import { assertCanWrite, canWrite, type Viewer } from '../../subgraphs/kit/auth.js';
+import { print, type FieldNode, type GraphQLFormattedError, type OperationDefinitionNode } from 'graphql';
+import { writeRefusal, type Viewer } from '../../subgraphs/kit/auth.js';
 import { regionOfId } from '../../subgraphs/shared/ids.js';
 import { isRegion, type Region } from '../../subgraphs/shared/region.js';
 import { InstanceUnavailable, regionNotServedError, unavailableErrors, type Json, type Route } from './instance-client.js';
@@ -29,8 +29,9 @@ export async function fetchMutations(
     data[key] = null;
     if (!instance) {
       // Who may write comes before where: a caller without the right learns nothing about the topology.
-      if (region && !canWrite(viewer, region)) {
-        errors.push(writeRefusal(viewer, region, [key]));
+      const refused = region && writeRefusal(viewer, region);
+      if (refused) {
+        errors.push({ message: refused.message, path: [key], extensions: refused.extensions });
         continue;
       }
       errors.push(region ? regionNotServedError(route.subgraph, region, [key]) : {
@@ -49,17 +50,6 @@ export async function fetchMutations(
     }
   }
   return { data, ...(errors.length ? { errors } : {}) };
-}
-
-/** The error a subgraph would give for a write the viewer may not make (UNAUTHENTICATED or FORBIDDEN). */
-function writeRefusal(viewer: Viewer, region: Region, path: (string | number)[]): GraphQLFormattedError {
-  try {
-    assertCanWrite(viewer, region);
-  } catch (error) {
-    const refusal = error as GraphQLError;
-    return { message: refusal.message, path, extensions: refusal.extensions };
-  }
-  throw new Error(`${viewer.subject} may write ${region}`);
 }
 
 /** The region a mutation writes to: that of the id or `Region` at its declared owner argument. */

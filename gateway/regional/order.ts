@@ -7,7 +7,7 @@ type Json = Record<string, unknown>;
 
 /**
  * What merging reads that the client may not have asked for is added to the subgraph request
- * under aliases of this prefix (one per path), read back by `valueAt` and dropped by the
+ * under aliases of this prefix (one per path), read back by `readerOf` and dropped by the
  * gateway's result shaping, which keeps only the fields the client selected.
  */
 export const MERGE_ALIAS = '__hub_m';
@@ -54,8 +54,6 @@ export function readerOf(path: Path): (item: unknown) => unknown {
   };
 }
 
-/** The value at `path` of an item whose selection `withPaths` extended. */
-export const valueAt = (item: unknown, path: Path): unknown => readerOf(path)(item);
 
 /** Byte-wise, as the subgraphs' "C" collation compares. */
 const compareText = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);

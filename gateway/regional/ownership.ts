@@ -77,4 +77,3 @@ export function foreignRecordError(instance: Instance, id: string, path: (string
   };
 }
 
-export { RECORD_ID };

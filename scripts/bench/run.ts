@@ -415,8 +415,7 @@ export function report(result: BenchResult): string {
   const bad = result.correctness.filter((c) => !c.ok);
   lines.push('');
   lines.push(bad.length ? `Correctness: ${bad.length} answers FAILED: ${bad.map((b) => `${b.gateway}/${b.workload}: ${b.note}`).join('; ')}`
-    : `Correctness: every gateway answered every workload without errors and with the same data (lists compared as sets: `
-      + `the regional hub concatenates extension lists in instance order).`);
+    : 'Correctness: every gateway answered every workload without errors and with the same data (lists compared as sets).');
   if (result.soak) {
     lines.push('');
     lines.push(`Soak (hub-regional, all workloads round-robin, ${o.soakMinutes} min): ${result.soak.rps.toFixed(1)} req/s; heap MB every 5 s: `

@@ -1,9 +1,8 @@
 import { Arg, Args, Ctx, Field, GraphQLISODateTime, ID, InputType, Query, Resolver } from 'type-graphql';
 import { ArrayMaxSize } from 'class-validator';
 import type { FilterQuery } from '@mikro-orm/core';
-import { GraphQLError } from 'graphql';
 import { AuditEntry } from './audit.js';
-import type { Viewer } from './auth.js';
+import { refusal, type Viewer } from './auth.js';
 import type { SubgraphContext } from './context.js';
 import { badInput } from './errors.js';
 import { tryParseId } from './ids.js';
@@ -36,12 +35,7 @@ export function canReadAuditLog(viewer: Viewer, region: Region): boolean {
 }
 
 function refuseAuditLog(viewer: Viewer, region?: Region): never {
-  if (!viewer.subject) {
-    throw new GraphQLError('Reading the audit log needs a signed-in admin: send a bearer token', { extensions: { code: 'UNAUTHENTICATED' } });
-  }
-  throw new GraphQLError(`${viewer.subject} may not read the audit log${region ? ` of region ${region}` : ''}`, {
-    extensions: { code: 'FORBIDDEN', ...(region ? { region } : {}) },
-  });
+  throw refusal(viewer, 'Reading the audit log needs a signed-in admin', `read the audit log${region ? ` of region ${region}` : ''}`, region);
 }
 
 /**

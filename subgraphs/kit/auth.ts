@@ -36,22 +36,31 @@ export function canErase(viewer: Viewer, region: Region): boolean {
   return viewer.hubAdmin || viewer.admin.has(region);
 }
 
+/**
+ * Why a viewer may not do something: UNAUTHENTICATED without a token (`needs` says what to send),
+ * FORBIDDEN for a signed-in viewer without the role (`action` names what was refused).
+ */
+export function refusal(viewer: Viewer, needs: string, action: string, region?: Region): GraphQLError {
+  if (!viewer.subject) return new GraphQLError(`${needs}: send a bearer token`, { extensions: { code: 'UNAUTHENTICATED' } });
+  return new GraphQLError(`${viewer.subject} may not ${action}`, { extensions: { code: 'FORBIDDEN', ...(region ? { region } : {}) } });
+}
+
+/** Why the viewer may not write `region` (UNAUTHENTICATED or FORBIDDEN), or undefined when it may. */
+export function writeRefusal(viewer: Viewer, region: Region): GraphQLError | undefined {
+  return canWrite(viewer, region) ? undefined : refusal(viewer, 'Writing needs a signed-in editor', `write data of region ${region}`, region);
+}
+
 /** Refuses a write to `region`: UNAUTHENTICATED without a token, FORBIDDEN for another region's role. */
 export function assertCanWrite(viewer: Viewer, region: Region): void {
-  if (canWrite(viewer, region)) return;
-  if (!viewer.subject) {
-    throw new GraphQLError('Writing needs a signed-in editor: send a bearer token', { extensions: { code: 'UNAUTHENTICATED' } });
-  }
-  throw new GraphQLError(`${viewer.subject} may not write data of region ${region}`, { extensions: { code: 'FORBIDDEN', region } });
+  const refused = writeRefusal(viewer, region);
+  if (refused) throw refused;
 }
 
 /** Erasing a person (GDPR Art. 17) is for admins of the person's region and hub admins. */
 export function assertCanErase(viewer: Viewer, personRegion: Region): void {
-  if (canErase(viewer, personRegion)) return;
-  if (!viewer.subject) {
-    throw new GraphQLError('Erasure needs a signed-in admin: send a bearer token', { extensions: { code: 'UNAUTHENTICATED' } });
+  if (!canErase(viewer, personRegion)) {
+    throw refusal(viewer, 'Erasure needs a signed-in admin', `erase people of region ${personRegion}`, personRegion);
   }
-  throw new GraphQLError(`${viewer.subject} may not erase people of region ${personRegion}`, { extensions: { code: 'FORBIDDEN', region: personRegion } });
 }
 
 /** The viewer as the gateway's signature carries it (kit/signing.ts). */

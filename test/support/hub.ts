@@ -5,6 +5,7 @@ import type { Region, RouteHandler } from '../../subgraphs/kit/index.js';
 import { SUBGRAPHS } from '../../subgraphs/index.js';
 import { startGateway, type RunningGateway } from '../../gateway/server.js';
 import { SUPERGRAPH_PATH } from '../../scripts/lib/supergraph.js';
+import { expect } from 'vitest';
 import { graphqlClient, type GraphQLClient } from './client.js';
 import { TEST_JWT_SECRET, TEST_SIGNING_KEY, tokenFor } from './security.js';
 import { tokenAuthenticator } from '../../gateway/auth.js';
@@ -25,6 +26,11 @@ export interface TestHub {
   /** SQL statements of all instances since the last `resetStatements()`. */
   statementCount(): number;
   resetStatements(): void;
+  /**
+   * A regional hub: writes these instances as its topology file and waits until the gateway has
+   * read it (accepted or refused); returns the outcome of that reload.
+   */
+  useTopology(instances: TestSubgraph[]): Promise<{ at: string; accepted: boolean; message: string }>;
   stop(): Promise<void>;
 }
 
@@ -51,6 +57,17 @@ export function writeTopology(path: string, instances: TestSubgraph[]): void {
     });
   }
   writeFileSync(path, JSON.stringify({ subgraphs }, null, 2));
+}
+
+/** Asks `probe` until `accept` holds or the time is up, and returns its last answer. */
+export async function waitFor<T>(probe: () => Promise<T>, accept: (value: T) => boolean, timeoutMs = 10_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  let value = await probe();
+  while (!accept(value) && Date.now() < deadline) {
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    value = await probe();
+  }
+  return value;
 }
 
 /**
@@ -88,15 +105,24 @@ export async function startTestHub(options: TestHubOptions = {}): Promise<TestHu
       return (async (query, variables, headers = {}) =>
         anonymous(query, variables, { authorization: `Bearer ${await token}`, ...headers })) as GraphQLClient;
     };
+    const admin = as(['hub-admin'], 'test-hub-admin');
     return {
       gateway,
       subgraphs,
       topologyPath,
-      query: as(['hub-admin'], 'test-hub-admin'),
+      query: admin,
       anonymous,
       as,
       statementCount: () => all.reduce((sum, s) => sum + s.statements.length, 0),
       resetStatements: () => all.forEach((s) => { s.statements.length = 0; }),
+      async useTopology(instances) {
+        const reload = '{ hubTopology { lastReload { at accepted message } } }';
+        const before = (await admin(reload)).data.hubTopology.lastReload.at;
+        writeTopology(topologyPath!, instances);
+        const after = await waitFor(() => admin(reload), (r) => r.data.hubTopology.lastReload.at !== before);
+        expect(after.data.hubTopology.lastReload.at, 'the gateway did not reload its topology').not.toBe(before);
+        return after.data.hubTopology.lastReload;
+      },
       async stop() {
         await gateway.stop();
         await Promise.all(all.map((s) => s.stop()));
