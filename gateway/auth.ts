@@ -2,6 +2,7 @@ import type { IncomingMessage } from 'node:http';
 import { createRemoteJWKSet, errors, importSPKI, jwtVerify, type JWTVerifyGetKey } from 'jose';
 import { ANONYMOUS, viewerFromRoles, type Viewer } from '../subgraphs/kit/auth.js';
 import { HttpError } from '../subgraphs/kit/http.js';
+import { parseRoles } from '../subgraphs/shared/roles.js';
 
 /** How the gateway checks callers' tokens: HS256 with a shared secret by default, or RS256 by key or JWKS. */
 export interface TokenConfig {
@@ -45,6 +46,10 @@ export async function tokenAuthenticator(config: TokenConfig): Promise<Authentic
       if (typeof payload.sub !== 'string' || payload.sub.trim() === '') {
         throw new HttpError(401, 'UNAUTHENTICATED', 'Refused: the token names no subject');
       }
+      // A role the hub does not know (a typo, another region code) refuses the token: it would
+      // otherwise grant silently less than its issuer meant.
+      const { problems } = parseRoles(payload.roles);
+      if (problems.length) throw new HttpError(401, 'UNAUTHENTICATED', `Refused: the token's roles are not accepted: ${problems.join('; ')}`);
       return viewerFromRoles(payload.sub, payload.roles);
     } catch (error) {
       if (error instanceof HttpError) throw error;

@@ -8,12 +8,12 @@ export interface ApiOptions {
 }
 
 export class ApiError extends Error {
-  constructor(message: string, readonly code?: string) {
+  constructor(message: string, readonly code?: string, readonly extensions: { field?: string; region?: string } = {}) {
     super(message);
   }
 }
 
-interface GraphQLAnswer<T> { data?: T | null; errors?: { message: string; extensions?: { code?: string } }[] }
+interface GraphQLAnswer<T> { data?: T | null; errors?: { message: string; extensions?: { code?: string; field?: string; region?: string } }[] }
 
 /** Runs one operation; any error (also a partial one, such as an unreachable region) is thrown as ApiError. */
 export async function callApi<T>(api: ApiOptions, query: string, variables: Record<string, unknown>): Promise<T> {
@@ -36,7 +36,7 @@ export async function callApi<T>(api: ApiOptions, query: string, variables: Reco
   const error = answer.errors?.[0];
   if (error) {
     const code = error.extensions?.code;
-    throw new ApiError(`${error.message}${code ? ` (${code})` : ''}`, code);
+    throw new ApiError(`${error.message}${code ? ` (${code})` : ''}`, code, { field: error.extensions?.field, region: error.extensions?.region });
   }
   if (!answer.data) throw new ApiError(`${api.url} answered HTTP ${response.status} without data`, `HTTP_${response.status}`);
   return answer.data;

@@ -106,46 +106,106 @@ function parseCsvSource(kind: Kind, text: string): Source {
   return { rows, problems, headers, ignored: mapping.ignored };
 }
 
-/** Where each element of the top-level array starts, so JSON rows are named by their line too. */
-function elementLines(text: string): number[] {
-  const lines: number[] = [];
+/** The line (from 1) of a position in the text. */
+function lineAt(text: string, position: number): number {
   let line = 1;
-  let depth = 0;
-  let inString = false;
-  let expecting = false;
-  for (let i = 0; i < text.length; i++) {
-    const char = text[i];
-    if (char === '\n') line++;
-    if (inString) {
-      if (char === '\\') i++;
-      else if (char === '"') inString = false;
-      continue;
-    }
-    if (/\s/.test(char)) continue;
-    if (depth === 1 && expecting && char !== ']') {
-      lines.push(line);
-      expecting = false;
-    }
-    if (char === '"') inString = true;
-    else if (char === '[' || char === '{') {
-      depth++;
-      if (depth === 1) expecting = true;
-    } else if (char === ']' || char === '}') depth--;
-    else if (char === ',' && depth === 1) expecting = true;
+  for (let i = 0; i < position && i < text.length; i++) if (text[i] === '\n') line++;
+  return line;
+}
+
+class JsonSyntaxError extends Error {
+  constructor(readonly position: number, message: string) {
+    super(message);
   }
-  return lines;
+}
+
+/**
+ * JSON read with the place of everything: the value, where each element of a top-level array
+ * starts, and for a syntax error the line it is on (JSON.parse names a character offset at best).
+ */
+export function parseJsonWithLines(text: string): { value: unknown; elementLines: number[] } | { line: number; message: string } {
+  let at = 0;
+  const elementStarts: number[] = [];
+  const space = () => { while (at < text.length && ' \t\r\n'.includes(text[at])) at++; };
+  const fail = (message: string): never => { throw new JsonSyntaxError(at, message); };
+  const found = () => (at >= text.length ? 'the end of the file' : `"${text[at]}"`);
+  const value = (depth: number): unknown => {
+    space();
+    const char = text[at];
+    if (char === '{') {
+      at++;
+      const object: Record<string, unknown> = {};
+      space();
+      if (text[at] === '}') { at++; return object; }
+      for (;;) {
+        space();
+        if (text[at] !== '"') fail(`expected a key in quotes, found ${found()}`);
+        const key = string();
+        space();
+        if (text[at] !== ':') fail(`expected ":" after the key "${key}", found ${found()}`);
+        at++;
+        object[key] = value(depth + 1);
+        space();
+        if (text[at] === ',') { at++; continue; }
+        if (text[at] === '}') { at++; return object; }
+        fail(`expected "," or "}" in an object, found ${found()}`);
+      }
+    }
+    if (char === '[') {
+      at++;
+      const array: unknown[] = [];
+      space();
+      if (text[at] === ']') { at++; return array; }
+      for (;;) {
+        space();
+        if (depth === 0) elementStarts.push(at);
+        array.push(value(depth + 1));
+        space();
+        if (text[at] === ',') { at++; continue; }
+        if (text[at] === ']') { at++; return array; }
+        fail(`expected "," or "]" in a list, found ${found()}`);
+      }
+    }
+    if (char === '"') return string();
+    const literal = /^(?:true|false|null|-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?)/.exec(text.slice(at, at + 400));
+    if (!literal) fail(`expected a value, found ${found()}`);
+    at += literal![0].length;
+    return JSON.parse(literal![0]);
+  };
+  const string = (): string => {
+    const start = at;
+    at++;
+    while (at < text.length && text[at] !== '"') {
+      if (text[at] === '\n') fail('a text in quotes runs past the end of its line');
+      at += text[at] === '\\' ? 2 : 1;
+    }
+    if (at >= text.length) { at = start; fail('a text in quotes is not closed'); }
+    at++;
+    try {
+      return JSON.parse(text.slice(start, at)) as string;
+    } catch {
+      at = start;
+      return fail('a text in quotes holds an invalid escape');
+    }
+  };
+  try {
+    const result = value(0);
+    space();
+    if (at < text.length) fail(`unexpected ${found()} after the end of the data`);
+    return { value: result, elementLines: elementStarts.map((start) => lineAt(text, start)) };
+  } catch (error) {
+    if (!(error instanceof JsonSyntaxError)) throw error;
+    return { line: lineAt(text, error.position), message: error.message };
+  }
 }
 
 function parseJsonSource(kind: Kind, text: string): Source {
-  let data: unknown;
   const body = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
-  try {
-    data = JSON.parse(body);
-  } catch (error) {
-    return { rows: [], problems: [{ line: 1, field: null, message: `not valid JSON: ${(error as Error).message}` }], headers: {}, ignored: [] };
-  }
+  const parsed = parseJsonWithLines(body);
+  if ('message' in parsed) return { rows: [], problems: [{ line: parsed.line, field: null, message: `not valid JSON: ${parsed.message}` }], headers: {}, ignored: [] };
+  const data = parsed.value;
   if (!Array.isArray(data)) return { rows: [], problems: [{ line: 1, field: null, message: 'the JSON must be an array of objects' }], headers: {}, ignored: [] };
-  const lines = elementLines(body);
+  const lines = parsed.elementLines;
   const problems: SourceProblem[] = [];
   const rows: SourceRow[] = [];
   const headers: Record<string, string> = {};
@@ -160,16 +220,23 @@ function parseJsonSource(kind: Kind, text: string): Source {
     const mapping = mapHeaders(kind, keys);
     mapping.ignored.forEach((key) => ignored.add(key));
     const row: SourceRow = { line, values: {} };
+    let nested: SourceProblem | undefined;
     keys.forEach((key, i) => {
       const field = mapping.fields[i];
       if (!field) return;
       headers[field] ??= key;
-      const value = cell(kind, field, (element as Record<string, unknown>)[key]);
+      const raw = (element as Record<string, unknown>)[key];
+      const items = Array.isArray(raw) ? raw : [raw];
+      if (items.some((item) => item !== null && typeof item === 'object')) {
+        nested ??= { line, field, message: `${key} holds an object or nested list; a cell is text, a number, true/false or a list of those` };
+        return;
+      }
+      const value = cell(kind, field, raw);
       if (field === 'region') row.region = Array.isArray(value) ? value.join('') : value;
       else row.values[field] = value;
     });
     for (const field of mapping.repeated) problems.push({ line, field, message: `several keys mean ${field}; keep one` });
-    const forbidden = forbiddenTextProblem(row);
+    const forbidden = nested ?? forbiddenTextProblem(row);
     if (forbidden) problems.push(forbidden);
     else rows.push(row);
   });

@@ -41,4 +41,6 @@ export const gatewaySecuritySettings = z.object({
   HUB_ENV: z.enum(['development', 'production']).default('development'),
 }).refine((s) => s.HUB_JWT_SECRET || s.HUB_JWT_PUBLIC_KEY || s.HUB_JWT_JWKS_URL, {
   message: 'set one of HUB_JWT_SECRET (HS256), HUB_JWT_PUBLIC_KEY or HUB_JWT_JWKS_URL (RS256)', path: ['HUB_JWT_SECRET'],
+  // Checked even when another setting is bad, so one run names every problem.
+  when: () => true,
 });
