@@ -15,8 +15,16 @@ export interface InstanceHealth {
 
 export type LogLevel = 'info' | 'warn';
 
+/** What a log line is about, as fields beside its message: the instance, its subgraph and regions, its new status. */
+export type LogDetails = Record<string, unknown>;
+
 /** A log line and its level: `warn` when an instance is taken out, `info` when it is back. */
-export type HealthLog = (message: string, level?: LogLevel) => void;
+export type HealthLog = (message: string, level?: LogLevel, details?: LogDetails) => void;
+
+/** The fields of a state change's log line. */
+function changeDetails(instance: Pick<Instance, 'name' | 'subgraph' | 'regions'>, status: InstanceStatus, reason?: string): LogDetails {
+  return { instance: instance.name, subgraph: instance.subgraph, regions: instance.regions.join(','), status, reason };
+}
 
 /**
  * When an instance that answered before is taken out: after `failureThreshold` failed requests
@@ -114,7 +122,7 @@ export class InstanceHealthTracker {
       verified: before.verified || details.verified === true,
     };
     if (before.status === 'DOWN' || before.status === 'REFUSED') {
-      this.log(`instance ${describeInstance(instance)} is UP again (it was ${before.status}: ${before.reason})`, 'info');
+      this.log(`instance ${describeInstance(instance)} is UP again (it was ${before.status}: ${before.reason})`, 'info', changeDetails(instance, 'UP'));
     }
     return true;
   }
@@ -139,7 +147,7 @@ export class InstanceHealthTracker {
     if (before.status !== 'DOWN') {
       const count = entry.failures.length;
       const after = !routed ? '' : count === 1 ? ' after 1 failure' : ` after ${count} failures in ${(span / 1_000).toFixed(1)} s`;
-      this.log(`instance ${describeInstance(instance)} is DOWN${after}: ${reason}`, 'warn');
+      this.log(`instance ${describeInstance(instance)} is DOWN${after}: ${reason}`, 'warn', changeDetails(instance, 'DOWN', reason));
     }
     return true;
   }
@@ -152,7 +160,7 @@ export class InstanceHealthTracker {
     entry.failure = ticket;
     entry.failures = [];
     entry.health = { status: 'REFUSED', reason, checkedAt: new Date(this.clock()), verified: false };
-    if (before.status !== 'REFUSED') this.log(`instance ${describeInstance(instance)} is REFUSED: ${reason}`, 'warn');
+    if (before.status !== 'REFUSED') this.log(`instance ${describeInstance(instance)} is REFUSED: ${reason}`, 'warn', changeDetails(instance, 'REFUSED', reason));
     return true;
   }
 

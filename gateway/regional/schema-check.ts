@@ -1,6 +1,7 @@
 import { Supergraph, buildSubgraph } from '@apollo/federation-internals';
 import type { RequestSigner } from '../../subgraphs/kit/signing.js';
 import { fetchInstance, type Addressee } from './signed-fetch.js';
+import { INTERNAL_OPERATIONS } from '../../subgraphs/shared/limits.js';
 import {
   isEnumType, isInputObjectType, isInterfaceType, isObjectType, isSpecifiedScalarType, isUnionType,
   type GraphQLNamedType, type GraphQLSchema,
@@ -56,7 +57,7 @@ export function schemaDifferences(expected: GraphQLSchema, actual: GraphQLSchema
 export async function fetchInstanceSchema(instance: Addressee, timeoutMs: number, signer: RequestSigner): Promise<GraphQLSchema> {
   const response = await fetchInstance(signer, instance, {
     headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ query: '{ _service { sdl } }' }),
+    body: JSON.stringify(INTERNAL_OPERATIONS.schemaCheck),
     signal: AbortSignal.timeout(timeoutMs),
   });
   const body = (await response.json()) as { data?: { _service?: { sdl?: string } }; errors?: { extensions?: { reason?: unknown } }[] };

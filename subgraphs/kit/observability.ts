@@ -2,20 +2,24 @@ import { randomUUID } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import type { ApolloServerPlugin, BaseContext } from '@apollo/server';
 import { pino, type Logger } from 'pino';
+import pinoPretty from 'pino-pretty';
 import { Counter, Histogram, collectDefaultMetrics, register } from 'prom-client';
+import { isInternalOperation } from '../shared/limits.js';
 
 /**
  * Structured logs at HUB_LOG_LEVEL (default info): JSON lines, or readable lines on a terminal
  * (HUB_LOG_FORMAT=json|pretty overrides). One root logger per process; every service logs
- * through a child naming it.
+ * through a child naming it. Readable lines are formatted in this thread and written at once, so
+ * none is lost when the process exits right after logging (a transport's worker would drop them).
  */
 const pretty = process.env.HUB_LOG_FORMAT ? process.env.HUB_LOG_FORMAT === 'pretty' : process.stdout.isTTY === true;
-const root: Logger = pino({
-  level: process.env.HUB_LOG_LEVEL ?? 'info',
-  base: undefined,
-  ...(pretty
-    ? { transport: { target: 'pino-pretty', options: { colorize: true, ignore: 'time', singleLine: true } } } : {}),
-});
+const options = { level: process.env.HUB_LOG_LEVEL ?? 'info', base: undefined };
+const root: Logger = pretty
+  ? pino(options, pinoPretty({
+    sync: true, colorize: process.stdout.isTTY === true, translateTime: 'SYS:HH:MM:ss', singleLine: true,
+    ignore: 'service', messageFormat: '{if service}{service}: {end}{msg}',
+  }))
+  : pino(options);
 
 export function serviceLogger(service: string): Logger {
   return root.child({ service });
@@ -80,6 +84,11 @@ const durations = new Histogram({
   labelNames: ['service', 'operation'],
   buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
 });
+const internalOperations = new Counter({
+  name: 'hub_internal_operations_total',
+  help: 'The gateway\'s own requests to an instance (health probes, schema checks), by service, operation and outcome; not in hub_graphql_operations_total.',
+  labelNames: ['service', 'operation', 'outcome'],
+});
 const errorsByCode = new Counter({
   name: 'hub_graphql_errors_total',
   help: 'Errors in GraphQL answers, by service and extensions.code.',
@@ -100,27 +109,39 @@ export function prometheusText(): Promise<string> {
   return register.metrics();
 }
 
-/** Logs and counts every operation with its request id; the context must carry `requestId`. */
+/**
+ * Logs and counts every operation with its request id; the context must carry `requestId`. The
+ * gateway's health probes and schema checks (INTERNAL_OPERATIONS) are logged at debug and counted
+ * apart, so that the log and `hub_graphql_operations_total` show what clients asked.
+ */
 export function observabilityPlugin<T extends BaseContext & { requestId: string }>(service: string, logger: Logger): ApolloServerPlugin<T> {
   return {
-    async requestDidStart({ contextValue }) {
+    async requestDidStart({ contextValue, request }) {
       const started = process.hrtime.bigint();
+      const internal = isInternalOperation(request.operationName, request.query);
       return {
         async willSendResponse({ operationName, errors, response }) {
-          const operation = operationLabel(service, operationName);
           const seconds = Number(process.hrtime.bigint() - started) / 1e9;
           // The codes as sent (after formatError): a database error counts as the code the client saw.
           const sent = response.body.kind === 'single' ? response.body.singleResult.errors : undefined;
           const codes = (sent ?? errors ?? []).map((e) => String(e.extensions?.code ?? 'INTERNAL_SERVER_ERROR'));
-          operations.inc({ service, operation, outcome: codes.length ? 'error' : 'ok' });
-          durations.observe({ service, operation }, seconds);
-          for (const code of codes) errorsByCode.inc({ service, code });
+          const outcome = codes.length ? 'error' : 'ok';
           response.http.headers.set(REQUEST_ID_HEADER, contextValue.requestId);
-          // The log line keeps the name as sent (cut short): it is not kept, unlike a label.
-          logger.info({
+          const line = {
             requestId: contextValue.requestId, operation: operationName?.slice(0, 200) ?? ANONYMOUS_OPERATION,
             ms: Math.round(seconds * 1000), errors: codes.length ? codes : undefined,
-          }, 'graphql');
+          };
+          if (internal) {
+            internalOperations.inc({ service, operation: operationName!, outcome });
+            logger.debug(line, 'graphql (gateway probe)');
+            return;
+          }
+          const operation = operationLabel(service, operationName);
+          operations.inc({ service, operation, outcome });
+          durations.observe({ service, operation }, seconds);
+          for (const code of codes) errorsByCode.inc({ service, code });
+          // The log line keeps the name as sent (cut short): it is not kept, unlike a label.
+          logger.info(line, 'graphql');
         },
       };
     },
