@@ -35,8 +35,8 @@ describe('alliances subgraph', () => {
     expect(result.errors?.[0].extensions).toMatchObject({
       code: 'BAD_USER_INPUT',
       validationErrors: [
-        { field: 'name', messages: ['name must not be blank'] },
-        { field: 'website', messages: ['website must be an http(s) URL such as https://example.org/'] },
+        { field: 'input.name', messages: ['name must not be blank'] },
+        { field: 'input.website', messages: ['website must be an http(s) URL such as https://example.org/'] },
       ],
     });
     const after = await subgraph.query(`{ alliances { totalCount } }`);
@@ -59,7 +59,7 @@ describe('alliances subgraph', () => {
     const nested = await subgraph.query(CREATE, { input: { region: 'BW', name: 'Bündnis X', municipality: { name: 'Heidelberg', ags: '0822' } } });
     expect(nested.errors?.[0].extensions).toEqual({
       code: 'BAD_USER_INPUT',
-      validationErrors: [{ field: 'municipality.ags', messages: ['ags must be an official key of 2, 3, 5 or 8 digits'] }],
+      validationErrors: [{ field: 'input.municipality.ags', messages: ['ags must be an official key of 2, 3, 5 or 8 digits'] }],
     });
     const { data } = await subgraph.query(CREATE, { input: { region: 'BW', name: 'Bündnis Y' } });
     const cleared = await subgraph.query(`mutation($input: UpdateAllianceInput!) { updateAlliance(input: $input) { name } }`,
@@ -85,7 +85,7 @@ describe('alliances subgraph', () => {
     expect(twice.errors?.[0].extensions?.code).toBe('CONFLICT');
 
     const inUse = await subgraph.query(`mutation($id: ID!) { deleteOrganization(id: $id) }`, { id: organization.id });
-    expect(inUse.errors?.[0].extensions?.code).toBe('CONFLICT');
+    expect(inUse.errors?.[0].extensions).toMatchObject({ code: 'REFERENCED', referrerCount: 1, referrers: [{ type: 'Membership', field: 'organization' }] });
 
     const deleted = await subgraph.query(`mutation($id: ID!) { deleteAlliance(id: $id) }`, { id: alliance.id });
     expect(deleted.data.deleteAlliance).toBe(alliance.id);

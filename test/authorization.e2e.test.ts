@@ -135,10 +135,12 @@ describe.each(LAYOUTS)('authorization, %s', (_layout, regions) => {
 
   /** Updating a fresh record: its version and the changed field are the state; success bumps the version. */
   const updating = (mutation: string, inputType: string, readField: string, field: string,
-    make: () => Promise<{ id: string; version: number }>, value: unknown): MutationSpec => ({
+    make: () => Promise<{ id: string; version: number }>, newValue: unknown): MutationSpec => ({
     mutation, kind: 'write',
     async arrange() {
       const record = await make();
+      // Names are unique per region: each success renames to a name of its own.
+      const value = typeof newValue === 'function' ? (newValue as () => unknown)() : newValue;
       const state = () => read(readField, record.id, `id version region ${field}`);
       return {
         query: `mutation($input: ${inputType}!) { result: ${mutation}(input: $input) { id version region ${field} } }`,
@@ -190,10 +192,10 @@ describe.each(LAYOUTS)('authorization, %s', (_layout, regions) => {
 
   const SPECS: MutationSpec[] = [
     creating('createAlliance', 'CreateAllianceInput', 'alliances', 'name', () => ({ name: unique('Neues Bündnis'), foundedOn: '2024-05' })),
-    updating('updateAlliance', 'UpdateAllianceInput', 'alliance', 'name', newAlliance, 'Umbenanntes Bündnis'),
+    updating('updateAlliance', 'UpdateAllianceInput', 'alliance', 'name', newAlliance, () => unique('Umbenanntes Bündnis')),
     deleting('deleteAlliance', 'alliance', newAlliance),
     creating('createOrganization', 'CreateOrganizationInput', 'organizations', 'name', () => ({ name: unique('Neue Organisation'), kind: 'COMPANY' })),
-    updating('updateOrganization', 'UpdateOrganizationInput', 'organization', 'name', newOrganization, 'Umbenannte Organisation'),
+    updating('updateOrganization', 'UpdateOrganizationInput', 'organization', 'name', newOrganization, () => unique('Umbenannte Organisation')),
     deleting('deleteOrganization', 'organization', newOrganization),
     {
       mutation: 'createMembership', kind: 'write',

@@ -7,6 +7,9 @@ import { alliances as ALLIANCES, memberships as MEMBERSHIPS } from '../subgraphs
 import { MEETINGS, NETWORKS } from '../subgraphs/networks/seed.js';
 import { ProjectStatus } from '../subgraphs/projects/enums.js';
 import { PROJECTS } from '../subgraphs/projects/seed.js';
+import { mainLine } from '../subgraphs/projects/entities/funding-line.js';
+
+const mainProgramme = (project: (typeof PROJECTS)[number]) => mainLine(project.fundingLines ?? [])?.programme ?? null;
 import { launchBrowser } from './support/browser.js';
 import { startTestHub, type TestHub } from './support/hub.js';
 
@@ -34,6 +37,17 @@ const yearOf = (date: string): number => Number(date.slice(0, 4));
 const bytewise = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
 const STATUS_LABELS: Record<ProjectStatus, string> = { PLANNED: 'Geplant', ACTIVE: 'Laufend', COMPLETED: 'Abgeschlossen' };
 
+/** The demo projects the filter selects, with the page's and the schema's semantics. */
+function selectedProjects(filter: Filter) {
+  const inRegions = (region: Region) => !filter.regions || filter.regions.includes(region);
+  const inField = (fields: readonly FieldOfAction[]) => !filter.field || fields.includes(filter.field);
+  const period = filter.from !== undefined || filter.to !== undefined;
+  const overlaps = (start: string | null | undefined, end: string | null | undefined) => !period || (!!start
+    && (filter.to === undefined || yearOf(start) <= filter.to) && (filter.from === undefined || !end || yearOf(end) >= filter.from));
+  return { projects: PROJECTS.filter((p) => inRegions(p.region) && inField(p.fieldsOfAction)
+    && (!filter.status || p.status === filter.status) && overlaps(p.startsOn, p.endsOn)) };
+}
+
 /**
  * The numbers the page must show for `filter`, computed from the seeders' demo records (not from the
  * gateway) with the filter semantics of the page and the schema: projects match every condition;
@@ -46,8 +60,7 @@ function expected(filter: Filter = {}) {
   // Dates [start, end] overlap the period; no start never matches, no end is still running.
   const overlaps = (start: string | null | undefined, end: string | null | undefined) => !period || (!!start
     && (filter.to === undefined || yearOf(start) <= filter.to) && (filter.from === undefined || !end || yearOf(end) >= filter.from));
-  const projects = PROJECTS.filter((p) => inRegions(p.region) && inField(p.fieldsOfAction)
-    && (!filter.status || p.status === filter.status) && overlaps(p.startsOn, p.endsOn));
+  const { projects } = selectedProjects(filter);
   // A founding date is a period that starts and ends with itself.
   const alliances = ALLIANCES.filter((a) => inRegions(a.region) && inField(a.fieldsOfAction) && overlaps(a.foundedOn, a.foundedOn ?? null));
   const networks = NETWORKS.filter((n) => inRegions(regionOf(n.id)));
@@ -72,6 +85,63 @@ function expected(filter: Filter = {}) {
       .map(({ name, members }) => [name, String(members)]),
     /** The meetings chart's rows, year and count run together as the row's text reads. */
     meetings: [...meetings].sort(([a], [b]) => a - b).map(([year, n]) => `${year}${n}`),
+  };
+}
+
+const euro = (cents: number) => new Intl.NumberFormat('de-DE', { style: 'currency', currency: 'EUR' }).format(cents / 100);
+const number = (n: number) => new Intl.NumberFormat('de-DE').format(n);
+const PROGRAMME_LABELS: Record<string, string> = {
+  LEADER: 'EU-Förderprogramm LEADER', ESF: 'Europäischer Sozialfonds', FEDERAL: 'Bundesmittel', STATE: 'Landesmittel',
+  MUNICIPAL: 'Kommunale Mittel', FOUNDATION: 'Stiftungsmittel', COMPANY: 'Unternehmensmittel', OTHER: 'Sonstige Förderung',
+};
+
+/**
+ * The money figures the page must show for `filter`, from the demo projects' funding lines: known
+ * amounts summed, lines without an amount counted beside them (by programme, state and start year).
+ */
+function expectedMoney(filter: Filter = {}) {
+  const { projects } = selectedProjects(filter);
+  const lines = projects.flatMap((p) => (p.fundingLines ?? []).map((l) => ({
+    ...l, region: p.region, year: (l.startsOn ?? p.startsOn)?.slice(0, 4) ?? 'unbekannt' })));
+  const known = lines.filter((l) => l.amountCents !== null && l.amountCents !== undefined);
+  const cents = (list: typeof lines) => list.reduce((sum, l) => sum + (l.amountCents ?? 0), 0);
+  const unknown = (list: typeof lines) => list.filter((l) => l.amountCents === null || l.amountCents === undefined).length;
+  const main = (programme: string | null) => projects.filter((p) => (mainProgramme(p) ?? null) === programme).length;
+  const programmes = Object.keys(PROGRAMME_LABELS).filter((code) => main(code) || lines.some((l) => l.programme === code))
+    .sort((a, b) => cents(lines.filter((l) => l.programme === b)) - cents(lines.filter((l) => l.programme === a)) || main(b) - main(a));
+  const regions = REGIONS.filter((region) => !filter.regions || filter.regions.includes(region));
+  const years = [...new Set(lines.map((l) => l.year))].sort((a, b) => Number(a === 'unbekannt') - Number(b === 'unbekannt') || Number(a) - Number(b));
+  return {
+    total: euro(cents(known)),
+    detail: `bekannt aus ${number(known.length)} von ${number(lines.length)} Förderlinien; ${number(lines.length - known.length)} ohne Betrag`,
+    programmes: [
+      ...programmes.map((code) => {
+        const of = lines.filter((l) => l.programme === code);
+        return [PROGRAMME_LABELS[code], number(main(code)), euro(cents(of)), number(unknown(of))];
+      }),
+      ...(main(null) ? [['unbekannt', number(main(null)), '–', '–']] : []),
+    ],
+    states: regions.map((region) => {
+      const of = lines.filter((l) => l.region === region);
+      return [region, euro(cents(of)), number(unknown(of))];
+    }),
+    years: years.map((year) => {
+      const of = lines.filter((l) => l.year === year);
+      return [year, euro(cents(of)), number(unknown(of))];
+    }),
+  };
+}
+
+/** The money figures as the page shows them. */
+async function moneyOnPage(page: Page) {
+  const rows = (table: string, key = false) => page.$$eval(`${table} tbody tr`, (trs, withKey) => trs.map((tr) =>
+    [withKey ? tr.getAttribute('data-key') : tr.querySelector('th')?.textContent, ...[...tr.querySelectorAll('td')].map((td) => td.textContent)]), key);
+  return {
+    total: await page.locator('#total-funding').textContent(),
+    detail: await page.locator('#total-funding-detail').textContent(),
+    programmes: await rows('#table-funding'),
+    states: await rows('#table-funding-states', true),
+    years: await rows('#table-funding-years'),
   };
 }
 
@@ -137,6 +207,12 @@ describe('dashboard page', () => {
     expect(seen.networks).toEqual(want.networks);
     expect(await page.locator('figure canvas').count()).toBe(7);
     expect(await page.locator('#chart-programme tbody tr').last().textContent()).toBe('unbekannt10');
+    // Money next to the counts: the two LEADER projects of the Börde name no amount, so 0 € is known and 2 lines lack one.
+    const money = await moneyOnPage(page);
+    expect(money).toEqual(expectedMoney());
+    expect(money.detail).toBe('bekannt aus 0 von 2 Förderlinien; 2 ohne Betrag');
+    expect(money.programmes[0]).toEqual(['EU-Förderprogramm LEADER', '2', euro(0), '2']);
+    expect(money.states).toHaveLength(17);
     expect(await page.locator('#chart-field tbody tr').first().textContent()).toBe('Vereinbarkeit von Familie und Beruf6');
     mkdirSync('.artifacts', { recursive: true });
     await page.screenshot({ path: '.artifacts/dashboard.png', fullPage: true });
@@ -160,6 +236,7 @@ describe('dashboard page', () => {
       ['Lokale Bündnisse für Familie in der Metropolregion Rhein-Neckar', '1']]);
     expect(seen.networks).toEqual(bw.networks);
     expect(await page.locator('#chart-region tbody tr').allTextContents()).toEqual(['Baden-Württemberg7']);
+    expect(await moneyOnPage(page)).toEqual(expectedMoney({ regions: [Region.BW] }));
 
     await page.locator('#field').selectOption('HEALTH');
     await shown(page, 'regions=BW&field=HEALTH');
@@ -203,6 +280,7 @@ describe('dashboard page', () => {
     expect(seen.status).toEqual(want.status);
     expect(seen.networks).toEqual(want.networks);
     expect(await page.locator('#region-SL').isChecked()).toBe(true);
+    expect(await moneyOnPage(page)).toEqual(expectedMoney({ regions: [Region.SL, Region.NW], status: ProjectStatus.ACTIVE }));
 
     await page.locator('#from').fill('2020');
     await page.locator('#to').fill('2019');
@@ -216,6 +294,8 @@ describe('dashboard page', () => {
     await expect.poll(() => page.locator('#error').textContent())
       .toBe('Die Daten konnten nicht geladen werden. Die Schnittstelle meldet einen Fehler (HTTP 200): Internal server error.');
     expect(await page.locator('#total-projects').textContent()).toBe('–');
+    expect(await page.locator('#total-funding').textContent()).toBe('–');
+    expect(await page.locator('#table-funding tbody tr').count()).toBe(0);
 
     await page.unroute('**/graphql');
     await page.route('**/graphql', (route) => route.abort('connectionrefused'));

@@ -122,7 +122,11 @@ describe('importing a network\'s list', () => {
     const before = (await alliancesOf('SL')).totalCount;
     const outcome = await importAs(editorNW, { kind: 'alliances', text, format: 'csv' });
     expect(outcome.ok).toBe(false);
-    expect(outcome.failure).toMatch(/^SL: .*may not write data of region SL \(FORBIDDEN\)/);
+    // Every row of the refused region, by its line (the second row's quoted cell spans two lines).
+    expect(outcome.errors.map((e) => [e.line, e.column])).toEqual([[2, 'Bundesland'], [3, 'Bundesland'], [5, 'Bundesland']]);
+    for (const error of outcome.errors) expect(error.message).toMatch(/^SL: .*may not write data of region SL \(FORBIDDEN\)/);
+    expect(outcome.failure).toBeUndefined();
+    expect(outcome.invalidLines).toBe(3);
     expect(outcome.written).toEqual([]);
 
     const direct = await hub.as(['editor:NW'])(`mutation($input: AllianceImportInput!) { importAlliances(input: $input) { created } }`,

@@ -162,7 +162,7 @@ describe('people subgraph: mutations', () => {
   it('refuses invalid input with BAD_USER_INPUT naming the field, and writes nothing', async () => {
     const [people, roles] = [await personCount(), await roleCount()];
     const cases: [object, string][] = [
-      [{ ...valid, contact: { email: 'not-an-address' } }, 'contact.email'],
+      [{ ...valid, contact: { email: 'not-an-address' } }, 'input.contact.email'],
       [{ ...valid, roles: [{ kind: 'MENTOR', title: 'ohne Ziel' }] }, 'roles.0'],
       [{ ...valid, roles: [valid.roles[1], { kind: 'CONTACT', allianceId: A.heidelberg, since: '2020-05', until: '2020-04' }] }, 'roles.1.until'],
       [{ ...valid, consent: { publicListing: true, recordedOn: '2026-11' } }, 'consent.source'],
@@ -178,7 +178,7 @@ describe('people subgraph: mutations', () => {
     }
     const badEmail = await subgraph.query(CREATE, { input: { ...valid, contact: { email: 'x' } } });
     expect(badEmail.errors?.[0].extensions?.validationErrors).toEqual([
-      { field: 'contact.email', messages: ['email must be an e-mail address'] },
+      { field: 'input.contact.email', messages: ['email must be an e-mail address'] },
     ]);
     expect([await personCount(), await roleCount()]).toEqual([people, roles]);
   });

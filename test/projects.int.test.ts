@@ -196,7 +196,7 @@ describe('projects subgraph: mutations', () => {
     } });
     expect(invalid.errors?.[0].extensions?.code).toBe('BAD_USER_INPUT');
     const fields = invalid.errors?.[0].extensions?.validationErrors.map((e: any) => e.field);
-    expect(fields).toEqual(expect.arrayContaining(['title', 'website', 'contactIds', 'partnerOrganizationIds']));
+    expect(fields).toEqual(expect.arrayContaining(['input.title', 'input.website', 'input.contactIds', 'input.partnerOrganizationIds']));
 
     const duplicate = await blank.query(CREATE, { input: {
       region: 'SL', title: 'Doppelt', partnerAllianceIds: [DEMO.alliance.saarbruecken, DEMO.alliance.saarbruecken] } });

@@ -5,6 +5,7 @@ import { encodeCursor } from '../subgraphs/shared/cursor.js';
 import { ROUTING } from '../subgraphs/routing.js';
 import type { RoutingDeclarations } from '../subgraphs/shared/routing.js';
 import { RoutingTable } from '../gateway/regional/declarations.js';
+import { IntegrityGuard } from '../gateway/regional/integrity.js';
 import { mergeConnection, planPage } from '../gateway/regional/merge.js';
 import { mutationRegion } from '../gateway/regional/mutation-fetch.js';
 import { PAGING, fieldsOf, inlineFragments } from '../gateway/regional/operation.js';
@@ -34,6 +35,51 @@ describe('routing declarations', () => {
       'alliances: mutation createAlliance has no routing declaration',
     ]);
     expect(RoutingTable.build('people', undefined, schemas.get('people')!)).toEqual(['people declares no routing (subgraphs/people/routing.ts)']);
+  });
+
+  it('are refused when a declared reference is not an id field, or a delete lacks its references argument', () => {
+    const broken: RoutingDeclarations = {
+      ...ROUTING.projects,
+      mutation: {
+        ...ROUTING.projects.mutation,
+        createProject: { owner: 'input.region', references: { 'input.leadAlliance': 'Alliance', 'input.fieldsOfAction': 'Alliance' } },
+        deleteProject: { owner: 'id', deletes: 'id' },
+      },
+    };
+    expect(RoutingTable.build('projects', broken, schemas.get('projects')!)).toEqual([
+      'projects: createProject: reference input.leadAlliance does not exist',
+      'projects: createProject: reference input.fieldsOfAction is [FieldOfAction!], not an id',
+      'projects: deleteProject: a delete needs the argument references: ReferenceAction',
+    ]);
+  });
+
+  it('are refused when a cross-region field cannot be null, names no id field, or a cross-region list is no list', () => {
+    const broken: RoutingDeclarations = {
+      ...ROUTING.alliances,
+      crossRegion: {
+        Membership: { alliance: { type: 'Alliance', id: 'organizationId' }, organization: { type: 'Organization', id: 'joinedOn' } },
+      },
+      crossRegionLists: { Organization: { name: [{ field: 'id' }] }, Membership: { organization: [{ field: 'nothing' }] } },
+    };
+    expect(RoutingTable.build('alliances', broken, schemas.get('alliances')!)).toEqual([
+      'alliances: cross-region field Membership.alliance must be a nullable Alliance (null while its region cannot be reached)',
+      'alliances: cross-region field Membership.organization: Membership.joinedOn is not an id field of the schema',
+      'alliances: cross-region list Organization.name is not a list field of the schema',
+      'alliances: cross-region list Membership.organization is not a list field of the schema',
+    ]);
+  });
+
+  it('are refused at gateway start when a reference names a type no subgraph stores', () => {
+    const tables = new Map(['alliances', 'networks', 'projects', 'people'].map((name) => {
+      const declarations = name !== 'projects' ? ROUTING[name] : {
+        ...ROUTING.projects,
+        mutation: { ...ROUTING.projects.mutation, createProject: { owner: 'input.region', references: { 'input.leadAllianceId': 'Bündnis' } } },
+      };
+      return [name, RoutingTable.build(name, declarations, schemas.get(name)!) as RoutingTable] as const;
+    }));
+    expect(() => new IntegrityGuard({} as never, tables)).toThrow('projects: a mutation references Bündnis, which no subgraph stores');
+    tables.set('projects', RoutingTable.build('projects', ROUTING.projects, schemas.get('projects')!) as RoutingTable);
+    expect(() => new IntegrityGuard({} as never, tables)).not.toThrow();
   });
 });
 

@@ -1,8 +1,10 @@
 import {
-  getNamedType, getNullableType, isInputObjectType, isListType, isObjectType,
+  getNamedType, getNullableType, isInputObjectType, isListType, isNonNullType, isObjectType,
   type GraphQLField, type GraphQLInputType, type GraphQLNamedType, type GraphQLOutputType, type GraphQLSchema,
 } from 'graphql';
-import type { Merge, MutationRoute, Order, Path, QueryRoute, RoutingDeclarations } from '../../subgraphs/shared/routing.js';
+import {
+  REFERENCES_ARGUMENT, integrityFields, type CrossRegionField, type Merge, type MutationRoute, type Order, type Path, type QueryRoute, type RoutingDeclarations,
+} from '../../subgraphs/shared/routing.js';
 
 /** Root fields every federated subgraph has, which the gateway routes itself. */
 const FEDERATION_FIELDS = new Set(['_service', '_entities']);
@@ -17,7 +19,7 @@ export class RoutingTable {
   /** The table, or the problems that make the declarations unusable for this schema. */
   static build(subgraph: string, declarations: RoutingDeclarations | undefined, schema: GraphQLSchema): RoutingTable | string[] {
     if (!declarations) return [`${subgraph} declares no routing (subgraphs/${subgraph}/routing.ts)`];
-    const problems = checkDeclarations(declarations, schema).map((problem) => `${subgraph}: ${problem}`);
+    const problems = checkDeclarations(subgraph, declarations, schema).map((problem) => `${subgraph}: ${problem}`);
     return problems.length ? problems : new RoutingTable(subgraph, declarations);
   }
 
@@ -29,9 +31,34 @@ export class RoutingTable {
     return this.declarations.mutation[name];
   }
 
+  /** The entity types its mutations name in their inputs. */
+  referencedTypes(): string[] {
+    return [...new Set(Object.values(this.declarations.mutation).flatMap((route) => Object.values(route.references ?? {})))];
+  }
+
+  /** The entity types this subgraph stores. */
+  entityTypes(): readonly string[] {
+    return this.declarations.entities;
+  }
+
   /** Whether the subgraph stores entities of this type (rather than adding fields to another's). */
   storesEntity(type: string): boolean {
     return this.declarations.entities.includes(type);
+  }
+
+  /** Whether the subgraph declares fields whose record another region's instance may hold. */
+  hasCrossRegionFields(): boolean {
+    return Object.keys(this.declarations.crossRegion ?? {}).length + Object.keys(this.declarations.crossRegionLists ?? {}).length > 0;
+  }
+
+  /** The order of a list whose items other regions' instances may hold too, if it is one. */
+  crossRegionList(type: string, field: string): Order | undefined {
+    return this.declarations.crossRegionLists?.[type]?.[field];
+  }
+
+  /** The declaration of a field whose record another region's instance may hold, if it is one. */
+  crossRegionField(type: string, field: string): CrossRegionField | undefined {
+    return this.declarations.crossRegion?.[type]?.[field];
   }
 
   /** The order of a list this subgraph adds to another's entity, if it declares one. */
@@ -40,11 +67,13 @@ export class RoutingTable {
   }
 }
 
-function checkDeclarations(declarations: RoutingDeclarations, schema: GraphQLSchema): string[] {
+function checkDeclarations(subgraph: string, declarations: RoutingDeclarations, schema: GraphQLSchema): string[] {
   const problems: string[] = [];
+  // The integrity fields are the gateway's own to call, on every instance (like _entities).
+  const own = new Set([...FEDERATION_FIELDS, ...Object.values(integrityFields(subgraph))]);
   const queryFields = schema.getQueryType()?.getFields() ?? {};
   for (const [name, field] of Object.entries(queryFields)) {
-    if (FEDERATION_FIELDS.has(name)) continue;
+    if (own.has(name)) continue;
     const route = declarations.query[name];
     if (!route) {
       problems.push(`query field ${name} has no routing declaration`);
@@ -59,15 +88,44 @@ function checkDeclarations(declarations: RoutingDeclarations, schema: GraphQLSch
   }
   const mutationFields = schema.getMutationType()?.getFields() ?? {};
   for (const [name, field] of Object.entries(mutationFields)) {
+    if (own.has(name)) continue;
     const route = declarations.mutation[name];
     if (!route) problems.push(`mutation ${name} has no routing declaration`);
-    else problems.push(...checkArgument(field, route.owner, 'owner'));
+    else problems.push(...checkArgument(field, route.owner, 'owner'), ...checkReferences(field, route));
   }
   for (const name of Object.keys(declarations.mutation)) {
     if (!mutationFields[name]) problems.push(`mutation ${name} is declared but not in the schema`);
   }
   for (const typeName of declarations.entities) {
     if (!isObjectType(schema.getType(typeName))) problems.push(`entity type ${typeName} is not in the schema`);
+  }
+  for (const [typeName, fields] of Object.entries(declarations.crossRegion ?? {})) {
+    const type = schema.getType(typeName);
+    for (const [fieldName, declared] of Object.entries(fields)) {
+      const where = `cross-region field ${typeName}.${fieldName}`;
+      const field = isObjectType(type) ? type.getFields()[fieldName] : undefined;
+      const idField = isObjectType(type) ? type.getFields()[declared.id] : undefined;
+      if (!field) problems.push(`${where} is not a field of the schema`);
+      else if (isNonNullType(field.type) || isListType(field.type) || getNamedType(field.type).name !== declared.type) {
+        problems.push(`${where} must be a nullable ${declared.type} (null while its region cannot be reached)`);
+      }
+      if (!declarations.entities.includes(declared.type)) problems.push(`${where}: ${declared.type} is not among the stored entities`);
+      if (!idField || !['ID', 'String'].includes(getNamedType(idField.type).name) || isListType(getNullableType(idField.type))) {
+        problems.push(`${where}: ${typeName}.${declared.id} is not an id field of the schema`);
+      }
+    }
+  }
+  for (const [typeName, lists] of Object.entries(declarations.crossRegionLists ?? {})) {
+    const type = schema.getType(typeName);
+    if (!declarations.entities.includes(typeName)) problems.push(`cross-region list type ${typeName} is not among the stored entities`);
+    for (const [fieldName, order] of Object.entries(lists)) {
+      const field = isObjectType(type) ? type.getFields()[fieldName] : undefined;
+      if (!field || !isListType(getNullableType(field.type))) {
+        problems.push(`cross-region list ${typeName}.${fieldName} is not a list field of the schema`);
+        continue;
+      }
+      problems.push(...checkOrder(`${typeName}.${fieldName}`, getNamedType(field.type), order));
+    }
   }
   for (const [typeName, lists] of Object.entries(declarations.extensions)) {
     const type = schema.getType(typeName);
@@ -78,6 +136,31 @@ function checkDeclarations(declarations: RoutingDeclarations, schema: GraphQLSch
         continue;
       }
       problems.push(...checkOrder(`${typeName}.${fieldName}`, getNamedType(field.type), order));
+    }
+  }
+  return problems;
+}
+
+/**
+ * Every declared input reference is an id or a list of ids (through lists of input objects at any
+ * depth); a delete names its id argument and has the `references` argument.
+ */
+function checkReferences(field: GraphQLField<unknown, unknown>, route: MutationRoute): string[] {
+  const problems: string[] = [];
+  for (const path of Object.keys(route.references ?? {})) {
+    const [argumentName, ...rest] = path.split('.');
+    let type: GraphQLInputType | undefined = field.args.find((a) => a.name === argumentName)?.type;
+    for (const name of rest) {
+      const named = type && getNamedType(type);
+      type = isInputObjectType(named) ? named.getFields()[name]?.type : undefined;
+    }
+    if (!type) problems.push(`${field.name}: reference ${path} does not exist`);
+    else if (!['ID', 'String'].includes(getNamedType(type).name)) problems.push(`${field.name}: reference ${path} is ${String(type)}, not an id`);
+  }
+  if (route.deletes) {
+    problems.push(...checkArgument(field, route.deletes, 'owner').map((p) => p.replace('owner', 'deletes')));
+    if (getNamedType(field.args.find((a) => a.name === REFERENCES_ARGUMENT)?.type ?? field.type).name !== 'ReferenceAction') {
+      problems.push(`${field.name}: a delete needs the argument ${REFERENCES_ARGUMENT}: ReferenceAction`);
     }
   }
   return problems;

@@ -5,6 +5,7 @@ import { regionOfId } from '../../subgraphs/shared/ids.js';
 import { isRegion, type Region } from '../../subgraphs/shared/region.js';
 import { InstanceUnavailable, regionNotServedError, unavailableErrors, type Json, type Route } from './instance-client.js';
 import type { RoutingTable } from './declarations.js';
+import type { IntegrityGuard, IntegritySend } from './integrity.js';
 import { argumentAt, operationWith, responseKey } from './operation.js';
 
 /**
@@ -13,6 +14,7 @@ import { argumentAt, operationWith, responseKey } from './operation.js';
  */
 export async function fetchMutations(
   route: Route, routing: RoutingTable, viewer: Viewer, operation: OperationDefinitionNode, roots: FieldNode[], variables: Json,
+  integrity?: { guard: IntegrityGuard; send: IntegritySend },
 ): Promise<GatewayGraphQLResponse> {
   const data: Json = {};
   const errors: GraphQLFormattedError[] = [];
@@ -39,6 +41,15 @@ export async function fetchMutations(
         path: [key], extensions: { code: 'BAD_USER_INPUT' },
       });
       continue;
+    }
+    // Records it names must exist, and a delete must leave nothing dangling: checked just before it runs, after the ones before it.
+    const declared = routing.mutation(field.name.value);
+    if (integrity?.guard.guards(declared)) {
+      const refused = await integrity.guard.check(route.subgraph, declared, field, variables, viewer, key, integrity.send, region);
+      if (refused.length) {
+        errors.push(...refused);
+        continue;
+      }
     }
     try {
       const answer = await route.send(instance, { query: print(operationWith(operation, [field])), variables });

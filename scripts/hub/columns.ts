@@ -55,6 +55,7 @@ export const KIND_SPECS: Record<Kind, KindSpec> = {
     fields: [
       { name: 'alliance', aliases: ['Bündnis', 'Lokales Bündnis'] },
       { name: 'organization', aliases: ['Organisation', 'Organization', 'Mitglied', 'Mitgliedsorganisation'] },
+      { name: 'organizationId', aliases: ['Organisation (ID)', 'Mitglied (ID)'] },
       { name: 'joinedOn', aliases: ['Beigetreten', 'Beitritt', 'Mitglied seit', 'Beigetreten am'] },
       { name: 'leftOn', aliases: ['Ausgetreten', 'Austritt', 'Ausgetreten am'] },
       { name: 'certificateHandedOverOn', aliases: ['Urkunde', 'Urkunde überreicht', 'Mitgliedsurkunde'] },
@@ -92,6 +93,64 @@ export const KIND_SPECS: Record<Kind, KindSpec> = {
   },
 };
 
+/**
+ * A project's funding lines in a file: one group of columns per line, numbered from 1 —
+ * `funding1Programme`, `funding1Amount`, … (or `Förderung 1 Betrag`, …) — so a spreadsheet shows
+ * each line's cells side by side. Amounts in euro (`120000`, `120.000,50 €`), shares in percent.
+ * A column maps to the import row's path `fundingLines.<index>.<cell>`.
+ */
+export const FUNDING_PREFIXES = ['funding', 'Förderung', 'Förderlinie'];
+export const FUNDING_CELLS: FieldSpec[] = [
+  { name: 'programme', aliases: ['Programme', 'Programm', 'Förderprogramm'] },
+  { name: 'funder', aliases: ['Funder', 'Geldgeber', 'Fördergeber', 'Zuwendungsgeber', 'Mittelgeber'] },
+  { name: 'amount', aliases: ['Amount', 'Betrag', 'Betrag (€)', 'Betrag in Euro', 'Summe', 'Fördersumme'] },
+  { name: 'share', aliases: ['Share', 'Anteil', 'Anteil (%)', 'Anteil in Prozent'] },
+  { name: 'startsOn', aliases: ['StartsOn', 'von', 'Beginn', 'Start'] },
+  { name: 'endsOn', aliases: ['EndsOn', 'bis', 'Ende'] },
+  { name: 'grantReference', aliases: ['GrantReference', 'Aktenzeichen', 'Förderkennzeichen', 'Zeichen'] },
+];
+/** The most funding lines a file's columns may number (as many as a project may have). */
+const MAX_FUNDING_COLUMNS = 20;
+
+/** The header an export writes for cell `cell` of the `index`th (0-based) funding line: `funding1Amount`. */
+export const fundingHeader = (index: number, cell: string) => `funding${index + 1}${cell[0].toUpperCase()}${cell.slice(1)}`;
+
+const FOLDED_FUNDING_CELLS = new Map(FUNDING_CELLS.flatMap((cell) => [cell.name, ...cell.aliases].map((name) => [foldName(name), cell.name])));
+const FUNDING_HEADER = new RegExp(`^(?:${FUNDING_PREFIXES.map((prefix) => foldName(prefix)).join('|')})(\\d{1,2})(.+)$`);
+
+/** The import row path a funding column means (`Förderung 2 Betrag` → `fundingLines.1.amount`), or undefined. */
+function fundingField(kind: Kind, header: string): string | undefined {
+  if (kind !== 'projects') return undefined;
+  const match = FUNDING_HEADER.exec(foldName(header));
+  const cell = match ? FOLDED_FUNDING_CELLS.get(match[2]) : undefined;
+  const number = match ? Number(match[1]) : 0;
+  return cell && number >= 1 && number <= MAX_FUNDING_COLUMNS ? `fundingLines.${number - 1}.${cell}` : undefined;
+}
+
+/**
+ * A row's cells as the import mutation takes them: the funding columns (`fundingLines.<index>.<cell>`)
+ * become the list `fundingLines`, one entry per numbered line up to the highest the file has
+ * (a line of empty cells is no line); a file without such columns leaves the lines as they are.
+ */
+export function apiRow<C>(values: Record<string, C>): Record<string, C | Record<string, C>[]> {
+  const row: Record<string, C | Record<string, C>[]> = {};
+  const lines: Record<string, C>[] = [];
+  let funding = false;
+  for (const [field, value] of Object.entries(values)) {
+    const match = /^fundingLines\.(\d+)\.(\w+)$/.exec(field);
+    if (!match) {
+      row[field] = value;
+      continue;
+    }
+    funding = true;
+    const index = Number(match[1]);
+    while (lines.length <= index) lines.push({});
+    lines[index][match[2]] = value;
+  }
+  if (funding) row.fundingLines = lines;
+  return row;
+}
+
 /** The column holding the region, in every kind. */
 export const REGION_FIELD: FieldSpec = { name: 'region', aliases: ['Region', 'Bundesland', 'Land'] };
 
@@ -118,7 +177,7 @@ export function mapHeaders(kind: Kind, headers: string[]): HeaderMapping {
   for (const field of [REGION_FIELD, ...KIND_SPECS[kind].fields]) {
     for (const name of [field.name, ...field.aliases]) if (!lookup.has(foldName(name))) lookup.set(foldName(name), field.name);
   }
-  const fields = headers.map((header) => lookup.get(foldName(header)));
+  const fields = headers.map((header) => lookup.get(foldName(header)) ?? fundingField(kind, header));
   const ignored = headers.filter((header, index) => header.trim() && !fields[index]);
   const repeated = [...new Set(fields.filter((f, i): f is string => !!f && fields.indexOf(f) !== i))];
   return { fields, ignored, repeated };

@@ -4,7 +4,7 @@
  */
 import { callApi, type ApiOptions } from './api.js';
 import { formatCsv, type Delimiter } from './csv.js';
-import { KIND_SPECS, type Kind } from './columns.js';
+import { FUNDING_CELLS, KIND_SPECS, fundingHeader, type Kind } from './columns.js';
 import type { Cell } from './source.js';
 
 type Node = Record<string, any>;
@@ -15,9 +15,34 @@ interface ExportQuery {
   pageSize: number;
   selection: string;
   rows(node: Node): Record<string, Cell>[];
+  /** Columns besides the kind's fields, from the rows (e.g. a group per funding line). */
+  moreColumns?(rows: Record<string, Cell>[]): string[];
 }
 
 const ids = (refs: ({ id: string } | null)[] | null | undefined) => (refs ?? []).filter(Boolean).map((r) => r!.id);
+
+/** Cents as euros with two decimals and a point (`1200.50`), exact for any integer; the importer also reads `1.200,50`. */
+const euros = (cents: number | null) => (cents === null ? null
+  : `${cents < 0 ? '-' : ''}${Math.trunc(Math.abs(cents) / 100)}.${String(Math.abs(cents) % 100).padStart(2, '0')}`);
+
+/** A project's funding lines as numbered groups of cells (`funding1Programme`, `funding1Amount`, …). */
+function fundingCells(lines: Node[]): Record<string, Cell> {
+  const cells: Record<string, Cell> = {};
+  lines.forEach((line, index) => {
+    const values: Record<string, Cell> = {
+      programme: line.programme, funder: line.funder, amount: euros(line.amountCents),
+      share: line.share === null ? null : String(line.share), startsOn: line.startsOn, endsOn: line.endsOn, grantReference: line.grantReference,
+    };
+    for (const cell of FUNDING_CELLS) cells[fundingHeader(index, cell.name)] = values[cell.name] ?? null;
+  });
+  return cells;
+}
+
+/** As many groups as the project with the most lines has, at least one, so a spreadsheet shows where lines go. */
+function fundingColumns(rows: Record<string, Cell>[]): string[] {
+  const most = Math.max(1, ...rows.map((row) => Object.keys(row).filter((key) => /^funding\d+Programme$/.test(key)).length));
+  return Array.from({ length: most }, (_, index) => FUNDING_CELLS.map((cell) => fundingHeader(index, cell.name))).flat();
+}
 
 const QUERIES: Record<Kind, ExportQuery> = {
   alliances: {
@@ -35,22 +60,26 @@ const QUERIES: Record<Kind, ExportQuery> = {
   },
   memberships: {
     root: 'alliances', pageSize: 20,
-    selection: 'region name memberships { organization { name } joinedOn leftOn certificateHandedOverOn representative { id } }',
+    selection: 'region name memberships { organization { id name region } joinedOn leftOn certificateHandedOverOn representative { id } }',
+    // An organisation of another region is named by its id too: the importer cannot look its name up in the alliance's region.
     rows: (n) => (n.memberships as Node[]).map((m) => ({
-      region: n.region, alliance: n.name, organization: m.organization.name, joinedOn: m.joinedOn, leftOn: m.leftOn,
+      region: n.region, alliance: n.name, organization: m.organization.name,
+      organizationId: m.organization.region === n.region ? null : m.organization.id, joinedOn: m.joinedOn, leftOn: m.leftOn,
       certificateHandedOverOn: m.certificateHandedOverOn, representativeId: m.representative?.id ?? null,
     })),
   },
   projects: {
     root: 'projects', pageSize: 100,
     selection: 'region title summary fieldsOfAction status fundingProgramme startsOn endsOn website leadAlliance { id } '
-      + 'partnerAlliances { id } partnerOrganizations { id } contacts { id }',
+      + 'partnerAlliances { id } partnerOrganizations { id } contacts { id } '
+      + 'fundingLines { programme funder amountCents share startsOn endsOn grantReference }',
     rows: (n) => [{
       region: n.region, title: n.title, summary: n.summary, fieldsOfAction: n.fieldsOfAction, status: n.status,
       fundingProgramme: n.fundingProgramme, startsOn: n.startsOn, endsOn: n.endsOn, website: n.website,
       leadAllianceId: n.leadAlliance?.id ?? null, partnerAllianceIds: ids(n.partnerAlliances),
-      partnerOrganizationIds: ids(n.partnerOrganizations), contactIds: ids(n.contacts),
+      partnerOrganizationIds: ids(n.partnerOrganizations), contactIds: ids(n.contacts), ...fundingCells(n.fundingLines),
     }],
+    moreColumns: fundingColumns,
   },
   people: {
     root: 'people', pageSize: 100,
@@ -91,7 +120,7 @@ export async function runExport(options: ExportOptions): Promise<ExportResult> {
     if (!data.page.pageInfo.hasNextPage || !data.page.pageInfo.endCursor) break;
     after = data.page.pageInfo.endCursor;
   }
-  return { columns: ['region', ...KIND_SPECS[options.kind].fields.map((f) => f.name)], rows };
+  return { columns: ['region', ...KIND_SPECS[options.kind].fields.map((f) => f.name), ...(query.moreColumns?.(rows) ?? [])], rows };
 }
 
 /**

@@ -4,7 +4,8 @@
  * real calls. Each call is one transaction on the region's instance.
  */
 import { ApiError, callApi, type ApiOptions } from './api.js';
-import { KIND_SPECS, regionOf, type Kind } from './columns.js';
+import { KIND_SPECS, apiRow, regionOf, type Kind } from './columns.js';
+import { sortKeyOf } from '../../subgraphs/shared/sort-key.js';
 import { parseSource, readSource, type Format, type Source, type SourceRow } from './source.js';
 
 export const CHUNK_SIZE = 250;
@@ -32,9 +33,11 @@ export interface ImportOutcome {
   /** What was done (dry run: would be done) per region. */
   regions: ({ region: string } & Counts)[];
   totals: Counts;
-  /** Invalid lines, by line. */
+  /** Every problem, by line (a line may have several). */
   errors: LineError[];
-  /** A call that failed as a whole (FORBIDDEN, unreachable region, …). */
+  /** How many lines have a problem. */
+  invalidLines: number;
+  /** A call that failed as a whole and concerns no row (no valid token, gateway unreachable), or any failure while writing. */
   failure?: string;
   /** Regions written before the failure, in the real phase. */
   written: string[];
@@ -50,10 +53,14 @@ const mutationOf = (kind: Kind) => {
 
 interface Report extends Counts { errors: { line: number; field: string | null; message: string }[] }
 
+/** Kinds whose natural key is a name, compared as the hub holds names unique (see sortKeyOf). */
+const NAMED_KINDS: ReadonlySet<Kind> = new Set(['alliances', 'organizations', 'memberships']);
+
 function keyOf(kind: Kind, row: SourceRow): string {
   return JSON.stringify(KIND_SPECS[kind].key.map((field) => {
     const value = row.values[field];
-    return typeof value === 'string' ? value.trim() : value ?? null;
+    if (typeof value !== 'string') return value ?? null;
+    return NAMED_KINDS.has(kind) ? sortKeyOf(value) : value.trim();
   }));
 }
 
@@ -92,6 +99,29 @@ function chunks<T>(items: T[], size: number): T[][] {
   return result;
 }
 
+/** Codes by which an instance refuses a whole call for its region: every row of the region is refused. */
+const REGION_REFUSALS = new Set(['FORBIDDEN', 'REGION_NOT_SERVED', 'REGION_UNAVAILABLE']);
+
+/**
+ * The rows a refused call concerns, each with its line: all rows of the region when the region
+ * was refused (FORBIDDEN, …); the row a BAD_USER_INPUT names by its place in the call
+ * (`input.rows.3.name`); undefined when the refusal concerns no row (no token, gateway down).
+ */
+export function refusedRows(error: ApiError, region: string, rows: SourceRow[], chunk: SourceRow[]):
+  { errors: Omit<LineError, 'column'>[]; wholeRegion: boolean } | undefined {
+  if (error.code && REGION_REFUSALS.has(error.code)) {
+    return { wholeRegion: true, errors: rows.map((row) => ({ line: row.line, field: 'region', message: `${region}: ${error.message}` })) };
+  }
+  // The place of a row in the call counts from 0: `field: input.rows.3.name` of a refused text, or
+  // `… at "input.rows[3].name"; …` of a value GraphQL could not read.
+  const place = error.code !== 'BAD_USER_INPUT' ? null
+    : /(?:^|\.)rows\.(\d+)(?:\.(\w+))?/.exec(error.extensions.field ?? '') ?? /at "input\.rows\[(\d+)\](?:\.(\w+))?"/.exec(error.message);
+  const row = place ? chunk[Number(place[1])] : undefined;
+  if (!place || !row) return undefined;
+  const message = error.message.replace(/^input\.rows\.\d+\.(\w+) of \w+/, '$1').replace(/^Variable "\$input" got invalid value .*?; /, '');
+  return { wholeRegion: false, errors: [{ line: row.line, field: place[2] ?? null, message }] };
+}
+
 export async function runImport(options: ImportOptions): Promise<ImportOutcome> {
   const source = options.text !== undefined
     ? parseSource(options.kind, options.text, options.format ?? 'csv')
@@ -101,20 +131,21 @@ export async function runImport(options: ImportOptions): Promise<ImportOutcome> 
   const repeatedLines: number[] = [];
   const groups = groupRows(options.kind, source, options.region, errors, repeatedLines);
   const outcome: ImportOutcome = {
-    ok: false, dryRun: !!options.dryRun, regions: [], totals: { created: 0, updated: 0, unchanged: 0 }, errors, written: [],
-    ignoredColumns: source.ignored, repeatedLines,
+    ok: false, dryRun: !!options.dryRun, regions: [], totals: { created: 0, updated: 0, unchanged: 0 }, errors, invalidLines: 0,
+    written: [], ignoredColumns: source.ignored, repeatedLines,
   };
   const size = options.chunkSize ?? CHUNK_SIZE;
   const total = [...groups.values()].reduce((sum, rows) => sum + rows.length, 0);
   const mutation = mutationOf(options.kind);
   const call = (region: string, rows: SourceRow[], dryRun: boolean) => callApi<Record<string, Report>>(options, mutation, {
-    input: { region, dryRun, rows: rows.map((row) => ({ line: row.line, ...row.values })) },
+    input: { region, dryRun, rows: rows.map((row) => ({ line: row.line, ...apiRow(row.values) })) },
   }).then((data) => data[KIND_SPECS[options.kind].mutation]);
 
   const phase = async (dryRun: boolean): Promise<boolean> => {
     let done = 0;
+    let complete = true;
     outcome.regions = [];
-    for (const [region, rows] of groups) {
+    regions: for (const [region, rows] of groups) {
       const counts = { region, created: 0, updated: 0, unchanged: 0 };
       for (const chunk of chunks(rows, size)) {
         let report: Report;
@@ -122,8 +153,19 @@ export async function runImport(options: ImportOptions): Promise<ImportOutcome> 
           report = await call(region, chunk, dryRun);
         } catch (error) {
           if (!(error instanceof ApiError)) throw error;
-          outcome.failure = `${region}: ${error.message}`;
-          return false;
+          // Checking, a refusal that concerns rows (their region, one cell) goes to those rows'
+          // lines, and the other regions are still checked; anything else stops the import.
+          const refused = dryRun ? refusedRows(error, region, rows, chunk) : undefined;
+          if (!refused) {
+            outcome.failure = `${region}: ${error.message}`;
+            return false;
+          }
+          errors.push(...refused.errors.map((e) => ({ ...e, column: columnOf(e.field) })));
+          complete = false;
+          done += refused.wholeRegion ? rows.length - rows.indexOf(chunk[0]) : chunk.length;
+          options.onProgress?.('check', done, total);
+          if (refused.wholeRegion) continue regions;
+          continue;
         }
         errors.push(...report.errors.map((e) => ({ ...e, column: columnOf(e.field) })));
         counts.created += report.created;
@@ -135,7 +177,7 @@ export async function runImport(options: ImportOptions): Promise<ImportOutcome> 
       outcome.regions.push(counts);
       if (!dryRun) outcome.written.push(region);
     }
-    return true;
+    return complete;
   };
 
   // Phase 1: every chunk of every region checked; nothing is written unless the whole file is valid.
@@ -143,6 +185,7 @@ export async function runImport(options: ImportOptions): Promise<ImportOutcome> 
   errors.sort((a, b) => a.line - b.line);
   if (checked && !errors.length && !options.dryRun) await phase(false);
   outcome.ok = !outcome.failure && !errors.length;
+  outcome.invalidLines = new Set(errors.map((e) => e.line)).size;
   for (const counts of outcome.regions) {
     outcome.totals.created += counts.created;
     outcome.totals.updated += counts.updated;

@@ -1,4 +1,7 @@
-import { AuditLogResolver, RegionalEntity, defineSubgraph, referenceById } from '../kit/index.js';
+import {
+  AuditLogResolver, IntegrityResolver, RegionalEntity, defineSubgraph, referenceById, servesId, type SubgraphContext,
+} from '../kit/index.js';
+import { allianceReferrers } from './referrers.js';
 import { Alliance } from './entities/alliance.js';
 import { Membership } from './entities/membership.js';
 import { Organization } from './entities/organization.js';
@@ -18,12 +21,16 @@ export const alliancesSubgraph = defineSubgraph({
   migrations,
   resolvers: [
     AllianceResolver, OrganizationResolver, MembershipResolver, AllianceStatisticsResolver, AllianceErasureResolver, AllianceImportResolver,
-    AuditLogResolver('alliances'),
+    AuditLogResolver('alliances'), IntegrityResolver('alliances', allianceReferrers),
   ],
   referenceResolvers: {
     Alliance: referenceById(Alliance),
-    Organization: referenceById(Organization),
+    // Another region's organisation is asked here only for the memberships held here (routing.ts, crossRegionLists).
+    Organization: (reference: { id: string }, context: SubgraphContext) => (servesId(context.regions, reference.id)
+      ? context.loaders.byId(Organization).load(reference.id) : { id: reference.id }),
     Membership: referenceById(Membership),
   },
+  // The regions of the organisations its memberships name: the gateway asks it for their memberships (routing.ts).
+  references: { Organization: [{ entity: Membership, property: 'organizationId' }] },
   seed: seedAlliances,
 });

@@ -120,7 +120,7 @@ export async function seedAlliances(em: EntityManager, regions?: ReadonlySet<Reg
   // A membership lives with its alliance; the demo's members belong to their alliance's region.
   const membership = (id: string, allianceId: string, organizationId: string, extra: object = {}) =>
     servesId(regions, allianceId) && em.create(Membership, {
-      id, region: regionOf(allianceId), alliance: allianceId, organization: organizationId, ...extra,
+      id, region: regionOf(allianceId), alliance: allianceId, organizationId, ...extra,
     } as never);
   for (const { id, allianceId, organizationId, ...extra } of memberships) membership(id, allianceId, organizationId, extra);
   await em.flush();

@@ -18,6 +18,8 @@ export enum AuditAction {
   CREATE = 'create',
   UPDATE = 'update',
   DELETE = 'delete',
+  /** A delete refused because other records refer to the record; `fields` names the referring fields (`Project.contacts`). */
+  REFUSE = 'refuse',
 }
 
 registerEnumType(AuditAction, { name: 'AuditAction', description: 'What a write did to a record.' });

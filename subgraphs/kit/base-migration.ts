@@ -1,5 +1,6 @@
 import { Migration } from '@mikro-orm/migrations';
 import { TEXT_SEARCH_SETUP_SQL } from './text-search.js';
+import { sortKeyOf } from '../shared/sort-key.js';
 
 /** Runs first in every subgraph: the German text-search configuration the search columns use. */
 export class Migration20260101000000TextSearch extends Migration {
@@ -45,3 +46,21 @@ export class Migration20261201000000AuditLogRead extends Migration {
 
 /** The kit's migrations, listed by every subgraph among its own in the order of their timestamps. */
 export const KIT_MIGRATIONS = [Migration20260101000000TextSearch, Migration20261125010000, Migration20261201000000AuditLogRead];
+
+/**
+ * Recomputes a table's stored sort keys with the current `sortKeyOf`, for a migration that follows
+ * a change of the normalisation: lists are ordered (and names held unique) by the stored key, and
+ * the gateway merges instances' lists by the same function, so no row may keep an old key.
+ * `source` gives the text the entity builds its key from, in SQL. Only changed rows are written.
+ */
+export async function refreshSortKeys(migration: Migration, table: string, source: string): Promise<void> {
+  const rows = await migration.execute(`select "id", ${source} as "text", "sort_key" from "${table}"`) as { id: string; text: string; sort_key: string }[];
+  const changed = rows.map((row) => ({ id: row.id, key: sortKeyOf(row.text) })).filter((row, i) => row.key !== rows[i].sort_key);
+  for (let start = 0; start < changed.length; start += 5000) {
+    const batch = changed.slice(start, start + 5000);
+    await migration.execute(
+      `update "${table}" set "sort_key" = v.key from json_to_recordset(?::json) as v(id text, key text) where "${table}"."id" = v.id`,
+      [JSON.stringify(batch)],
+    );
+  }
+}

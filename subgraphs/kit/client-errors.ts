@@ -12,9 +12,13 @@ export const ErrorCode = {
   BAD_USER_INPUT: 'BAD_USER_INPUT',
   NOT_FOUND: 'NOT_FOUND',
   CONFLICT: 'CONFLICT',
+  /** Another record of the region already has the name (compared as the search compares names); `existingId` names it. */
+  DUPLICATE_NAME: 'DUPLICATE_NAME',
   INTERNAL_SERVER_ERROR: 'INTERNAL_SERVER_ERROR',
   /** No database connection became free in time: retry later (HTTP 503 with Retry-After when nothing was served). */
   SERVICE_OVERLOADED: 'SERVICE_OVERLOADED',
+  /** A delete refused because other records refer to the record; `referrers` lists them, `referrerCount` counts all. */
+  REFERENCED: 'REFERENCED',
 } as const;
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
 
@@ -28,6 +32,31 @@ export function notFound(kind: string, id: string): GraphQLError {
 
 export function conflict(message: string, extra: Record<string, unknown> = {}): GraphQLError {
   return new GraphQLError(message, { extensions: { code: ErrorCode.CONFLICT, ...extra } });
+}
+
+/** A record that refers to another: its type, id, and the field holding the reference. */
+export interface Referrer { type: string; id: string; field: string }
+
+/**
+ * A delete refused because records refer to the one deleted: the first `listed` of them (never a
+ * list without end), how many there are in all, and how to delete anyway.
+ */
+export function referenced(id: string, referrers: readonly Referrer[], count: number, listed = referrers.length): GraphQLError {
+  const shown = referrers.slice(0, listed);
+  const names = shown.slice(0, 3).map((r) => `${r.type} ${r.id} (${r.field})`).join(', ');
+  return new GraphQLError(
+    `"${id}" is referred to by ${count} record(s), e.g. ${names}; remove those references, or delete with references: REMOVE to remove them everywhere`,
+    { extensions: { code: ErrorCode.REFERENCED, id, referrerCount: count, referrers: shown } },
+  );
+}
+
+/** The name is taken in the region: by `existing` when known (a record's id and name). */
+export function duplicateName(kind: string, existing?: { id: string; name: string }, field = 'name'): GraphQLError {
+  const holder = existing ? `${kind} "${existing.id}" is already named "${existing.name}"` : `another ${kind} of the region has that name`;
+  return new GraphQLError(
+    `${field}: ${holder}; names must differ in more than case, umlauts (ü, ue), ß/ss, spaces and punctuation within a region`,
+    { extensions: { code: ErrorCode.DUPLICATE_NAME, field, ...(existing ? { existingId: existing.id } : {}) } },
+  );
 }
 
 export function overloaded(): GraphQLError {

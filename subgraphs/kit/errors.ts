@@ -6,8 +6,9 @@ import {
 } from '@mikro-orm/core';
 import { isDatabaseOverload } from './connections.js';
 import { ErrorCode, badInput, conflict, formatErrorWith, overloaded } from './client-errors.js';
+import { duplicateNameOf } from './unique-names.js';
 
-export { ErrorCode, badInput, codedError, conflict, formatErrorWith, notFound, overloaded } from './client-errors.js';
+export { ErrorCode, badInput, codedError, conflict, formatErrorWith, notFound, overloaded, referenced, type Referrer } from './client-errors.js';
 
 interface NestedValidationError { property: string; constraints?: Record<string, string>; children?: NestedValidationError[] }
 
@@ -36,7 +37,7 @@ export function toClientError(error: unknown): GraphQLError | undefined {
     return conflict('The record was changed by someone else; reload it and apply the change to its current version');
   }
   if (error instanceof UniqueConstraintViolationException) {
-    return conflict('A record with the same unique values already exists');
+    return duplicateNameOf(error) ?? conflict('A record with the same unique values already exists');
   }
   if (error instanceof ForeignKeyConstraintViolationException) {
     return conflict('The change would break a reference between records');

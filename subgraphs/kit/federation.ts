@@ -3,6 +3,7 @@ import { buildSubgraphSchema } from '@apollo/subgraph';
 import { printSchemaWithDirectives } from '@graphql-tools/utils';
 import { parse, type GraphQLSchema } from 'graphql';
 import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper/resolverMap.js';
+import { validateArgument } from './validation.js';
 
 const FEDERATION_LINK =
   'extend schema @link(url: "https://specs.apollo.dev/federation/v2.7", ' +
@@ -25,6 +26,7 @@ export async function buildSubgraphTypeDefs(options: FederatedSchemaOptions): Pr
     resolvers: options.resolvers,
     orphanedTypes: options.orphanedTypes,
     validate: { forbidUnknownValues: false },
+    validateFn: validateArgument,
     skipCheck: true,
   });
   return { sdl: `${FEDERATION_LINK}\n\n${printSchemaWithDirectives(schema)}`, schema };

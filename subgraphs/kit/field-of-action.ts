@@ -36,3 +36,19 @@ export const FIELD_OF_ACTION_LABELS: Record<FieldOfAction, string> = {
 
 registerLabelledEnum(FieldOfAction, 'FieldOfAction',
   'A field of action (Handlungsfeld) of the Lokale Bündnisse für Familie programme.', FIELD_OF_ACTION_LABELS);
+
+/** The SQL function search columns read fields of action through, as their German labels. */
+export const FIELD_OF_ACTION_LABELS_FUNCTION = 'hub_field_of_action_labels';
+
+/**
+ * Creates (or replaces) that function. It is immutable, as a generated column requires: a label
+ * changed later needs a migration that runs this again and rewrites the columns that use it
+ * (PostgreSQL does not recompute stored columns when a function changes).
+ */
+export function fieldOfActionLabelsFunctionSql(): string {
+  const cases = Object.entries(FIELD_OF_ACTION_LABELS)
+    .map(([value, label]) => `when '${value}' then '${label.replace(/'/g, "''")}'`).join(' ');
+  return `create or replace function ${FIELD_OF_ACTION_LABELS_FUNCTION}(fields text[]) returns text `
+    + `language sql immutable parallel safe `
+    + `return array_to_string(array(select case field ${cases} end from unnest(fields) as field), ' ')`;
+}

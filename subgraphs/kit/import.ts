@@ -8,6 +8,7 @@ import { inTransaction } from './mutations.js';
 import { isPartialDate } from './scalars.js';
 import type { Region } from './region.js';
 import { MAX_IMPORT_ROWS } from '../shared/limits.js';
+import { foldName } from '../shared/sort-key.js';
 
 /**
  * Bulk import of rows as spreadsheets hold them (`npm run hub -- import`): every row carries its
@@ -67,6 +68,47 @@ export function cellDate(problems: RowProblems, field: string, value: string | n
   return undefined;
 }
 
+/**
+ * A decimal number as spreadsheets write it: `1200.5`, `1200,50`, `1.200,50` or `1,200.50`, with
+ * an optional unit such as `€`, `EUR` or `%` (given in `units`); null for an empty cell.
+ */
+function cellDecimal(problems: RowProblems, field: string, value: string | null | undefined, units: RegExp, example: string): number | null | undefined {
+  const text = cellText(value);
+  if (!text) return text === undefined ? undefined : null;
+  let digits = text.replace(units, '').replace(/[\s\u00a0']/g, '');
+  const comma = digits.lastIndexOf(',');
+  const dot = digits.lastIndexOf('.');
+  if (comma >= 0 && dot >= 0) {
+    // The later separator is the decimal one; the other groups thousands.
+    digits = comma > dot ? digits.replace(/\./g, '').replace(',', '.') : digits.replace(/,/g, '');
+  } else if (comma >= 0) {
+    digits = /^\d{1,3}(,\d{3})+$/.test(digits) && digits.split(',').length > 2 ? digits.replace(/,/g, '') : digits.replace(',', '.');
+  } else if (/^\d{1,3}(\.\d{3})+$/.test(digits)) {
+    // "120.000" is German for a hundred and twenty thousand; an export always writes two decimals.
+    digits = digits.replace(/\./g, '');
+  }
+  if (/^-?\d+(\.\d+)?$/.test(digits)) return Number(digits);
+  problems.add(field, `${field} must be a number such as ${example}, not "${text}"`);
+  return undefined;
+}
+
+/** Euro cents from an amount in euro (`120000`, `120.000,50 €`, `1200.50`); refuses fractions of a cent. */
+export function cellEuroCents(problems: RowProblems, field: string, value: string | null | undefined): number | null | undefined {
+  const euros = cellDecimal(problems, field, value, /€|eur(o)?/gi, '120000, 120.000,50 € or 1200.50');
+  if (euros === null || euros === undefined) return euros;
+  const cents = Math.round(euros * 100);
+  if (Math.abs(euros * 100 - cents) > 1e-6) {
+    problems.add(field, `${field} must be whole cents (at most two decimals), not "${value?.trim()}"`);
+    return undefined;
+  }
+  return cents;
+}
+
+/** A percentage from `60`, `60 %` or `33,33`. */
+export function cellPercent(problems: RowProblems, field: string, value: string | null | undefined): number | null | undefined {
+  return cellDecimal(problems, field, value, /%|prozent/gi, '60, 60 % or 33,33');
+}
+
 /** True/false from ja/nein, yes/no, true/false, 1/0, x. */
 export function cellBoolean(problems: RowProblems, field: string, value: string | null | undefined): boolean | null | undefined {
   const text = cellText(value);
@@ -78,8 +120,8 @@ export function cellBoolean(problems: RowProblems, field: string, value: string 
   return undefined;
 }
 
-const fold = (text: string) => text.replace(/ß/g, 'ss').normalize('NFKD').replace(/\p{M}/gu, '').toLowerCase()
-  .replace(/[^\p{L}\p{N}]+/gu, ' ').trim();
+// Enum values and labels are matched as names are (see foldName): "Armutspraevention" is "Armutsprävention".
+const fold = foldName;
 
 const aliasCache = new Map<object, Map<string, string>>();
 
@@ -200,7 +242,8 @@ export interface ImportInputShape<Row extends { line: number }> {
 export interface ImportAction {
   line: number;
   action: 'create' | 'update' | 'unchanged';
-  apply?: () => void;
+  /** May return a promise (awaited), e.g. to delete a list before writing its replacement. */
+  apply?: () => unknown;
 }
 
 export interface ImportSpec<Row extends { line: number }, Value> {
@@ -256,7 +299,7 @@ export async function runImport<Row extends { line: number }, Value>(
     if (errorsOf().length) return failed();
     const count = (action: ImportAction['action']) => actions.filter((a) => a.action === action).length;
     if (!input.dryRun) {
-      for (const action of actions) action.apply?.();
+      for (const action of actions) await action.apply?.();
       await em.flush();
     }
     return { created: count('create'), updated: count('update'), unchanged: count('unchanged'), errors: [] };

@@ -37,3 +37,4 @@ export * from './filters.js';
 export * from './references.js';
 export * from './connections.js';
 export * from './overload.js';
+export * from './integrity.js';

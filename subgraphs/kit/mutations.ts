@@ -5,13 +5,19 @@ import { badInput, conflict, notFound } from './errors.js';
 import { parseId } from './ids.js';
 import { assertCanWrite } from './auth.js';
 import { actAs } from './audit.js';
+import { explainDuplicateName } from './unique-names.js';
 
 /** Runs a mutation in one database transaction: every write lands with its audit entries, or none does. */
-export function inTransaction<T>(ctx: SubgraphContext, work: (em: EntityManager) => Promise<T>): Promise<T> {
-  return ctx.em.transactional((em) => {
-    actAs(em, ctx.viewer);
-    return work(em as EntityManager);
-  });
+export async function inTransaction<T>(ctx: SubgraphContext, work: (em: EntityManager) => Promise<T>): Promise<T> {
+  try {
+    return await ctx.em.transactional((em) => {
+      actAs(em, ctx.viewer);
+      return work(em as EntityManager);
+    });
+  } catch (error) {
+    // A name taken meanwhile (or by another row of the same call): say by which record.
+    throw (await explainDuplicateName(ctx.em.fork(), error)) ?? error;
+  }
 }
 
 /**

@@ -44,6 +44,9 @@ export async function initOrm(options: OrmOptions): Promise<MikroORM> {
       onPoolCreated: (pool: pg.Pool) => guardPool(pool, budget, options.service),
     },
     allowGlobalContext: false,
+    // SQL functions (such as the one search columns read labels through) come from the migrations,
+    // not from entity metadata: the schema comparison leaves them alone.
+    schemaGenerator: { ignoreRoutines: true },
     // Entities are loaded far more often than relations are reassigned: no per-instance property
     // accessors for propagation (entities made with em.create still propagate).
     propagationOnPrototype: false,

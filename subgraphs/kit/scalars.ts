@@ -16,9 +16,21 @@ export function isPartialDate(value: string): boolean {
   return d >= 1 && d <= daysInMonth;
 }
 
+/** Today in Germany as YYYY-MM-DD: the day the programme's records are kept in. */
+export function todayInGermany(now = new Date()): string {
+  return new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/Berlin', year: 'numeric', month: '2-digit', day: '2-digit' }).format(now);
+}
+
+/** True when even the earliest day a partial date may mean is after `today` ("2026" is not future in 2026). */
+export function isFuturePartialDate(date: string, today = todayInGermany()): boolean {
+  return date > today.slice(0, date.length);
+}
+
+// Any string passes the scalar: its form is checked with the input's other rules (`PartialDateField`
+// in validation.ts), so one answer names every wrong field, dates included, each by its path.
 function parse(value: unknown): string {
-  if (typeof value !== 'string' || !isPartialDate(value)) {
-    throw new GraphQLError(`PartialDate must be YYYY, YYYY-MM or YYYY-MM-DD with a real date, got ${JSON.stringify(value)}`,
+  if (typeof value !== 'string') {
+    throw new GraphQLError(`PartialDate must be a string such as "2005-11", got ${JSON.stringify(value)}`,
       { extensions: { code: 'BAD_USER_INPUT' } });
   }
   return value;
@@ -35,7 +47,7 @@ export const PartialDate = new GraphQLScalarType<string, string>({
   serialize: (value) => String(value),
   parseValue: parse,
   parseLiteral: (ast) => {
-    if (ast.kind !== Kind.STRING) throw new GraphQLError('PartialDate must be a string', { extensions: { code: 'BAD_USER_INPUT' } });
+    if (ast.kind !== Kind.STRING) throw new GraphQLError('PartialDate must be a string such as "2005-11"', { extensions: { code: 'BAD_USER_INPUT' } });
     return parse(ast.value);
   },
 });

@@ -77,6 +77,8 @@ export interface SubgraphInstanceOptions {
   gatewayPublicKeys: readonly KeyObject[];
   /** The scraper's bearer token for `/metrics`; without it `/metrics` is off (404). */
   metricsToken?: string;
+  /** Where the process serves its metrics when not on this instance's port (`npm start`: the gateway's /metrics). */
+  metricsServedElsewhere?: string;
   /** Days the audit log keeps an entry (DEFAULT_AUDIT_RETENTION_DAYS); older ones are pruned at start and daily. */
   auditRetentionDays?: number;
   /** Its database connections: pool size, acquire timeout, queue cap (DEFAULT_CONNECTION_BUDGET for what is left out). */
@@ -155,7 +157,7 @@ export async function startSubgraph(definition: SubgraphDefinition, options: Sub
         ...healthRoutes(async () => {
           await orm.em.fork().getConnection().execute('select 1');
           return { subgraph: definition.name, regions: options.regions ?? 'all' };
-        }, { metricsToken: options.metricsToken }),
+        }, { metricsToken: options.metricsToken, metricsServedElsewhere: options.metricsServedElsewhere }),
         // Signed like every request from the gateway: what an instance holds is not for everyone.
         [REFERENCES_PATH]: async (req, res) => {
           gatewayViewer(req, '');

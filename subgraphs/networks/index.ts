@@ -1,4 +1,5 @@
-import { AuditLogResolver, RegionalEntity, defineSubgraph, referenceById } from '../kit/index.js';
+import { AuditLogResolver, IntegrityResolver, RegionalEntity, defineSubgraph, referenceById } from '../kit/index.js';
+import { networkReferrers } from './referrers.js';
 import { Meeting } from './entities/meeting.js';
 import { Network } from './entities/network.js';
 import { NetworkMember } from './entities/network-member.js';
@@ -21,7 +22,7 @@ export const networksSubgraph = defineSubgraph({
   migrations,
   resolvers: [
     NetworkResolver, NetworkMemberResolver, NetworkPartnerResolver, MeetingResolver, TalkResolver, AllianceNetworksResolver,
-    NetworkStatisticsResolver, NetworkMemberCountResolver, NetworkErasureResolver, AuditLogResolver('networks'),
+    NetworkStatisticsResolver, NetworkMemberCountResolver, NetworkErasureResolver, AuditLogResolver('networks'), IntegrityResolver('networks', networkReferrers),
   ],
   referenceResolvers: {
     Network: referenceById(Network),

@@ -1,4 +1,5 @@
-import { AuditLogResolver, RegionalEntity, defineSubgraph, referenceById } from '../kit/index.js';
+import { AuditLogResolver, IntegrityResolver, RegionalEntity, defineSubgraph, referenceById } from '../kit/index.js';
+import { personReferrers } from './referrers.js';
 import { Person } from './entities/person.js';
 import { Role } from './entities/role.js';
 import { migrations } from './migrations/index.js';
@@ -17,7 +18,7 @@ export const peopleSubgraph = defineSubgraph({
   migrations,
   resolvers: [
     PersonResolver, PersonMutationResolver, RoleResolver, AllianceContactsResolver, PersonErasureResolver, PersonImportResolver,
-    AuditLogResolver('people'),
+    AuditLogResolver('people'), IntegrityResolver('people', personReferrers),
   ],
   referenceResolvers: {
     Person: referenceById(Person),

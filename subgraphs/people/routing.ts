@@ -1,5 +1,10 @@
 import { AUDIT_LOG, type Order, type RoutingDeclarations } from '../shared/routing.js';
 
+/** A role names an alliance, a network and/or an organisation. */
+const ROLE_REFERENCES = {
+  'input.roles.allianceId': 'Alliance', 'input.roles.networkId': 'Network', 'input.roles.organizationId': 'Organization',
+} as const;
+
 /** People are listed by family and given name (one sort key of both), then the id. */
 const BY_FAMILY_NAME: Order = [{ field: ['familyName', 'givenName'], sortKey: true }, { field: 'id' }];
 
@@ -12,9 +17,9 @@ export const peopleRouting: RoutingDeclarations = {
     peopleAuditLog: AUDIT_LOG,
   },
   mutation: {
-    createPerson: { owner: 'input.region' },
-    updatePerson: { owner: 'input.id' },
-    deletePerson: { owner: 'id' },
+    createPerson: { owner: 'input.region', references: ROLE_REFERENCES },
+    updatePerson: { owner: 'input.id', references: ROLE_REFERENCES },
+    deletePerson: { owner: 'id', deletes: 'id' },
     forgetPersonInPeople: { owner: 'personId' },
     importPeople: { owner: 'input.region' },
   },

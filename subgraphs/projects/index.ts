@@ -1,4 +1,6 @@
-import { AuditLogResolver, RegionalEntity, defineSubgraph, referenceById } from '../kit/index.js';
+import { AuditLogResolver, IntegrityResolver, RegionalEntity, defineSubgraph, referenceById } from '../kit/index.js';
+import { projectReferrers } from './referrers.js';
+import { FundingLine } from './entities/funding-line.js';
 import { Project } from './entities/project.js';
 import { migrations } from './migrations/index.js';
 import { AllianceProjectsResolver } from './resolvers/alliance.resolver.js';
@@ -11,9 +13,9 @@ import { ProjectImportResolver } from './resolvers/import.resolver.js';
 /** Projects of local alliances, with the dashboard statistics; adds `projects` to Alliance. */
 export const projectsSubgraph = defineSubgraph({
   name: 'projects',
-  entities: [RegionalEntity, Project],
+  entities: [RegionalEntity, Project, FundingLine],
   migrations,
-  resolvers: [ProjectResolver, StatisticsResolver, AllianceProjectsResolver, ProjectErasureResolver, ProjectImportResolver, AuditLogResolver('projects')],
+  resolvers: [ProjectResolver, StatisticsResolver, AllianceProjectsResolver, ProjectErasureResolver, ProjectImportResolver, AuditLogResolver('projects'), IntegrityResolver('projects', projectReferrers)],
   referenceResolvers: {
     Project: referenceById(Project),
     // Alliances live in the alliances subgraph; the key is all this one needs for `projects`.

@@ -2,26 +2,34 @@ import { FieldOfAction, Region, servesId, type EntityManager } from '../kit/inde
 import { DEMO } from '../../data/demo/ids.js';
 import { Project } from './entities/project.js';
 import { FundingProgramme, ProjectStatus } from './enums.js';
+import { replaceFundingLines, type FundingLineValue } from './resolvers/funding.js';
 
 const { alliance, organization, person, project } = DEMO;
 const { WORK_LIFE_BALANCE, CHILDCARE, HEALTH, FAMILY_SERVICES, FAMILY_FRIENDLY_EMPLOYERS } = FieldOfAction;
 
-type DemoProject = Pick<Project, 'id' | 'region' | 'title' | 'fieldsOfAction'> & Partial<Project>;
+type DemoProject = Pick<Project, 'id' | 'region' | 'title' | 'fieldsOfAction'> & Omit<Partial<Project>, 'fundingProgramme'>
+  & { fundingLines?: FundingLineValue[] };
 
-/** Only what the press texts state; unknown status, funding and dates stay null. Exported for tests. */
+/** "LEADER-Projekt": the texts name the programme only, neither the local action group nor an amount. */
+const LEADER_UNKNOWN_AMOUNT: FundingLineValue[] = [{ programme: FundingProgramme.LEADER }];
+
+/**
+ * Only what the press texts state; unknown status, funding and dates stay null (no funding lines
+ * where the texts name no funding). Exported for tests.
+ */
 export const PROJECTS: DemoProject[] = [
   // 002: Netzwerk-Fachtag in Haldensleben
   {
     id: project.helfendeHaende, region: Region.ST, title: 'Helfende Hände für junge Familien',
     summary: 'LEADER-Projekt, im Rahmen dessen der Fachaustausch „Familienakteure im Dialog“ am 26. März 2019 in Haldensleben initiiert wurde.',
-    fundingProgramme: FundingProgramme.LEADER, partnerOrganizationIds: [organization.liba],
+    fundingLines: LEADER_UNKNOWN_AMOUNT, partnerOrganizationIds: [organization.liba],
     fieldsOfAction: [FAMILY_SERVICES, CHILDCARE],
   },
   {
     id: project.familienserviceRundum, region: Region.ST, title: 'Familienservice rundum',
     summary: 'Familienportal zur Vermittlung von Babysittern und Haushaltshilfen in Regionen des Landkreises Börde; '
       + 'Babysitter zur flexiblen Kurzzeitbetreuung von Kindern vermittelt das Familienservicecenter des LIBa e.V.',
-    fundingProgramme: FundingProgramme.LEADER, website: 'https://www.familienservice-rundum.de',
+    fundingLines: LEADER_UNKNOWN_AMOUNT, website: 'https://www.familienservice-rundum.de',
     partnerOrganizationIds: [organization.liba], contactIds: [person.braemer],
     fieldsOfAction: [FAMILY_SERVICES, CHILDCARE, WORK_LIFE_BALANCE],
   },
@@ -76,7 +84,9 @@ export const PROJECTS: DemoProject[] = [
 /** Loads the demo projects into an empty database; false when projects were already there. */
 export async function seedProjects(em: EntityManager, regions?: ReadonlySet<Region>): Promise<boolean> {
   if (await em.count(Project, {})) return false;
-  for (const data of PROJECTS.filter((p) => servesId(regions, p.id))) em.create(Project, data as never);
+  for (const { fundingLines, ...data } of PROJECTS.filter((p) => servesId(regions, p.id))) {
+    await replaceFundingLines(em as never, em.create(Project, data as never), fundingLines ?? [], false);
+  }
   await em.flush();
   return true;
 }

@@ -1,15 +1,27 @@
 /**
- * The order a German reader expects ("Ärzte" beside "Arzt", "Straße" as "strasse"), as a plain
- * string compared byte-wise (column collation "C"). Byte order is the same in every PostgreSQL
- * and in JavaScript, so lists from several instances merge into one consistent order.
+ * A name as the search compares it: case, accents, umlauts and their spelled-out forms ("ü",
+ * "ue", "u" alike, as the German stemmer treats them), "ß" as "ss", and runs of spaces and
+ * punctuation all fold away. The one normalisation behind name order, unique names and the
+ * importer's matching of names and labels.
  */
-export function sortKeyOf(text: string): string {
+export function foldName(text: string): string {
   return text
     .replace(/ß/g, 'ss')
     .normalize('NFKD')
     .replace(/\p{M}/gu, '')
     .toLowerCase()
+    // The stemmer's rule: "ae", "oe", "ue" stand for "ä", "ö", "ü", except "ue" after "q" ("Quelle").
+    .replace(/([ao])e|(?<!q)(u)e/g, '$1$2')
     .replace(/[^\p{L}\p{N}]+/gu, ' ')
-    .trim()
-    .slice(0, 200);
+    .trim();
+}
+
+/**
+ * The order a German reader expects ("Ärzte" beside "Arzt", "Straße" as "strasse"), as a plain
+ * string compared byte-wise (column collation "C"). Byte order is the same in every PostgreSQL
+ * and in JavaScript, so lists from several instances merge into one consistent order. Alliances
+ * and organisations also hold it unique per region: two names with the same key are one name.
+ */
+export function sortKeyOf(text: string): string {
+  return foldName(text).slice(0, 200);
 }

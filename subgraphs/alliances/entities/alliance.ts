@@ -1,9 +1,9 @@
 import { Directive, Field, ObjectType } from 'type-graphql';
 import { Collection } from '@mikro-orm/core';
 import {
-  BeforeCreate, BeforeUpdate, Embeddable, Embedded, Entity, Enum, OneToMany, Property,
+  BeforeCreate, BeforeUpdate, Unique, Embeddable, Embedded, Entity, Enum, OneToMany, Property,
 } from '@mikro-orm/decorators/legacy';
-import { FieldOfAction, PartialDate, RegionalEntity, SearchColumn, SortKeyColumn, sortKeyOf } from '../../kit/index.js';
+import { FIELD_OF_ACTION_LABELS_FUNCTION, FieldOfAction, PartialDate, RegionalEntity, SearchColumn, SortKeyColumn, sortKeyOf } from '../../kit/index.js';
 import { LegalForm } from '../enums.js';
 import { Membership } from './membership.js';
 
@@ -34,6 +34,8 @@ export class WorkingGroup {
 @ObjectType({ description: 'A Lokales Bündnis für Familie.' })
 @Directive('@key(fields: "id")')
 @Entity({ tableName: 'alliance' })
+// One name per region, compared by the sort key (as the search compares names).
+@Unique({ properties: ['region', 'sortKey'] })
 export class Alliance extends RegionalEntity {
   @Field(() => String)
   @Property({ type: 'string', length: 300 })
@@ -73,7 +75,8 @@ export class Alliance extends RegionalEntity {
   @OneToMany({ entity: () => Membership, mappedBy: 'alliance', orphanRemoval: true })
   memberships = new Collection<Membership>(this);
 
-  @SearchColumn(['name', 'goals', 'municipality_name'])
+  // Fields of action by their German labels, so "Kinderbetreuung" finds the alliances working in it.
+  @SearchColumn(['name', 'goals', 'municipality_name', `${FIELD_OF_ACTION_LABELS_FUNCTION}(fields_of_action)`])
   search?: string;
 
   @BeforeCreate()

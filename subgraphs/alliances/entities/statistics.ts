@@ -23,7 +23,8 @@ export class AllianceStatistics {
   byFieldOfAction: FieldOfActionCount[];
 
   @Field(() => [OrganizationKindCount], {
-    description: 'Distinct organisations with a current membership (no leftOn) in the selected alliances, by kind.',
+    description: 'Distinct organisations of their alliance\'s region with a current membership (no leftOn) in the selected '
+      + 'alliances, by kind; members of other regions (a federal body in a state\'s alliance) are not counted here.',
   })
   organizationsByKind: OrganizationKindCount[];
 

@@ -1,6 +1,6 @@
 import { Field, InputType, Int } from 'type-graphql';
 import { ArrayMaxSize, IsOptional, Matches, ValidateNested, Min } from 'class-validator';
-import { FieldOfAction, PartialDate, Region, TextField, UrlField, IdField } from '../../kit/index.js';
+import { FieldOfAction, IdField, PartialDateField, Region, TextField, UrlField } from '../../kit/index.js';
 import { LegalForm } from '../enums.js';
 
 @InputType()
@@ -21,7 +21,7 @@ export class WorkingGroupInput {
 
 @InputType()
 export class AllianceFilter {
-  @Field(() => String, { nullable: true, description: 'German full-text search over name, goals and municipality.' })
+  @Field(() => String, { nullable: true, description: 'German full-text search over name, goals, municipality and the German labels of the fields of action.' })
   text?: string;
 
   @ArrayMaxSize(100, { message: '$property may name at most 100 values' }) @Field(() => [Region], { nullable: true }) regions?: Region[];
@@ -35,7 +35,7 @@ abstract class AllianceFields {
   @IsOptional() @ValidateNested()
   municipality?: MunicipalityInput | null;
 
-  @Field(() => PartialDate, { nullable: true }) foundedOn?: string | null;
+  @PartialDateField({ nullable: true, past: true }) foundedOn?: string | null;
   @Field(() => LegalForm, { nullable: true }) legalForm?: LegalForm | null;
   @TextField(5000, { nullable: true }) goals?: string | null;
   @UrlField({ nullable: true }) website?: string | null;

@@ -31,11 +31,12 @@ export class OrganizationImportRow {
   @Field(() => String, { nullable: true }) phone?: string | null;
 }
 
-@InputType({ description: 'A membership as a row: the alliance and the organisation by their names in the region.' })
+@InputType({ description: 'A membership as a row: the alliance by its name in the region, the organisation by its name there or by its id (any region).' })
 export class MembershipImportRow {
   @Field(() => Int) line: number;
   @Field(() => String, { nullable: true, description: 'The alliance\'s name.' }) alliance?: string | null;
-  @Field(() => String, { nullable: true, description: 'The organisation\'s name.' }) organization?: string | null;
+  @Field(() => String, { nullable: true, description: 'The organisation\'s name in the region (without organizationId).' }) organization?: string | null;
+  @Field(() => String, { nullable: true, description: 'The organisation\'s id, of any region; instead of its name.' }) organizationId?: string | null;
   @Field(() => String, { nullable: true }) joinedOn?: string | null;
   @Field(() => String, { nullable: true }) leftOn?: string | null;
   @Field(() => String, { nullable: true }) certificateHandedOverOn?: string | null;

@@ -1,12 +1,12 @@
 import { Field, InputType, Int } from 'type-graphql';
 import { Min } from 'class-validator';
-import { IdField, PartialDate } from '../../kit/index.js';
+import { IdField, PartialDateField } from '../../kit/index.js';
 
 @InputType('MembershipFields')
 abstract class MembershipFields {
-  @Field(() => PartialDate, { nullable: true }) joinedOn?: string | null;
-  @Field(() => PartialDate, { nullable: true }) leftOn?: string | null;
-  @Field(() => PartialDate, { nullable: true }) certificateHandedOverOn?: string | null;
+  @PartialDateField({ nullable: true, past: true }) joinedOn?: string | null;
+  @PartialDateField({ nullable: true, past: true }) leftOn?: string | null;
+  @PartialDateField({ nullable: true, past: true }) certificateHandedOverOn?: string | null;
   @IdField('person', { nullable: true, description: 'The person who represents the organisation in the alliance.' })
   representativeId?: string | null;
 }

@@ -2,9 +2,10 @@ import { Arg, Args, Ctx, FieldResolver, ID, Mutation, ObjectType, Query, Resolve
 import type { FilterQuery } from '@mikro-orm/core';
 import {
   ConnectionType, PageArgs, applyPatch, findForUpdate, findForWrite, inTransaction, newRecordId, paginate, parseId,
-  whereAll, type SubgraphContext,
+  whereAll, deleteUnreferenced, ReferenceAction, REFERENCES_DESCRIPTION, type SubgraphContext,
 } from '../../kit/index.js';
 import { Alliance } from '../entities/alliance.js';
+import { allianceReferrers } from '../referrers.js';
 import { Membership } from '../entities/membership.js';
 import { AllianceFilter, CreateAllianceInput, UpdateAllianceInput } from '../inputs/alliance.inputs.js';
 
@@ -56,13 +57,12 @@ export class AllianceResolver {
     });
   }
 
-  @Mutation(() => ID, { description: 'Deletes the alliance with its memberships; returns its id.' })
-  deleteAlliance(@Arg('id', () => ID) id: string, @Ctx() ctx: SubgraphContext) {
-    return inTransaction(ctx, async (em) => {
-      const alliance = await findForWrite(ctx, em, Alliance, id, 'alliance');
-      em.remove(alliance);
-      await em.flush();
-      return id;
-    });
+  @Mutation(() => ID, { description: 'Deletes the alliance with its memberships; returns its id. Refused with REFERENCED while projects, networks or roles name it, unless references: REMOVE.' })
+  deleteAlliance(
+    @Arg('id', () => ID) id: string,
+    @Arg('references', () => ReferenceAction, { defaultValue: ReferenceAction.REFUSE, description: REFERENCES_DESCRIPTION }) references: ReferenceAction,
+    @Ctx() ctx: SubgraphContext,
+  ) {
+    return deleteUnreferenced(ctx, allianceReferrers, id, references, (em) => findForWrite(ctx, em, Alliance, id, 'alliance'));
   }
 }

@@ -2,7 +2,7 @@ import { Arg, Ctx, Mutation, Resolver } from 'type-graphql';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import {
   FieldOfAction, ImportReport, assertNotBefore, cellDate, cellEnum, cellEnumList, cellText, changedFields, checkInput,
-  makeId, runImport, type ImportAction, type Region, type RowProblems, type SubgraphContext,
+  makeId, runImport, servesId, sortKeyOf, type ImportAction, type Region, type RowProblems, type SubgraphContext,
 } from '../../kit/index.js';
 import { Alliance } from '../entities/alliance.js';
 import { Membership } from '../entities/membership.js';
@@ -22,14 +22,24 @@ const DESCRIPTION = 'Imports rows of a file into one region in one transaction: 
 /** Fields the row gives (undefined: absent, leave as stored). */
 type Patch = Record<string, unknown>;
 
-/** Records of a region by their (trimmed) name; a name held by several is ambiguous. */
-async function byName<T extends { name: string }>(
+/** Records by name, compared as names are held unique (by sort key): "Buendnis" finds "Bündnis". */
+class ByName<T extends { sortKey: string }> extends Map<string, T[]> {
+  constructor(records: T[]) {
+    super();
+    for (const record of records) super.set(record.sortKey, [...(super.get(record.sortKey) ?? []), record]);
+  }
+
+  override get(name: string): T[] | undefined { return super.get(sortKeyOf(name)); }
+  override has(name: string): boolean { return super.has(sortKeyOf(name)); }
+}
+
+/** Records of a region by the names rows give; the file's spelling of a name becomes the record's. */
+async function byName<T extends { sortKey: string }>(
   em: EntityManager, entity: new () => T, region: Region, names: string[],
 ): Promise<Map<string, T[]>> {
-  const found = names.length ? await em.find(entity as never, { region, name: { $in: [...new Set(names)] } } as never) as T[] : [];
-  const map = new Map<string, T[]>();
-  for (const record of found) map.set(record.name, [...(map.get(record.name) ?? []), record]);
-  return map;
+  const keys = [...new Set(names.map(sortKeyOf))];
+  const found = keys.length ? await em.find(entity as never, { region, sortKey: { $in: keys } } as never) as T[] : [];
+  return new ByName(found);
 }
 
 /** Plans a create or an update of one natural-keyed record. */
@@ -86,23 +96,27 @@ async function parseOrganization(row: OrganizationImportRow, problems: RowProble
   return value.name ? value : undefined;
 }
 
-interface MembershipValue extends Patch { alliance: string; organization: string }
+interface MembershipValue extends Patch { alliance: string; organization?: string | null; organizationId?: string | null }
 
 async function parseMembership(row: MembershipImportRow, problems: RowProblems): Promise<MembershipValue | undefined> {
   const value: MembershipValue = {
     alliance: cellText(row.alliance) as string,
-    organization: cellText(row.organization) as string,
+    organization: cellText(row.organization),
+    organizationId: cellText(row.organizationId),
     joinedOn: cellDate(problems, 'joinedOn', row.joinedOn),
     leftOn: cellDate(problems, 'leftOn', row.leftOn),
     certificateHandedOverOn: cellDate(problems, 'certificateHandedOverOn', row.certificateHandedOverOn),
     representativeId: cellText(row.representativeId),
   };
   if (!value.alliance) problems.add('alliance', 'alliance (the alliance\'s name) is required');
-  if (!value.organization) problems.add('organization', 'organization (the organisation\'s name) is required');
+  if (!value.organization && !value.organizationId) {
+    problems.add('organization', 'organization (the organisation\'s name, or its organizationId for one of another region) is required');
+  }
   await checkInput(problems, Object.assign(new CreateMembershipInput(), {
-    allianceId: 'SL:alliance:x', organizationId: 'SL:organization:x', representativeId: value.representativeId,
+    allianceId: 'SL:alliance:x', organizationId: value.organizationId ?? 'SL:organization:x', representativeId: value.representativeId,
+    joinedOn: value.joinedOn, leftOn: value.leftOn, certificateHandedOverOn: value.certificateHandedOverOn,
   }));
-  return value.alliance && value.organization ? value : undefined;
+  return value.alliance && (value.organization || value.organizationId) ? value : undefined;
 }
 
 @Resolver()
@@ -111,7 +125,7 @@ export class AllianceImportResolver {
   importAlliances(@Arg('input', () => AllianceImportInput) input: AllianceImportInput, @Ctx() ctx: SubgraphContext) {
     return runImport(ctx, input, {
       parse: parseAlliance,
-      key: (value) => value.name,
+      key: (value) => sortKeyOf(value.name),
       describe: (value) => `alliance "${value.name}"`,
       async plan(em, rows, region) {
         const existing = await byName(em, Alliance, region, rows.map((r) => r.value.name));
@@ -136,7 +150,7 @@ export class AllianceImportResolver {
   importOrganizations(@Arg('input', () => OrganizationImportInput) input: OrganizationImportInput, @Ctx() ctx: SubgraphContext) {
     return runImport(ctx, input, {
       parse: parseOrganization,
-      key: (value) => value.name,
+      key: (value) => sortKeyOf(value.name),
       describe: (value) => `organization "${value.name}"`,
       async plan(em, rows, region) {
         const existing = await byName(em, Organization, region, rows.map((r) => r.value.name));
@@ -153,28 +167,40 @@ export class AllianceImportResolver {
   }
 
   @Mutation(() => ImportReport, {
-    description: `${DESCRIPTION} Memberships match by (alliance, organization), both named as in the region.`,
+    description: `${DESCRIPTION} Memberships match by (alliance, organization), both named as in the region, or by (alliance, organizationId) `
+      + 'for an organisation of any region.',
   })
   importMemberships(@Arg('input', () => MembershipImportInput) input: MembershipImportInput, @Ctx() ctx: SubgraphContext) {
     return runImport(ctx, input, {
       parse: parseMembership,
-      key: (value) => `${value.alliance}\u0000${value.organization}`,
-      describe: (value) => `the membership of "${value.organization}" in "${value.alliance}"`,
+      // An organisation by id (any region's; another region's is checked by the gateway) or by name in the region.
+      key: (value) => `${sortKeyOf(value.alliance)}\u0000${value.organizationId ?? sortKeyOf(value.organization!)}`,
+      describe: (value) => `the membership of "${value.organizationId ?? value.organization}" in "${value.alliance}"`,
       async plan(em, rows, region) {
         const alliances = await byName(em, Alliance, region, rows.map((r) => r.value.alliance));
-        const organizations = await byName(em, Organization, region, rows.map((r) => r.value.organization));
+        const named = rows.flatMap((r) => (r.value.organizationId ? [] : [r.value.organization!]));
+        const organizations = await byName(em, Organization, region, named);
+        const localIds = rows.flatMap((r) => (r.value.organizationId && servesId(ctx.regions, r.value.organizationId) ? [r.value.organizationId] : []));
+        const held = new Set(localIds.length ? (await em.find(Organization, { id: { $in: localIds } })).map((o) => o.id) : []);
         const found = [...alliances.values()].flat();
         const memberships = found.length ? await em.find(Membership, { alliance: { $in: found } }) : [];
         return rows.flatMap(({ line, value, problems }) => {
-          const { alliance: allianceName, organization: organizationName, ...patch } = value;
+          const { alliance: allianceName, organization: organizationName, organizationId: givenId, ...patch } = value;
           const alliance = single(problems, 'alliance', alliances.get(allianceName), `"${allianceName}"`);
-          const organization = single(problems, 'organization', organizations.get(organizationName), `"${organizationName}"`);
           if (!alliances.has(allianceName)) problems.add('alliance', `there is no alliance "${allianceName}" in ${region}; import it first`);
-          if (!organizations.has(organizationName)) {
-            problems.add('organization', `there is no organization "${organizationName}" in ${region}; import it first`);
+          let organizationId = givenId ?? undefined;
+          if (organizationId) {
+            if (servesId(ctx.regions, organizationId) && !held.has(organizationId)) {
+              problems.add('organizationId', `there is no organization "${organizationId}"; import it first`);
+            }
+          } else {
+            organizationId = single(problems, 'organization', organizations.get(organizationName!), `"${organizationName}"`)?.id;
+            if (!organizations.has(organizationName!)) {
+              problems.add('organization', `there is no organization "${organizationName}" in ${region}; import it first`);
+            }
           }
-          if (!alliance || !organization) return [];
-          const membership = memberships.find((m) => m.alliance.id === alliance.id && m.organization.id === organization.id);
+          if (!alliance || !organizationId) return [];
+          const membership = memberships.find((m) => m.alliance.id === alliance.id && m.organizationId === organizationId);
           const merged = (key: string) => (patch[key] !== undefined ? patch[key] : (membership as never)?.[key]) as string | null;
           try {
             assertNotBefore(merged('leftOn'), merged('joinedOn'), 'leftOn');
@@ -183,7 +209,7 @@ export class AllianceImportResolver {
           }
           if (problems.errors.length) return [];
           return [upsert(em, line, membership, patch, () => {
-            em.create(Membership, { ...patch, id: makeId(region, 'membership'), region, alliance, organization } as never);
+            em.create(Membership, { ...patch, id: makeId(region, 'membership'), region, alliance, organizationId } as never);
           })];
         });
       },

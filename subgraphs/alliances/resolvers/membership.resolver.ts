@@ -1,6 +1,6 @@
 import { Arg, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root } from 'type-graphql';
 import {
-  applyPatch, assertNotBefore, conflict, findForUpdate, findForWrite, findOrFail, inTransaction, makeId, parseId,
+  applyPatch, assertNotBefore, conflict, findForUpdate, findForWrite, findOrFail, inTransaction, makeId, parseId, servesId,
   type SubgraphContext,
 } from '../../kit/index.js';
 import { Alliance } from '../entities/alliance.js';
@@ -26,9 +26,15 @@ export class MembershipResolver {
     return ctx.loaders.byId(Alliance).load(membership.alliance.id);
   }
 
-  @FieldResolver(() => Organization)
+  @FieldResolver(() => Organization, {
+    nullable: true,
+    description: 'The member organisation, which may be of another region than the alliance; null while its region cannot be reached.',
+  })
   organization(@Root() membership: Membership, @Ctx() ctx: SubgraphContext) {
-    return ctx.loaders.byId(Organization).load(membership.organization.id);
+    // Another region's organisation is not in this database: the gateway completes it from the
+    // instance of its region (declared in routing.ts), reading organizationId.
+    if (!servesId(ctx.regions, membership.organizationId)) return null;
+    return ctx.loaders.byId(Organization).load(membership.organizationId);
   }
 
   @FieldResolver(() => PersonRef, { nullable: true, description: 'Who represents the organisation in the alliance.' })
@@ -40,13 +46,17 @@ export class MembershipResolver {
   createMembership(@Arg('input', () => CreateMembershipInput) input: CreateMembershipInput, @Ctx() ctx: SubgraphContext) {
     return inTransaction(ctx, async (em) => {
       const alliance = await findForWrite(ctx, em, Alliance, input.allianceId, 'alliance', 'allianceId');
-      const organization = await findOrFail(em, Organization, input.organizationId, 'organization', 'organizationId');
-      if (await em.count(Membership, { alliance, organization })) {
-        throw conflict(`${organization.name} is already a member of ${alliance.name}`);
+      const { organizationId } = input;
+      // An organisation of a region held here must be here; one of another region is checked by the
+      // gateway at its own region's instance before the write is sent (routing.ts, `references`).
+      const organization = servesId(ctx.regions, organizationId)
+        ? await findOrFail(em, Organization, organizationId, 'organization', 'organizationId') : undefined;
+      if (await em.count(Membership, { alliance, organizationId })) {
+        throw conflict(`${organization?.name ?? organizationId} is already a member of ${alliance.name}`);
       }
-      const { allianceId: _a, organizationId: _o, ...fields } = input;
+      const { allianceId: _a, ...fields } = input;
       const membership = em.create(Membership, {
-        ...fields, id: makeId(alliance.region, 'membership'), region: alliance.region, alliance, organization,
+        ...fields, id: makeId(alliance.region, 'membership'), region: alliance.region, alliance,
       } as never);
       checkDates(membership);
       await em.flush();

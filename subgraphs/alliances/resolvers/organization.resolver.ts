@@ -1,10 +1,11 @@
 import { Arg, Args, Ctx, FieldResolver, ID, Mutation, ObjectType, Query, Resolver, Root } from 'type-graphql';
 import type { FilterQuery } from '@mikro-orm/core';
 import {
-  ConnectionType, PageArgs, applyPatch, conflict, findForUpdate, findForWrite, inTransaction, newRecordId, paginate, parseId,
-  whereAll, type SubgraphContext,
+  ConnectionType, PageArgs, applyPatch, findForUpdate, findForWrite, inTransaction, newRecordId, paginate, parseId,
+  whereAll, deleteUnreferenced, ReferenceAction, REFERENCES_DESCRIPTION, type SubgraphContext,
 } from '../../kit/index.js';
 import { Organization } from '../entities/organization.js';
+import { allianceReferrers } from '../referrers.js';
 import { Membership } from '../entities/membership.js';
 import { CreateOrganizationInput, OrganizationFilter, UpdateOrganizationInput } from '../inputs/organization.inputs.js';
 
@@ -32,9 +33,12 @@ export class OrganizationResolver {
     return ctx.loaders.byId(Organization).load(id);
   }
 
-  @FieldResolver(() => [Membership], { description: 'The alliances this organisation belongs to.' })
+  @FieldResolver(() => [Membership], {
+    description: 'The alliances this organisation belongs to, in every region, earliest first (undated last).',
+  })
   memberships(@Root() organization: Organization, @Ctx() ctx: SubgraphContext) {
-    return ctx.loaders.manyBy(Membership, 'organization', { orderBy: { joinedOn: 'asc', id: 'asc' } }).load(organization.id);
+    // The memberships held here; those held with other regions' alliances the gateway asks of their instances.
+    return ctx.loaders.manyBy(Membership, 'organizationId', { orderBy: { joinedOn: 'asc', id: 'asc' } }).load(organization.id);
   }
 
   @Mutation(() => Organization)
@@ -56,17 +60,15 @@ export class OrganizationResolver {
     });
   }
 
-  @Mutation(() => ID, { description: 'Deletes an organisation that belongs to no alliance; returns its id.' })
-  deleteOrganization(@Arg('id', () => ID) id: string, @Ctx() ctx: SubgraphContext) {
-    return inTransaction(ctx, async (em) => {
-      const organization = await findForWrite(ctx, em, Organization, id, 'organization');
-      const memberships = await em.count(Membership, { organization });
-      if (memberships > 0) {
-        throw conflict(`Organization "${id}" is still a member of ${memberships} alliance(s); end or delete those memberships first`);
-      }
-      em.remove(organization);
-      await em.flush();
-      return id;
-    });
+  @Mutation(() => ID, {
+    description: 'Deletes an organisation; returns its id. Refused with REFERENCED while memberships (of any region), networks, talks, '
+      + 'roles or projects name it, unless references: REMOVE (its memberships and network partnerships are then deleted).',
+  })
+  deleteOrganization(
+    @Arg('id', () => ID) id: string,
+    @Arg('references', () => ReferenceAction, { defaultValue: ReferenceAction.REFUSE, description: REFERENCES_DESCRIPTION }) references: ReferenceAction,
+    @Ctx() ctx: SubgraphContext,
+  ) {
+    return deleteUnreferenced(ctx, allianceReferrers, id, references, (em) => findForWrite(ctx, em, Organization, id, 'organization'));
   }
 }

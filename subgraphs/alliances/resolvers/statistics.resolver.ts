@@ -20,17 +20,19 @@ function allianceStatisticsWhere(filter: AllianceStatisticsFilter | undefined): 
 
 /**
  * Every breakdown as a GROUP BY in one statement: `a` holds the selected alliances, `m` all their
- * memberships. Organisations are counted distinct, so one in several selected alliances counts once.
+ * memberships. Organisations are counted distinct, so one in several selected alliances counts once;
+ * only those of their alliance's region, which every layout holds with the membership (a federal
+ * member of a state's alliance is held elsewhere, and counted once per region would count twice).
  */
 const BREAKDOWNS = `
-  m as (select m.organization_id, m.joined_on, m.left_on from membership m join a on a.id = m.alliance_id)
+  m as (select m.organization_id, m.region, m.joined_on, m.left_on from membership m join a on a.id = m.alliance_id)
   select 'total' as dimension, null::text as key, cast(count(*) as int) as count from a
   union all select 'region', a.region, cast(count(*) as int) from a group by a.region
   union all select 'foundingYear', left(a.founded_on, 4), cast(count(*) as int) from a group by left(a.founded_on, 4)
   union all select 'fieldOfAction', f.field, cast(count(*) as int)
     from a cross join lateral unnest(a.fields_of_action) as f(field) group by f.field
   union all select 'organizationKind', o.kind, cast(count(distinct o.id) as int)
-    from m join organization o on o.id = m.organization_id where m.left_on is null group by o.kind
+    from m join organization o on o.id = m.organization_id and o.region = m.region where m.left_on is null group by o.kind
   union all select 'membershipYear', left(m.joined_on, 4), cast(count(*) as int) from m group by left(m.joined_on, 4)
   union all select 'memberships', null, cast(count(*) as int) from m where m.left_on is null
   order by dimension, count desc, key nulls last`;

@@ -1,6 +1,6 @@
 import { Field, InputType, Int } from 'type-graphql';
 import { ArrayMaxSize, IsOptional, Matches, MaxLength, Min, ValidateNested } from 'class-validator';
-import { IdField, PartialDate, TextField } from '../../kit/index.js';
+import { IdField, PartialDateField, TextField } from '../../kit/index.js';
 
 @InputType({ description: 'A talk; the list order is the programme order.' })
 export class TalkInput {
@@ -15,7 +15,7 @@ abstract class MeetingFields {
   @IsOptional() @Min(1)
   number?: number | null;
 
-  @Field(() => PartialDate, { nullable: true }) date?: string | null;
+  @PartialDateField({ nullable: true, description: 'When the meeting is held; a planned one lies ahead.' }) date?: string | null;
   @TextField(200, { nullable: true }) place?: string | null;
 
   @Field(() => [String], { nullable: true })

@@ -1,6 +1,6 @@
 import { Field, InputType, Int } from 'type-graphql';
 import { ArrayMaxSize, IsOptional, Min, ValidateNested } from 'class-validator';
-import { IdField, PartialDate, Region, TextField, UrlField } from '../../kit/index.js';
+import { IdField, PartialDateField, Region, TextField, UrlField } from '../../kit/index.js';
 import { NetworkKind } from '../enums.js';
 
 @InputType()
@@ -14,15 +14,15 @@ export class NetworkFilter {
 @InputType({ description: 'A member alliance; it may belong to another region than the network.' })
 export class NetworkMemberInput {
   @IdField('alliance') allianceId: string;
-  @Field(() => PartialDate, { nullable: true }) since?: string | null;
-  @Field(() => PartialDate, { nullable: true }) until?: string | null;
+  @PartialDateField({ nullable: true, past: true }) since?: string | null;
+  @PartialDateField({ nullable: true, past: true }) until?: string | null;
 }
 
 @InputType()
 export class NetworkPartnerInput {
   @IdField('organization') organizationId: string;
   @TextField(200, { nullable: true }) role?: string | null;
-  @Field(() => PartialDate, { nullable: true }) since?: string | null;
+  @PartialDateField({ nullable: true, past: true }) since?: string | null;
 }
 
 /** Fields a network has besides its identity; shared by create and update. */

@@ -1,11 +1,12 @@
 import { Arg, Ctx, FieldResolver, ID, Int, Mutation, Query, Resolver, Root } from 'type-graphql';
 import type { FilterQuery } from '@mikro-orm/core';
 import {
-  MAX_PAGE_SIZE, Region, applyPatch, badInput, findForUpdate, findForWrite, inTransaction, newRecordId, parseId,
-  whereAll, type SubgraphContext,
+  MAX_PAGE_SIZE, Region, applyPatch, readRows, badInput, findForUpdate, findForWrite, inTransaction, newRecordId, parseId,
+  whereAll, deleteUnreferenced, ReferenceAction, REFERENCES_DESCRIPTION, type SubgraphContext,
 } from '../../kit/index.js';
 import { Meeting } from '../entities/meeting.js';
 import { Network } from '../entities/network.js';
+import { networkReferrers } from '../referrers.js';
 import { NetworkMember } from '../entities/network-member.js';
 import { NetworkPartner } from '../entities/network-partner.js';
 import { OrganizationRef, organizationRef } from '../entities/organization-ref.js';
@@ -30,7 +31,7 @@ export class NetworkResolver {
     const first = requested ?? MAX_PAGE_SIZE;
     if (first < 0 || first > MAX_PAGE_SIZE) throw badInput(`first must be between 0 and ${MAX_PAGE_SIZE}`, 'first');
     if (first === 0) return [];
-    return ctx.em.find(Network, networkWhere(region ?? undefined, filter ?? undefined), {
+    return readRows(ctx.em, Network, networkWhere(region ?? undefined, filter ?? undefined), {
       orderBy: { sortKey: 'asc', id: 'asc' }, limit: first,
     });
   }
@@ -92,12 +93,12 @@ export class NetworkResolver {
     });
   }
 
-  @Mutation(() => ID, { description: 'Deletes the network with its members, partners, meetings and talks; returns its id.' })
-  deleteNetwork(@Arg('id', () => ID) id: string, @Ctx() ctx: SubgraphContext) {
-    return inTransaction(ctx, async (em) => {
-      em.remove(await findForWrite(ctx, em, Network, id, 'network'));
-      await em.flush();
-      return id;
-    });
+  @Mutation(() => ID, { description: 'Deletes the network with its members, partners, meetings and talks; returns its id. Refused with REFERENCED while roles name it, unless references: REMOVE.' })
+  deleteNetwork(
+    @Arg('id', () => ID) id: string,
+    @Arg('references', () => ReferenceAction, { defaultValue: ReferenceAction.REFUSE, description: REFERENCES_DESCRIPTION }) references: ReferenceAction,
+    @Ctx() ctx: SubgraphContext,
+  ) {
+    return deleteUnreferenced(ctx, networkReferrers, id, references, (em) => findForWrite(ctx, em, Network, id, 'network'));
   }
 }

@@ -1,6 +1,6 @@
 import { Field, InputType, Int } from 'type-graphql';
 import { ArrayMaxSize, IsOptional, Min, ValidateNested } from 'class-validator';
-import { EmailField, IdField, PartialDate, PhoneField, Region, TextField } from '../../kit/index.js';
+import { EmailField, IdField, PartialDateField, PhoneField, Region, TextField } from '../../kit/index.js';
 import { RoleKind } from '../enums.js';
 
 @InputType()
@@ -22,7 +22,7 @@ export class ConsentInput {
   @Field(() => Boolean, { description: 'True publishes the contact details; then recordedOn and source are required.' })
   publicListing: boolean;
 
-  @Field(() => PartialDate, { nullable: true }) recordedOn?: string | null;
+  @PartialDateField({ nullable: true, past: true }) recordedOn?: string | null;
   @TextField(500, { nullable: true }) source?: string | null;
 }
 
@@ -33,8 +33,8 @@ export class RoleInput {
   @IdField('alliance', { nullable: true }) allianceId?: string | null;
   @IdField('network', { nullable: true }) networkId?: string | null;
   @IdField('organization', { nullable: true }) organizationId?: string | null;
-  @Field(() => PartialDate, { nullable: true }) since?: string | null;
-  @Field(() => PartialDate, { nullable: true }) until?: string | null;
+  @PartialDateField({ nullable: true, past: true }) since?: string | null;
+  @PartialDateField({ nullable: true, past: true }) until?: string | null;
 }
 
 /** Fields a person has besides identity and name; shared by create and update. */

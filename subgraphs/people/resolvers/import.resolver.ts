@@ -28,8 +28,11 @@ async function parsePerson(row: PersonImportRow, problems: RowProblems): Promise
   await checkInput(problems, Object.assign(new CreatePersonInput(), {
     familyName: familyName ?? 'x', givenName,
     contact: Object.assign(new ContactDetailsInput(), { email: columns.contactEmail, phone: columns.contactPhone, address: columns.contactAddress }),
-    consent: Object.assign(new ConsentInput(), { publicListing: false, source: consent?.source }),
-  }), { 'contact.email': 'email', 'contact.phone': 'phone', 'contact.address': 'address', 'consent.source': 'consentSource' });
+    consent: Object.assign(new ConsentInput(), { publicListing: false, source: consent?.source, recordedOn: consent?.recordedOn }),
+  }), {
+    'contact.email': 'email', 'contact.phone': 'phone', 'contact.address': 'address', 'consent.source': 'consentSource',
+    'consent.recordedOn': 'consentRecordedOn',
+  });
   return familyName ? { familyName, givenName, columns, consent } : undefined;
 }
 

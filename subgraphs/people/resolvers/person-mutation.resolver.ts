@@ -1,9 +1,11 @@
 import { Arg, Ctx, ID, Mutation, Resolver } from 'type-graphql';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import {
-  applyPatch, assertNotBefore, badInput, findForUpdate, findForWrite, inTransaction, makeId, newRecordId, type SubgraphContext,
+  applyPatch, assertNotBefore, badInput, deleteUnreferenced, findForUpdate, findForWrite, inTransaction, makeId, newRecordId, ReferenceAction,
+  REFERENCES_DESCRIPTION, type SubgraphContext,
 } from '../../kit/index.js';
 import { Person } from '../entities/person.js';
+import { personReferrers } from '../referrers.js';
 import { Role } from '../entities/role.js';
 import {
   ConsentInput, ContactDetailsInput, CreatePersonInput, RoleInput, UpdatePersonInput,
@@ -87,12 +89,15 @@ export class PersonMutationResolver {
     });
   }
 
-  @Mutation(() => ID, { description: 'Deletes the person with all their roles; returns the id.' })
-  deletePerson(@Arg('id', () => ID) id: string, @Ctx() ctx: SubgraphContext) {
-    return inTransaction(ctx, async (em) => {
-      em.remove(await findForWrite(ctx, em, Person, id, 'person'));
-      await em.flush();
-      return id;
-    });
+  @Mutation(() => ID, {
+    description: 'Deletes the person with all their roles; returns the id. Refused with REFERENCED while memberships, talks or projects '
+      + 'name them, unless references: REMOVE. For a request to erase personal data, use erasePerson.',
+  })
+  deletePerson(
+    @Arg('id', () => ID) id: string,
+    @Arg('references', () => ReferenceAction, { defaultValue: ReferenceAction.REFUSE, description: REFERENCES_DESCRIPTION }) references: ReferenceAction,
+    @Ctx() ctx: SubgraphContext,
+  ) {
+    return deleteUnreferenced(ctx, personReferrers, id, references, (em) => findForWrite(ctx, em, Person, id, 'person'));
   }
 }

@@ -1,6 +1,6 @@
 import { Directive, Field, ObjectType } from 'type-graphql';
 import { BeforeCreate, BeforeUpdate, Entity, Enum, Index, Property } from '@mikro-orm/decorators/legacy';
-import { FieldOfAction, PartialDate, RegionalEntity, SearchColumn, SortKeyColumn, sortKeyOf } from '../../kit/index.js';
+import { FIELD_OF_ACTION_LABELS_FUNCTION, FieldOfAction, PartialDate, RegionalEntity, SearchColumn, SortKeyColumn, sortKeyOf } from '../../kit/index.js';
 import { FundingProgramme, ProjectStatus } from '../enums.js';
 
 @ObjectType({ description: 'A project of one or more local alliances.' })
@@ -26,7 +26,11 @@ export class Project extends RegionalEntity {
   @Enum({ items: () => ProjectStatus, type: 'string', nullable: true })
   status?: ProjectStatus | null;
 
-  @Field(() => FundingProgramme, { nullable: true, description: 'Null when the sources do not say.' })
+  /** Kept with every write of the lines, so filters and breakdowns by programme stay plain column reads. */
+  @Field(() => FundingProgramme, {
+    nullable: true,
+    description: 'The programme of the main funding line (largest amount, then largest share, then first listed); null without lines.',
+  })
   @Enum({ items: () => FundingProgramme, type: 'string', nullable: true })
   fundingProgramme?: FundingProgramme | null;
 
@@ -60,7 +64,8 @@ export class Project extends RegionalEntity {
   @Property({ type: 'string[]' })
   contactIds: string[] = [];
 
-  @SearchColumn(['title', 'summary'])
+  // Fields of action by their German labels, so "Kinderbetreuung" finds the projects in it.
+  @SearchColumn(['title', 'summary', `${FIELD_OF_ACTION_LABELS_FUNCTION}(fields_of_action)`])
   search?: string;
 
   @BeforeCreate()

@@ -1,5 +1,5 @@
 import { Ctx, FieldResolver, Resolver, Root } from 'type-graphql';
-import type { SubgraphContext } from '../../kit/index.js';
+import { readRows, type SubgraphContext } from '../../kit/index.js';
 import { AllianceRef } from '../entities/alliance-ref.js';
 import { Project } from '../entities/project.js';
 
@@ -11,7 +11,7 @@ export class AllianceProjectsResolver {
   projects(@Root() alliance: AllianceRef, @Ctx() ctx: SubgraphContext) {
     return ctx.loaders.custom<Project[]>('Alliance.projects', async (ids) => {
       // One statement for every alliance of the request; the GIN index serves the `&&`.
-      const rows = await ctx.em.find(Project, {
+      const rows = await readRows(ctx.em, Project, {
         $or: [{ leadAllianceId: { $in: [...ids] } }, { partnerAllianceIds: { $overlap: [...ids] } }],
       }, { orderBy: { sortKey: 'asc', id: 'asc' } });
       const groups = new Map<string, Project[]>(ids.map((id) => [id, []]));
