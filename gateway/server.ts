@@ -15,9 +15,13 @@ import type { Authenticate } from './auth.js';
 import { hardeningPlugin, reservedAliasesRule, withoutSuggestions } from './hardening.js';
 import { RateLimiter, type Caller, type RateLimits } from './rate-limit.js';
 import { RegionalDataSource } from './regional/data-source.js';
+import { AnswerCache, type AnswerCacheOptions } from './regional/answer-cache.js';
 import { RoutingTable } from './regional/declarations.js';
+import { IntegrityGuard } from './regional/integrity.js';
 import { ROUTING } from '../subgraphs/routing.js';
 import { HUB_SUBGRAPH, hubSubgraphSchema } from './regional/hub-subgraph.js';
+import { EXPLORER_ASSETS, explorerOff, serveExplorerAsset, serveExplorerPage, wantsExplorer } from './explorer/index.js';
+import { landingRoutes } from './landing/index.js';
 import { TopologyRegistry } from './regional/registry.js';
 import { expectedSubgraphSchemas } from './regional/schema-check.js';
 import { singleInstanceTopology } from './regional/topology.js';
@@ -49,13 +53,27 @@ export interface GatewayOptions {
   subgraphUrls?: Record<string, string>;
   /** A topology file: regional instances per subgraph, watched for changes. */
   topologyPath?: string;
+  /** A file whose instances go over the topology file's (e.g. `npm start`'s .hub/topology.local.json); watched too. */
+  topologyOverlayPath?: string;
   /** Required for this hub's supergraph: the Ed25519 private key that signs subgraph requests, and the token check. */
   security?: { signingKey: KeyObject; authenticate: Authenticate };
-  /** development: introspection, landing page and field suggestions; production: none of them. */
+  /** development: introspection and field suggestions; production: neither. */
   environment?: 'development' | 'production';
+  /** GraphiQL at GET /graphql for browsers (HUB_EXPLORER); by default on, except in production. */
+  explorer?: boolean;
   limits?: Partial<QueryLimits>;
   /** Budgets per caller (HTTP 429 beyond them); none without it. */
   rateLimits?: RateLimits;
+  /**
+   * Identical reads in flight at the same time share one subgraph request (default). Off, every
+   * read costs its subgraph work: the benchmark measures the work itself that way (HUB_SHARE_IN_FLIGHT).
+   */
+  shareInFlight?: boolean;
+  /**
+   * Read answers of instances kept for `ttlMs` (answer-cache.ts), emptied by every write the gateway
+   * sends; off without it (HUB_ANSWER_CACHE_TTL_MS, HUB_ANSWER_CACHE_MB).
+   */
+  answerCache?: AnswerCacheOptions;
   /** Extra HTTP routes (e.g. the dashboard). */
   routes?: Record<string, RouteHandler>;
   /** The scraper's bearer token for `/metrics` (HUB_METRICS_TOKEN); without it `/metrics` is off (404). */
@@ -63,7 +81,7 @@ export interface GatewayOptions {
   port: number;
   host?: string;
   /** Where topology reloads and instance state changes are told; the gateway's log by default. */
-  log?: (message: string, level?: 'info' | 'warn') => void;
+  log?: (message: string, level?: 'info' | 'warn', details?: Record<string, unknown>) => void;
 }
 
 export interface GatewayContext {
@@ -121,21 +139,25 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
     registry = await TopologyRegistry.create({
       expected,
       path: options.topologyPath,
+      overlayPath: options.topologyOverlayPath,
       topology: options.topologyPath ? undefined : singleInstanceTopology(urls),
       signer: new RequestSigner(options.security.signingKey),
-      log: options.log ?? ((message, level = 'info') => logger[level](message)),
+      log: options.log ?? ((message, level = 'info', details = {}) => logger[level](details, message)),
     });
   }
   const hubSchema = registry ? hubSubgraphSchema(registry, [...expected.keys()]) : undefined;
+  const integrity = registry && new IntegrityGuard(registry, routing);
+  const answerCache = registry && options.answerCache ? new AnswerCache(registry.writes, options.answerCache) : undefined;
   const gateway = new ApolloGateway({
     supergraphSdl: options.supergraphSdl,
     buildService: ({ name, url }): GraphQLDataSource => {
       if (name === HUB_SUBGRAPH && hubSchema) return new LocalGraphQLDataSource(hubSchema);
-      if (registry) return new RegionalDataSource(name, registry, expected.get(name)!, routing.get(name)!);
+      if (registry) return new RegionalDataSource(name, registry, expected.get(name)!, routing.get(name)!, options.shareInFlight ?? true, integrity, answerCache);
       return new RemoteGraphQLDataSource({ url: overrides[name] ?? url });
     },
   });
   const production = options.environment === 'production';
+  const explorer = options.explorer ?? !production;
   const limits = { ...DEFAULT_LIMITS, ...options.limits };
   const rateLimiter = options.rateLimits && new RateLimiter(options.rateLimits);
   const armor = new ApolloArmor({
@@ -160,7 +182,8 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
         ...limits, onCost: async (cost, { caller }) => { if (rateLimiter && caller) await rateLimiter.charge(caller, cost); },
       }) as never,
       observabilityPlugin<GatewayContext>('gateway', logger),
-      ...(production ? [ApolloServerPluginLandingPageDisabled()] : []),
+      // Apollo's own landing page loads from a CDN: the gateway serves its explorer itself.
+      ApolloServerPluginLandingPageDisabled(),
       // Nothing served because instances refused for load: 503 with Retry-After, as they answered.
       overloadPlugin<GatewayContext>(),
     ],
@@ -172,7 +195,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
   const authenticate = options.security?.authenticate;
   let http: RunningHttpServer;
   try {
-    http = await listen(graphqlHttpHandler({
+    const graphql = graphqlHttpHandler({
       apollo,
       service: 'gateway',
       context: async (req) => {
@@ -181,10 +204,17 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
         return { viewer, requestId: requestIdOf(req), caller };
       },
       routes: {
+        ...landingRoutes({ explorer, dashboard: !!options.routes?.['/dashboard'], metrics: options.metricsToken !== undefined }),
         ...options.routes,
         ...healthRoutes(async () => ({ service: 'gateway', ...readiness(registry) }), { metricsToken: options.metricsToken }),
       },
-    }), options.port, options.host);
+    });
+    http = await listen((req, res) => {
+      const url = new URL(req.url ?? '/', 'http://localhost');
+      if (url.pathname === '/graphql' && wantsExplorer(req, url)) return explorer ? serveExplorerPage(req, res) : explorerOff(req, res);
+      if (explorer && url.pathname.startsWith(EXPLORER_ASSETS)) return serveExplorerAsset(req, res, url.pathname);
+      return graphql(req, res);
+    }, options.port, options.host);
   } catch (error) {
     await apollo.stop();
     registry?.stop();

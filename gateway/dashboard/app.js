@@ -3,6 +3,8 @@
 import { renderFigure, setupCharts } from './charts.js';
 import { $, element, format } from './dom.js';
 import { buildControls, describeFilter, fromSearch, readFilter, toSearch, variables, writeFilter } from './filters.js';
+import { clearMoney, renderMoney } from './money.js';
+import { clearMap, setupMap, showMap } from './map.js';
 
 // German labels, as the enum descriptions in the schema give them.
 const LABELS = {
@@ -47,6 +49,9 @@ const QUERY = `query Dashboard($projects: ProjectFilter, $alliances: AllianceSta
   projectStatistics(filter: $projects) {
     total byRegion { region count } byFieldOfAction { fieldOfAction count } byStatus { status count }
     byFundingProgramme { programme count } byYear { year count }
+    fundingLines linesWithoutAmount amountByProgramme { programme amountCents } amountByRegion { region amountCents }
+    amountByYear { year amountCents } linesWithoutAmountByProgramme { programme count }
+    linesWithoutAmountByRegion { region count } linesWithoutAmountByYear { year count }
   }
   allianceStatistics(filter: $alliances) { total byRegion { region count } organizationsByKind { kind count } memberships }
   networkStatistics(filter: $networks) {
@@ -151,6 +156,7 @@ function render(data, filter) {
     const programmes = countsOf(projects.byFundingProgramme, 'programme');
     renderFigure('chart-programme', [...allOf(LABELS.programmes, programmes), { label: UNKNOWN, count: programmes.get(null) ?? 0 }],
       ['Förderung', 'Projekte']);
+    renderMoney(projects, regions, LABELS);
   }
   if (alliances) {
     renderFigure('chart-kind', alliances.organizationsByKind
@@ -171,6 +177,8 @@ function render(data, filter) {
 /** One row per chosen state (zeros too) with alliances, projects and networks, and their sums. */
 function renderStates(regions, lists) {
   const counts = lists.map((list) => (list ? countsOf(list, 'region') : null));
+  showMap(regions, ['alliances', 'projects', 'networks'].map((key, i) => ({ key, label: ['Bündnisse', 'Projekte', 'Netzwerke'][i], counts: counts[i] }))
+    .filter((figure) => figure.counts), LABELS.regions);
   const cell = (map, code) => element('td', { class: 'num', text: map ? format.format(map.get(code) ?? 0) : '–' });
   $('#table-states tbody').replaceChildren(...regions.map((code) => element('tr', { 'data-region': code },
     element('th', { scope: 'row', text: LABELS.regions[code] }), ...counts.map((map) => cell(map, code)))));
@@ -195,10 +203,13 @@ function clear() {
   for (const id of ['#total-projects', '#total-alliances', '#total-organizations', '#total-networks']) $(id).textContent = '–';
   $('#total-memberships').textContent = '';
   for (const figure of document.querySelectorAll('figure.chart')) renderFigure(figure.id, [], []);
+  clearMoney();
   for (const part of document.querySelectorAll('#table-states tbody, #table-states tfoot, #table-networks tbody')) part.replaceChildren();
+  clearMap();
 }
 
 if (!setupCharts()) showError('Die Diagramm-Bibliothek konnte nicht geladen werden; die Zahlen stehen in den Tabellen.');
+void setupMap();
 buildControls(form, LABELS);
 writeFilter(form, fromSearch(location.search, LABELS));
 form.addEventListener('change', apply);

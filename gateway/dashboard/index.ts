@@ -8,6 +8,8 @@ import type { RouteHandler } from '../../subgraphs/kit/http.js';
 const HERE = dirname(fileURLToPath(import.meta.url));
 // chart.js exports no subpath for its UMD build: resolve the package's entry and take its folder.
 const CHART_DIST = dirname(createRequire(import.meta.url).resolve('chart.js'));
+// The 16 states' shapes (GeoJSON) for the map: the amCharts 5 geodata's low-detail Germany.
+const GERMANY = createRequire(import.meta.url).resolve('@amcharts/amcharts5-geodata/json/germanyLow.json');
 
 /** Everything the page loads comes from this origin: no inline code, no CDN, no external fonts. */
 export const DASHBOARD_CSP =
@@ -25,6 +27,10 @@ const ASSETS: Record<string, Asset> = {
   '/dashboard/charts.js': { file: join(HERE, 'charts.js'), type: JS },
   '/dashboard/dom.js': { file: join(HERE, 'dom.js'), type: JS },
   '/dashboard/filters.js': { file: join(HERE, 'filters.js'), type: JS },
+  '/dashboard/money.js': { file: join(HERE, 'money.js'), type: JS },
+  '/dashboard/map.js': { file: join(HERE, 'map.js'), type: JS },
+  '/dashboard/map.css': { file: join(HERE, 'map.css'), type: 'text/css; charset=utf-8' },
+  '/dashboard/germany.json': { file: GERMANY, type: 'application/geo+json' },
   '/dashboard/style.css': { file: join(HERE, 'style.css'), type: 'text/css; charset=utf-8' },
   '/dashboard/favicon.svg': { file: join(HERE, 'favicon.svg'), type: 'image/svg+xml' },
   '/dashboard/chart.umd.js': { file: join(CHART_DIST, 'chart.umd.js'), type: JS },

@@ -4,13 +4,16 @@ import { parse, print, type DocumentNode, type FieldNode, type GraphQLSchema, ty
 import { ANONYMOUS, encodeViewer, type Viewer } from '../../subgraphs/kit/auth.js';
 import { REQUEST_ID_HEADER, serviceLogger } from '../../subgraphs/kit/observability.js';
 import { REGIONS } from '../../subgraphs/shared/region.js';
+import type { AnswerCache } from './answer-cache.js';
 import type { RoutingTable } from './declarations.js';
 import { fetchEntities } from './entity-fetch.js';
 import {
   InstanceUnavailable, ask, sendToInstance, type InstanceAnswer, type Json, type Outcome, type OutgoingRequest, type Route, type Send,
 } from './instance-client.js';
+import type { IntegrityGuard } from './integrity.js';
 import { fetchMutations } from './mutation-fetch.js';
-import { fieldsOf, inlineFragments, operationOf, operationWith, withDefaults } from './operation.js';
+import { argumentValue, fieldsOf, inlineFragments, operationOf, operationWith, withDefaults } from './operation.js';
+import { completeCrossRegion, withCrossRegionIds } from './cross-region.js';
 import { afterFirstRound, assemble, firstRoundRequests, mainRequests, planFields, type RoundRequests } from './planner.js';
 import type { TopologyRegistry } from './registry.js';
 import type { Instance } from './topology.js';
@@ -38,6 +41,12 @@ export class RegionalDataSource implements GraphQLDataSource {
     private readonly registry: TopologyRegistry,
     private readonly schema: GraphQLSchema,
     private readonly routing: RoutingTable,
+    /** false: every read goes to its instance, even while an identical one is in flight (HUB_SHARE_IN_FLIGHT=off). */
+    private readonly shareInFlight = true,
+    /** Keeps references across subgraphs and regions intact around mutations (integrity.ts). */
+    private readonly integrity?: IntegrityGuard,
+    /** Read answers kept for a short time (answer-cache.ts); none without it. */
+    private readonly cache?: AnswerCache,
   ) {}
 
   async process(options: GraphQLDataSourceProcessOptions): Promise<GatewayGraphQLResponse> {
@@ -45,11 +54,18 @@ export class RegionalDataSource implements GraphQLDataSource {
     const { viewer = ANONYMOUS, requestId } = options.context as { viewer?: Viewer; requestId?: string };
     const headers: Record<string, string> = requestId ? { [REQUEST_ID_HEADER]: requestId } : {};
     const isMutation = /^\s*mutation\b/.test(request.query ?? '');
-    const send: Send = (instance, outgoing) => (isMutation
-      ? this.write(instance, () => sendToInstance(this.registry, instance, outgoing, viewer, headers))
-      : this.shared(instance, outgoing, viewer, (body) => sendToInstance(this.registry, instance, outgoing, viewer, headers, body)));
+    const fetchRead = (instance: Instance, outgoing: OutgoingRequest, body: string) => (this.shareInFlight
+      ? this.shared(instance, body, viewer, () => sendToInstance(this.registry, instance, outgoing, viewer, headers, body))
+      : sendToInstance(this.registry, instance, outgoing, viewer, headers, body));
+    const read: Send = (instance, outgoing) => {
+      const body = JSON.stringify(outgoing);
+      return this.cache ? this.cache.read(instance, viewer, body, () => fetchRead(instance, outgoing, body)) : fetchRead(instance, outgoing, body);
+    };
+    const send: Send = isMutation ? (instance, outgoing) => this.write(instance, () => sendToInstance(this.registry, instance, outgoing, viewer, headers)) : read;
     const instances = this.registry.instances(this.subgraph);
-    if (instances.length === 1 && instances[0].regions.length === REGIONS.length) {
+    // A mutation that names records or deletes one is checked first, even on a single instance: the records may live in other subgraphs.
+    const guarded = isMutation && this.integrity !== undefined && this.guardsAny(request.query!, request.operationName);
+    if (!guarded && instances.length === 1 && instances[0].regions.length === REGIONS.length) {
       // One instance owns everything: plain federation, the request passes unchanged.
       try {
         return await send(instances[0], { query: request.query!, variables: request.variables, operationName: request.operationName });
@@ -62,14 +78,25 @@ export class RegionalDataSource implements GraphQLDataSource {
         }] };
       }
     }
-    const operation = operationOf(this.document(request.query!), request.operationName);
+    // Records of other regions' instances (cross-region.ts) are asked by id beside their fields, and completed after.
+    const document = withCrossRegionIds(this.schema, this.routing, this.document(request.query!));
+    const operation = operationOf(document, request.operationName);
     const variables = withDefaults(operation, (request.variables ?? {}) as Json) as Json;
     const roots = fieldsOf(operation.selectionSet);
     const route: Route = { subgraph: this.subgraph, registry: this.registry, send };
-    if (operation.operation === 'mutation') return fetchMutations(route, this.routing, viewer, operation, roots, variables);
-    const response = roots.length === 1 && roots[0].name.value === '_entities'
-      ? await fetchEntities(route, this.routing, request.query!, request.operationName, roots[0], variables)
-      : await this.queries(send, operation, roots, variables);
+    const complete = (response: GatewayGraphQLResponse, representations?: Json[]) =>
+      completeCrossRegion({ ...route, send: read }, this.routing, this.schema, operation, variables, response, representations);
+    if (operation.operation === 'mutation') {
+      const integrity = this.integrity && {
+        guard: this.integrity, send: (instance: Instance, outgoing: OutgoingRequest) => sendToInstance(this.registry, instance, outgoing, viewer, headers),
+      };
+      return complete(await fetchMutations(route, this.routing, viewer, operation, roots, variables, integrity));
+    }
+    const isEntities = roots.length === 1 && roots[0].name.value === '_entities';
+    const response = await complete(isEntities
+      ? await fetchEntities(route, this.routing, this.printed(document, request.query!), request.operationName, roots[0], variables)
+      : await this.queries(send, operation, roots, variables),
+    isEntities ? argumentValue(roots[0], 'representations', variables) as Json[] : undefined);
     // An instance answering for regions it does not own is misconfigured or hostile: operators must know.
     for (const error of response.errors ?? []) {
       if (error.extensions?.code === 'FOREIGN_RECORD') logger.warn({ requestId, ...error.extensions }, error.message);
@@ -83,13 +110,12 @@ export class RegionalDataSource implements GraphQLDataSource {
    * later writes into the answers it merges, so a shared answer reaches each caller as its own copy.
    */
   private readonly inFlight = new Map<string, { answer: Promise<InstanceAnswer>; callers: number; text?: string }>();
-  private shared(instance: Instance, request: OutgoingRequest, viewer: Viewer, send: (body: string) => Promise<InstanceAnswer>): Promise<InstanceAnswer> {
-    const body = JSON.stringify(request);
+  private shared(instance: Instance, body: string, viewer: Viewer, send: () => Promise<InstanceAnswer>): Promise<InstanceAnswer> {
     const key = `${instance.name}\n${encodeViewer(viewer)}\n${body}`;
     let entry = this.inFlight.get(key);
     if (!entry) {
       // Removed before any caller continues, so the number of callers is final when they do.
-      const answer = send(body).finally(() => this.inFlight.delete(key));
+      const answer = send().finally(() => this.inFlight.delete(key));
       entry = { answer, callers: 0 };
       this.inFlight.set(key, entry);
     }
@@ -110,6 +136,22 @@ export class RegionalDataSource implements GraphQLDataSource {
     } finally {
       this.registry.references.forget(instance);
     }
+  }
+
+  /** The query as sent: the client's text, or the rewritten document printed (once). */
+  private printed(document: DocumentNode, query: string): string {
+    if (document === this.document(query)) return query;
+    let text = printedDocuments.get(document);
+    if (text === undefined) printedDocuments.set(document, text = print(document));
+    return text;
+  }
+
+  /** Whether a root field of the mutation names records or deletes one. */
+  private guardsAny(query: string, operationName: string | null | undefined): boolean {
+    return fieldsOf(operationOf(this.document(query), operationName).selectionSet).some((field) => {
+      const route = field.name.value === '__typename' ? undefined : this.routing.mutation(field.name.value);
+      return route !== undefined && this.integrity!.guards(route);
+    });
   }
 
   private document(query: string): DocumentNode {
@@ -135,6 +177,8 @@ export class RegionalDataSource implements GraphQLDataSource {
     return { data, ...(errors.length ? { errors } : {}) };
   }
 }
+
+const printedDocuments = new WeakMap<DocumentNode, string>();
 
 /** Sends one round: each instance gets one request for all its root fields, all in parallel. */
 async function askAll(send: Send, operation: OperationDefinitionNode, requests: RoundRequests, variables: Json): Promise<Map<Instance, Outcome>> {

@@ -29,9 +29,20 @@ export interface OutgoingRequest {
  * Sends one GraphQL request to one instance within its timeout. A refused instance, or one taken
  * out by repeated failures, fails fast; every request's outcome counts towards its health.
  */
-export async function sendToInstance(
+export function sendToInstance(
   registry: TopologyRegistry, instance: Instance, request: OutgoingRequest, viewer: Viewer = ANONYMOUS,
   headers: Record<string, string> = {}, body = JSON.stringify(request),
+): Promise<InstanceAnswer> {
+  // Every write passes here, whichever path sends it: answers kept from before it are dropped.
+  return MUTATION.test(request.query)
+    ? registry.writes.around(() => send(registry, instance, viewer, headers, body))
+    : send(registry, instance, viewer, headers, body);
+}
+
+const MUTATION = /^\s*mutation\b/;
+
+async function send(
+  registry: TopologyRegistry, instance: Instance, viewer: Viewer, headers: Record<string, string>, body: string,
 ): Promise<InstanceAnswer> {
   const health = registry.healthOf(instance);
   if (health.status === 'REFUSED' || health.status === 'DOWN') {

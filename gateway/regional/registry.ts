@@ -1,9 +1,11 @@
-import { unwatchFile, watchFile } from 'node:fs';
+import { existsSync, unwatchFile, watchFile } from 'node:fs';
 import type { GraphQLSchema } from 'graphql';
 import type { RequestSigner } from '../../subgraphs/kit/signing.js';
 import type { Region } from '../../subgraphs/shared/region.js';
 import { fetchInstanceSchema, schemaDifferences } from './schema-check.js';
 import { fetchInstance } from './signed-fetch.js';
+import { INTERNAL_OPERATIONS } from '../../subgraphs/shared/limits.js';
+import { WriteClock } from './answer-cache.js';
 import { ReferenceTracker } from './references.js';
 import { TopologyError, readTopologyFile, type Instance, type Topology } from './topology.js';
 import {
@@ -23,6 +25,8 @@ export interface RegistryOptions {
   expected: Map<string, GraphQLSchema>;
   /** A topology file to load and watch; or a fixed topology. */
   path?: string;
+  /** A second file whose instances go over the topology file's (topology.ts mergeTopologies); watched too, it need not exist. */
+  overlayPath?: string;
   topology?: Topology;
   /** Time between the end of one round of health probes and the start of the next (default 2 s). */
   healthIntervalMs?: number;
@@ -69,6 +73,8 @@ export class TopologyRegistry {
   loadedAt = new Date();
   /** Which regions each instance refers to, read with the health probes. */
   readonly references = new ReferenceTracker();
+  /** The writes sent to any instance, so that kept answers never outlive one (answer-cache.ts). */
+  readonly writes = new WriteClock();
 
   private constructor(private readonly options: RegistryOptions, topology: Topology) {
     this.topology = topology;
@@ -81,12 +87,17 @@ export class TopologyRegistry {
   /** Loads and verifies the first topology; throws when it is unusable. */
   static async create(options: RegistryOptions): Promise<TopologyRegistry> {
     const subgraphNames = [...options.expected.keys()];
-    const topology = options.topology ?? readTopologyFile(options.path!, subgraphNames);
+    const topology = options.topology ?? readTopologyFile(options.path!, subgraphNames, options.overlayPath);
     const registry = new TopologyRegistry(options, topology);
     const refusal = await registry.verify(topology);
     if (refusal) throw new TopologyError(refusal);
     registry.lastReload = { at: new Date(), accepted: true, message: `loaded ${registry.describe()}` };
-    if (options.path) watchFile(options.path, { interval: 300 }, () => void registry.reload());
+    for (const file of registry.files()) {
+      // A file that does not exist (yet) is reported once as changed from nothing to nothing: not a change.
+      watchFile(file, { interval: 300 }, (now, before) => {
+        if (now.mtimeMs !== before.mtimeMs || now.size !== before.size || now.ino !== before.ino) void registry.reload();
+      });
+    }
     registry.scheduleProbes(options.healthIntervalMs ?? 2_000);
     return registry;
   }
@@ -130,7 +141,7 @@ export class TopologyRegistry {
   stop(): void {
     this.stopped = true;
     clearTimeout(this.timer);
-    if (this.options.path) unwatchFile(this.options.path);
+    for (const file of this.files()) unwatchFile(file);
   }
 
   /** Re-reads the file; serialised, so quick successive edits apply in order. */
@@ -144,7 +155,7 @@ export class TopologyRegistry {
     // Names may now stand for other instances: what is known of them is read again.
     this.references.forgetAll();
     try {
-      const candidate = readTopologyFile(this.options.path!, [...this.options.expected.keys()]);
+      const candidate = readTopologyFile(this.options.path!, [...this.options.expected.keys()], this.options.overlayPath);
       const refusal = await this.verify(candidate);
       if (refusal) throw new TopologyError(refusal);
       this.topology = candidate;
@@ -153,12 +164,18 @@ export class TopologyRegistry {
     } catch (error) {
       this.lastReload = { at, accepted: false, message: `refused, the previous topology stays: ${(error as Error).message}` };
     }
-    this.options.log?.(`topology ${this.lastReload.message}`);
+    this.options.log?.(`topology ${this.lastReload.message}`, this.lastReload.accepted ? 'info' : 'warn');
+  }
+
+  /** The files the topology is read from, watched for changes. */
+  private files(): string[] {
+    return this.options.path ? [this.options.path, ...(this.options.overlayPath ? [this.options.overlayPath] : [])] : [];
   }
 
   private describe(): string {
     const counts = [...this.topology.subgraphs].map(([name, list]) => `${name} ×${list.length}`);
-    return `${this.options.path ?? 'fixed topology'} (${counts.join(', ')})`;
+    const overlay = this.options.overlayPath && existsSync(this.options.overlayPath) ? ` with ${this.options.overlayPath}` : '';
+    return `${this.options.path ?? 'fixed topology'}${overlay} (${counts.join(', ')})`;
   }
 
   /**
@@ -252,7 +269,7 @@ export class TopologyRegistry {
     const started = Date.now();
     try {
       const response = await fetchInstance(this.signer, instance, {
-        headers: { 'content-type': 'application/json' }, body: '{"query":"{ __typename }"}',
+        headers: { 'content-type': 'application/json' }, body: JSON.stringify(INTERNAL_OPERATIONS.healthProbe),
         signal: AbortSignal.timeout(Math.min(instance.timeoutMs, PROBE_TIMEOUT_MS)),
       });
       await response.arrayBuffer();

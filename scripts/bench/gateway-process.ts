@@ -22,6 +22,8 @@ import type { AddressInfo } from 'node:net';
 import pg from 'pg';
 import type { RemoteGraphQLDataSource as RemoteDataSource } from '@apollo/gateway';
 import { RequestSigner, pathOf, readSigningKey } from '../../subgraphs/kit/index.js';
+import { encodeCursor, readCursor } from '../../subgraphs/shared/cursor.js';
+import { TEXT_SEARCH_CONFIG, germanTsQuery } from '../../subgraphs/kit/text-search.js';
 import { serveParent } from './child.js';
 
 export type GatewayKind = 'hub' | 'apollo' | 'hive' | 'floor';
@@ -36,6 +38,8 @@ export interface GatewayConfig {
   topologyPath?: string;
   /** Single instances: subgraph name → URL. */
   subgraphUrls?: Record<string, string>;
+  /** hub: the gateway-side savings as shipped (in-flight sharing, answer cache); false measures the work without them. */
+  savings?: boolean;
   /** floor: subgraph name → database URL (single-instance databases). */
   databaseUrls?: Record<string, string>;
 }
@@ -49,12 +53,14 @@ export function withSubgraphUrls(sdl: string, urls: Record<string, string>): str
 async function startHub(config: GatewayConfig): Promise<{ url: string; stop(): Promise<void> }> {
   const { startGateway } = await import('../../gateway/server.js');
   const { tokenAuthenticator } = await import('../../gateway/auth.js');
+  const { DEFAULT_ANSWER_CACHE } = await import('../../gateway/regional/answer-cache.js');
   const gateway = await startGateway({
     supergraphSdl: config.supergraphSdl,
     topologyPath: config.topologyPath,
     subgraphUrls: config.topologyPath ? undefined : config.subgraphUrls,
     security: { signingKey: readSigningKey(config.signingKey), authenticate: await tokenAuthenticator({ secret: config.jwtSecret }) },
     port: 0, host: '127.0.0.1',
+    ...(config.savings === false ? { shareInFlight: false } : { shareInFlight: true, answerCache: DEFAULT_ANSWER_CACHE }),
   });
   return { url: gateway.url, stop: () => gateway.stop() };
 }
@@ -159,8 +165,8 @@ function floorHandler(databaseUrls: Record<string, string>) {
   }
 
   const operations: Record<string, (variables: Json) => Promise<Json>> = {
-    async NetworkMembers() {
-      const networks = await q('networks', 'select id, name, kind, region from network where region = $1 order by sort_key asc, id asc limit 100', ['DE']);
+    async NetworkMembers(variables) {
+      const networks = await q('networks', 'select id, name, kind, region from network where region = $1 order by sort_key asc, id asc limit 100', [variables.region]);
       const ids = networks.map((n) => n.id);
       const [members, meetings] = await Promise.all([
         q('networks', 'select network_id, alliance_id, since from network_member where network_id = any($1) order by since asc, alliance_id asc', [ids]),
@@ -181,11 +187,17 @@ function floorHandler(databaseUrls: Record<string, string>) {
         })),
       };
     },
-    async FindAlliances() {
+    async FindAlliances(variables) {
+      // The subgraph's filter and keyset: text search on the generated column, then (sort_key, id) after the cursor.
+      const text = typeof variables.text === 'string' ? germanTsQuery(variables.text) : undefined;
+      const after = typeof variables.after === 'string' ? readCursor(variables.after) : undefined;
+      const where = text ? `where search @@ to_tsquery('${TEXT_SEARCH_CONFIG}', $1)` : 'where true';
+      const params = text ? [text] : [];
+      const keyset = after ? ` and (sort_key > $${params.length + 1} or (sort_key = $${params.length + 1} and id > $${params.length + 2}))` : '';
       const [[{ n }], page] = await Promise.all([
-        q<{ n: number }>('alliances', 'select cast(count(*) as int) as n from alliance'),
-        q('alliances', `select id, name, region, founded_on, municipality_name, municipality_ags, fields_of_action from alliance
-          order by sort_key asc, id asc limit 51`),
+        q<{ n: number }>('alliances', `select cast(count(*) as int) as n from alliance ${where}`, params),
+        q('alliances', `select id, name, region, founded_on, municipality_name, municipality_ags, fields_of_action, sort_key from alliance
+          ${where}${keyset} order by sort_key asc, id asc limit 51`, after ? [...params, ...after] : params),
       ]);
       const nodes = page.slice(0, 50);
       const ids = nodes.map((a) => a.id as string);
@@ -199,6 +211,7 @@ function floorHandler(databaseUrls: Record<string, string>) {
       ]);
       const membershipsBy = group(memberships, 'alliance_id');
       const networksBy = group(networks, 'alliance_id');
+      const last = nodes.at(-1);
       return {
         alliances: {
           totalCount: n,
@@ -213,30 +226,33 @@ function floorHandler(databaseUrls: Record<string, string>) {
               networks: (networksBy.get(a.id as string) ?? []).map((x) => ({ name: x.name })),
             },
           })),
-          pageInfo: { hasNextPage: page.length > 50 },
+          pageInfo: { hasNextPage: page.length > 50, endCursor: last ? encodeCursor(last.sort_key as string, last.id as string) : null },
         },
       };
     },
-    async Dashboard() {
+    async Dashboard(variables) {
       type Row = { dimension: string; key: string | null; count: number };
+      // No regions (null) means all of them, as in the subgraphs' statistics filters.
+      const regions = Array.isArray(variables.regions) && variables.regions.length ? variables.regions : null;
       const [p, a] = await Promise.all([
-        q<Row>('projects', `with p as (select region, status, funding_programme, starts_on, fields_of_action from project)
+        q<Row>('projects', `with p as (select region, status, funding_programme, starts_on, fields_of_action from project
+            where $1::text[] is null or region = any($1))
           select 'total' as dimension, null::text as key, cast(count(*) as int) as count from p
           union all select 'region', p.region, cast(count(*) as int) from p group by p.region
           union all select 'fieldOfAction', f.field, cast(count(*) as int) from p cross join lateral unnest(p.fields_of_action) as f(field) group by f.field
           union all select 'status', p.status, cast(count(*) as int) from p group by p.status
           union all select 'programme', p.funding_programme, cast(count(*) as int) from p group by p.funding_programme
           union all select 'year', left(p.starts_on, 4), cast(count(*) as int) from p group by left(p.starts_on, 4)
-          order by dimension, count desc, key nulls last`),
-        q<Row>('alliances', `with a as (select id, region, founded_on, fields_of_action from alliance),
-          m as (select m.organization_id, m.joined_on, m.left_on from membership m join a on a.id = m.alliance_id)
+          order by dimension, count desc, key nulls last`, [regions]),
+        q<Row>('alliances', `with a as (select id, region, founded_on, fields_of_action from alliance where $1::text[] is null or region = any($1)),
+          m as (select m.organization_id, m.region, m.joined_on, m.left_on from membership m join a on a.id = m.alliance_id)
           select 'total' as dimension, null::text as key, cast(count(*) as int) as count from a
           union all select 'region', a.region, cast(count(*) as int) from a group by a.region
           union all select 'foundingYear', left(a.founded_on, 4), cast(count(*) as int) from a group by left(a.founded_on, 4)
           union all select 'fieldOfAction', f.field, cast(count(*) as int) from a cross join lateral unnest(a.fields_of_action) as f(field) group by f.field
-          union all select 'organizationKind', o.kind, cast(count(distinct o.id) as int) from m join organization o on o.id = m.organization_id where m.left_on is null group by o.kind
+          union all select 'organizationKind', o.kind, cast(count(distinct o.id) as int) from m join organization o on o.id = m.organization_id and o.region = m.region where m.left_on is null group by o.kind
           union all select 'memberships', null, cast(count(*) as int) from m where m.left_on is null
-          order by dimension, count desc, key nulls last`),
+          order by dimension, count desc, key nulls last`, [regions]),
       ]);
       const of = (rows: Row[], d: string) => rows.filter((r) => r.dimension === d);
       const year = (k: string | null) => (k === null ? null : Number(k));
@@ -257,6 +273,36 @@ function floorHandler(databaseUrls: Record<string, string>) {
           organizationsByKind: of(a, 'organizationKind').map((r) => ({ kind: r.key, count: r.count })),
           memberships: of(a, 'memberships')[0]?.count ?? 0,
         },
+      };
+    },
+    async NodeLookup(variables) {
+      const [[alliance], [project], [network]] = await Promise.all([
+        q('alliances', 'select id, name, region, founded_on, fields_of_action from alliance where id = $1', [variables.alliance]),
+        q('projects', 'select id, title, status, funding_programme, starts_on, lead_alliance_id from project where id = $1', [variables.project]),
+        q('networks', 'select id, name, kind from network where id = $1', [variables.network]),
+      ]);
+      const [memberships, members] = await Promise.all([
+        alliance ? q('alliances', `select m.joined_on, o.name, o.kind from membership m join organization o on o.id = m.organization_id
+          where m.alliance_id = $1 order by m.joined_on asc, m.id asc`, [alliance.id]) : Promise.resolve([]),
+        network ? q('networks', 'select alliance_id, since from network_member where network_id = $1 order by since asc, alliance_id asc', [network.id])
+          : Promise.resolve([]),
+      ]);
+      const wanted = [...new Set([project?.lead_alliance_id, ...members.map((m) => m.alliance_id)].filter(Boolean))];
+      const names = new Map((wanted.length ? await q('alliances', 'select id, name from alliance where id = any($1)', [wanted]) : [])
+        .map((a) => [a.id as string, { id: a.id, name: a.name }]));
+      return {
+        alliance: alliance ? {
+          id: alliance.id, name: alliance.name, region: alliance.region, foundedOn: alliance.founded_on, fieldsOfAction: alliance.fields_of_action,
+          memberships: memberships.map((m) => ({ joinedOn: m.joined_on, organization: { name: m.name, kind: m.kind } })),
+        } : null,
+        project: project ? {
+          id: project.id, title: project.title, status: project.status, fundingProgramme: project.funding_programme, startsOn: project.starts_on,
+          leadAlliance: project.lead_alliance_id ? names.get(project.lead_alliance_id as string) ?? null : null,
+        } : null,
+        network: network ? {
+          id: network.id, name: network.name, kind: network.kind,
+          memberAlliances: members.map((m) => ({ since: m.since, alliance: names.get(m.alliance_id as string) ?? null })),
+        } : null,
       };
     },
     async EntityHeavy(variables) {

@@ -10,16 +10,19 @@
  * and region, 68 in all) and/or `<prefix>_<subgraph>_all` (layout single: one per subgraph with
  * every region), applies the migrations with the kit's `initOrm`/`migrate` and inserts in batches
  * with `em.insertMany` (no unit of work: no audit entries for the bulk data, sort keys computed here).
+ * Each database it makes carries a comment (GENERATED_MARKER); the command replaces only databases
+ * with that mark and stops, dropping nothing, when one of the names is taken by another's database.
  */
 import './quiet.js';
 import 'reflect-metadata';
-import { parseArgs } from 'node:util';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
-import cliProgress from 'cli-progress';
+import { z } from 'zod';
 import { Faker, base, de } from '@faker-js/faker';
 import type { EntityClass } from '@mikro-orm/core';
-import { FieldOfAction, REGIONS, Region, initOrm, migrate, sortKeyOf, type SubgraphName } from '../../subgraphs/kit/index.js';
+import { FieldOfAction, REGIONS, Region, initOrm, isFuturePartialDate, migrate, postgresUrl, sortKeyOf, type SubgraphName } from '../../subgraphs/kit/index.js';
+import { CommandError, runCommand, type CommandSpec } from '../../subgraphs/kit/cli.js';
+import { progressDisplay } from '../lib/progress.js';
 import { SUBGRAPHS } from '../../subgraphs/index.js';
 import { Alliance } from '../../subgraphs/alliances/entities/alliance.js';
 import { Organization } from '../../subgraphs/alliances/entities/organization.js';
@@ -32,6 +35,7 @@ import { Meeting } from '../../subgraphs/networks/entities/meeting.js';
 import { Talk } from '../../subgraphs/networks/entities/talk.js';
 import { NetworkKind } from '../../subgraphs/networks/enums.js';
 import { Project } from '../../subgraphs/projects/entities/project.js';
+import { FundingLine, mainLine, type RankedLine } from '../../subgraphs/projects/entities/funding-line.js';
 import { FundingProgramme, ProjectStatus } from '../../subgraphs/projects/enums.js';
 import { Person } from '../../subgraphs/people/entities/person.js';
 import { Role } from '../../subgraphs/people/entities/role.js';
@@ -128,8 +132,19 @@ export function generateDataset(options: { seed: number; scale: number }): Datas
     const precision = f.number.int({ min: 0, max: 9 });
     if (precision < 3) return String(y);
     const m = String(int(1, 12)).padStart(2, '0');
-    if (precision < 6) return `${y}-${m}`;
-    return `${y}-${m}-${String(int(1, 28)).padStart(2, '0')}`;
+    if (precision < 6) return pastOrYear(`${y}-${m}`);
+    return pastOrYear(`${y}-${m}-${String(int(1, 28)).padStart(2, '0')}`);
+  };
+  // The API refuses dates after today where they record what happened: this year's stay years.
+  const pastOrYear = (date: string) => (isFuturePartialDate(date) ? date.slice(0, 4) : date);
+  // Names are unique per region (as the API holds them): a repeated one gets a number.
+  const takenNames = new Map<string, Set<string>>();
+  const uniqueName = (scope: string, name: string) => {
+    const taken = takenNames.get(scope) ?? takenNames.set(scope, new Set()).get(scope)!;
+    let candidate = name;
+    for (let n = 2; taken.has(sortKeyOf(candidate)); n++) candidate = `${name} ${n}`;
+    taken.add(sortKeyOf(candidate));
+    return candidate;
   };
   const fields = (min: number, max: number) => {
     const chosen = new Set<FieldOfAction>();
@@ -160,13 +175,14 @@ export function generateDataset(options: { seed: number; scale: number }): Datas
     const list: Row[] = [];
     for (let i = 0; i < allianceCount[region]; i++) {
       const town = towns.get(region)![i];
-      const name = region === 'DE'
+      const drawn = region === 'DE'
         ? `${pick(['Bundesweites Bündnis', 'Unternehmensnetzwerk', 'Initiative'])} ${pick(['Erfolgsfaktor Familie', 'Familie und Pflege', 'Familienfreundliche Regionen', 'Väter und Beruf'])} ${i + 1}`
         : weighted<string>([
           [`Lokales Bündnis für Familie ${town.name}`, 50], [`Bündnis für Familie ${town.name}`, 25],
           [`Familienbündnis ${town.name}`, 10], [`Lokales Bündnis für Familien im Landkreis ${town.name}`, 10],
           [`Netzwerk Familie ${town.name}`, 5],
         ]);
+      const name = uniqueName(`alliance:${region}`, drawn);
       const fa = fields(2, 6);
       const row: Row = {
         id: `${region}:alliance:${slug(name)}-${i.toString(36)}`, region, name, sortKey: sortKeyOf(name),
@@ -217,7 +233,7 @@ export function generateDataset(options: { seed: number; scale: number }): Datas
     for (let i = 0; i < orgCount[region]; i++) {
       const kind = weighted(KIND_WEIGHTS);
       const town = regionTowns[i % Math.max(1, alliancesOf.get(region)!.length)].name;
-      const name = orgName(kind, town);
+      const name = uniqueName(`organization:${region}`, orgName(kind, town));
       const row: Row = {
         id: `${region}:organization:${slug(name)}-${i.toString(36)}`, region, name, sortKey: sortKeyOf(name), kind,
         website: chance(0.4) ? `https://www.${slug(name, 30)}.de` : null,
@@ -281,7 +297,7 @@ export function generateDataset(options: { seed: number; scale: number }): Datas
       const joinedOn = chance(0.8) ? partialDate(Number(String(alliance.foundedOn ?? '2004').slice(0, 4)), 2026) : null;
       const representative = chance(0.08) ? pick(peopleOf.get(region)!) : null;
       memberships.push({
-        id: `${region}:membership:m${memberships.length.toString(36)}`, region, alliance: alliance.id, organization: organization.id,
+        id: `${region}:membership:m${memberships.length.toString(36)}`, region, alliance: alliance.id, organizationId: organization.id,
         joinedOn, leftOn: chance(0.05) ? partialDate(2020, 2026) : null,
         certificateHandedOverOn: chance(0.2) ? joinedOn : null, representativeId: representative?.id ?? null, ...common,
       });
@@ -292,6 +308,28 @@ export function generateDataset(options: { seed: number; scale: number }): Datas
     regionOrgs.forEach((organization, i) => { if (memberships.length < 1e9 && pairs.size < target) add(regionAlliances[i % regionAlliances.length], organization); });
     let guard = 0;
     while (pairs.size < Math.min(target, regionAlliances.length * regionOrgs.length) && guard++ < target * 5) add(pick(regionAlliances), pick(regionOrgs));
+  }
+  // Members from other regions: federal bodies and national employers (DE) in alliances of several
+  // states, and a few chambers in alliances of a neighbouring state. Each lives with its alliance.
+  const crossRegion = (organization: Row, regions: Region[]) => {
+    for (const region of regions) {
+      const alliance = pick(alliancesOf.get(region)!);
+      memberships.push({
+        id: `${region}:membership:x${memberships.length.toString(36)}`, region, alliance: alliance.id, organizationId: organization.id,
+        joinedOn: chance(0.8) ? partialDate(2010, 2026) : null, leftOn: null, certificateHandedOverOn: null, representativeId: null, ...common,
+      });
+    }
+  };
+  const memberStates = REGIONS.filter((r) => r !== Region.DE && alliancesOf.get(r)!.length > 0);
+  const federalKinds: unknown[] = [OrganizationKind.PUBLIC_BODY, OrganizationKind.MINISTRY, OrganizationKind.EMPLOYMENT_AGENCY, OrganizationKind.COMPANY];
+  const national = [...orgsOf.get(Region.DE)!].sort((a, b) => Number(!federalKinds.includes(a.kind)) - Number(!federalKinds.includes(b.kind)));
+  for (const organization of national.slice(0, Math.max(2, Math.round(40 * scale)))) {
+    crossRegion(organization, [...new Set(Array.from({ length: int(2, 5) }, () => pick(memberStates)))]);
+  }
+  for (const state of memberStates) {
+    const chamber = orgsOf.get(state)!.find((o) => o.kind === OrganizationKind.CHAMBER);
+    const neighbour = memberStates[(memberStates.indexOf(state) + 1) % memberStates.length];
+    if (chamber && chance(0.5)) crossRegion(chamber, [neighbour]);
   }
   // Coordinators and contacts of every alliance, from its region.
   for (const alliance of alliances) {
@@ -374,6 +412,58 @@ export function generateDataset(options: { seed: number; scale: number }): Datas
   // ---- projects
   const projectCount = counts(BASE_COUNTS.projects);
   const projects: Row[] = [];
+  const fundingLines: Row[] = [];
+  // Funding from its own random stream, so every other row stays as it was without funding lines.
+  const money = new Faker({ locale: [base] });
+  money.seed(seed + 1);
+  const euros = (min: number, max: number) => money.number.int({ min: min / 100, max: max / 100 }) * 100 * 100;
+  /** A project's funding as local alliances see it: ESF with state co-funding, LEADER with the municipality's part, budgets. */
+  const linesFor = (programme: FundingProgramme | null, region: Region, place: string | null, startYear: number) => {
+    if (!programme) return [];
+    const state = region === 'DE' ? 'Bund' : `Land ${STATE_NAME[region]}`;
+    const town = place ?? STATE_NAME[region];
+    const municipality = place ? `Stadt ${place}` : 'Kommunale Mittel';
+    const period = () => ({ startsOn: String(startYear), endsOn: String(startYear + money.number.int({ min: 0, max: 3 })) });
+    const reference = (prefix: string) => (money.number.float() < 0.6 ? `${prefix}-${startYear}-${money.number.int({ min: 100, max: 9999 })}` : null);
+    const split = (total: number, mainShare: number, main: object, co: object) => {
+      const mainCents = Math.round((total * mainShare) / 100);
+      return [{ ...main, amountCents: mainCents, share: mainShare }, { ...co, amountCents: total - mainCents, share: 100 - mainShare }];
+    };
+    let lines: Record<string, unknown>[];
+    switch (programme) {
+      case FundingProgramme.ESF:
+        lines = split(euros(40_000, 600_000), money.helpers.arrayElement([50, 60, 70, 80, 90]),
+          { programme, funder: 'Europäischer Sozialfonds Plus (ESF Plus)', grantReference: reference('ESF') },
+          { programme: FundingProgramme.STATE, funder: state, grantReference: reference('LM') });
+        break;
+      case FundingProgramme.LEADER:
+        lines = split(euros(10_000, 250_000), money.helpers.arrayElement([60, 65, 70, 75, 80]),
+          { programme, funder: `LEADER-Aktionsgruppe ${town}`, grantReference: reference('LEADER') },
+          { programme: FundingProgramme.MUNICIPAL, funder: place ? `Gemeinde ${place}` : municipality, grantReference: null });
+        break;
+      case FundingProgramme.STATE:
+        lines = money.number.float() < 0.4
+          ? split(euros(10_000, 200_000), 75, { programme, funder: state, grantReference: reference('LM') },
+            { programme: FundingProgramme.MUNICIPAL, funder: municipality, grantReference: null })
+          : [{ programme, funder: state, amountCents: euros(5_000, 150_000), grantReference: reference('LM') }];
+        break;
+      case FundingProgramme.FEDERAL:
+        lines = [{ programme, funder: 'Bundesministerium für Familie, Senioren, Frauen und Jugend', amountCents: euros(20_000, 500_000), grantReference: reference('BMFSFJ') }];
+        break;
+      case FundingProgramme.MUNICIPAL:
+        lines = [{ programme, funder: municipality, amountCents: euros(2_000, 60_000), grantReference: null }];
+        break;
+      case FundingProgramme.FOUNDATION:
+        lines = [{ programme, funder: money.helpers.arrayElement(['Robert Bosch Stiftung', 'Aktion Mensch', 'Bürgerstiftung', 'Sparkassenstiftung']),
+          amountCents: euros(5_000, 80_000), grantReference: null }];
+        break;
+      default:
+        lines = [{ programme, funder: programme === FundingProgramme.COMPANY ? 'Unternehmen der Region' : null, amountCents: euros(1_000, 30_000), grantReference: null }];
+    }
+    // The sources often name the programme but not the sum: about one line in six has no amount (and then no share).
+    return lines.map((line) => ({ funder: null, share: null, ...line, ...period(),
+      ...(money.number.float() < 0.16 ? { amountCents: null, share: null } : {}) }));
+  };
   for (const region of REGIONS) {
     const own = alliancesOf.get(region)!;
     for (let i = 0; i < projectCount[region]; i++) {
@@ -401,6 +491,14 @@ export function generateDataset(options: { seed: number; scale: number }): Datas
         contactIds: [...new Set(Array.from({ length: int(0, 2) }, () => pick(peopleOf.get(region)!).id))],
         ...common,
       });
+      const project = projects[projects.length - 1];
+      const place = (lead?.municipality as { name: string } | null | undefined)?.name ?? null;
+      const lines = linesFor(project.fundingProgramme as FundingProgramme | null, region, place, startYear);
+      // As the API keeps it: the project's programme is its main line's (a main line of unknown amount may lose to its co-funding).
+      project.fundingProgramme = mainLine(lines as unknown as RankedLine[])?.programme ?? null;
+      lines.forEach((line, position) => fundingLines.push({
+        id: `${(project.id as string).replace(':project:', ':fundingLine:')}-${position}`, region, project: project.id, position, ...line, ...common,
+      }));
     }
   }
 
@@ -419,7 +517,10 @@ export function generateDataset(options: { seed: number; scale: number }): Datas
         { entity: Meeting as EntityClass<object>, name: 'meeting', rows: meetings },
         { entity: Talk as EntityClass<object>, name: 'talk', rows: talks },
       ],
-      projects: [{ entity: Project as EntityClass<object>, name: 'project', rows: projects }],
+      projects: [
+        { entity: Project as EntityClass<object>, name: 'project', rows: projects },
+        { entity: FundingLine as EntityClass<object>, name: 'fundingLine', rows: fundingLines },
+      ],
       people: [
         { entity: Person as EntityClass<object>, name: 'person', rows: people },
         { entity: Role as EntityClass<object>, name: 'role', rows: roles },
@@ -449,6 +550,9 @@ function flattenEmbedded(row: Row): Row {
   return flat as Row;
 }
 
+/** Databases named like the run's that were not made by it: nothing is dropped. */
+export class ForeignDatabasesError extends CommandError {}
+
 /** Database name of a subgraph's instance: one region, or `all`. */
 export const databaseName = (prefix: string, subgraph: string, group: Region | 'all') => `${prefix}_${subgraph}_${group.toLowerCase()}`;
 
@@ -459,6 +563,21 @@ export interface LoadOptions {
   prefix?: string;
   progress?: boolean;
   batchSize?: number;
+  /**
+   * Refuse to replace a database that exists without the marker of this loader (one it did not
+   * create, such as `npm start`'s `hub_<subgraph>_<region>`): nothing is dropped then. `npm run generate` sets it.
+   */
+  onlyReplaceOwn?: boolean;
+}
+
+/** The comment every database made here carries: the proof that dropping it loses nothing but generated data. */
+export const GENERATED_MARKER = 'buendnis-hub generated data (npm run generate): may be dropped and made again';
+
+/** Existing databases among `names` that do not carry the marker, so were made by someone else. */
+export async function foreignDatabases(admin: pg.Client, names: string[]): Promise<string[]> {
+  const { rows } = await admin.query<{ datname: string; marker: string | null }>(
+    `select datname, shobj_description(oid, 'pg_database') as marker from pg_database where datname = any($1) order by datname`, [names]);
+  return rows.filter((row) => row.marker !== GENERATED_MARKER).map((row) => row.datname);
 }
 
 /** (Re)creates, migrates and fills the databases of the given layouts; returns database URLs by name. */
@@ -479,22 +598,29 @@ export async function loadDataset(dataset: Dataset, options: LoadOptions): Promi
   const admin = new pg.Client({ connectionString: urlOf('postgres') });
   await admin.connect();
   try {
+    if (options.onlyReplaceOwn) {
+      const foreign = await foreignDatabases(admin, plan.map((p) => p.db));
+      if (foreign.length) {
+        throw new ForeignDatabasesError(`${foreign.length} database(s) named like this run's exist without the mark of npm run generate, `
+          + `so they hold someone else's data and are left as they are: ${foreign.join(', ')}. Choose another --prefix, or drop them yourself.`);
+      }
+    }
     for (const { db } of plan) {
       await admin.query(`drop database if exists "${db}" with (force)`);
       await admin.query(`create database "${db}"`);
+      await admin.query(`comment on database "${db}" is '${GENERATED_MARKER}'`);
     }
   } finally {
     await admin.end();
   }
-  const bars = options.progress ? new cliProgress.MultiBar({
-    format: '{subgraph} |{bar}| {value}/{total} rows {db}', hideCursor: true, clearOnComplete: false,
-  }, cliProgress.Presets.shades_classic) : undefined;
+  const bars = options.progress ? progressDisplay({ unit: 'rows' }) : undefined;
   const urls = new Map<string, string>();
   await Promise.all(SUBGRAPHS.map(async (definition) => {
     const tables = dataset.rows[definition.name];
     const mine = plan.filter((p) => p.subgraph === definition.name);
     const total = tables.reduce((s, t) => s + t.rows.length, 0) * options.layouts.length;
-    const bar = bars?.create(total, 0, { subgraph: definition.name.padEnd(9), db: '' });
+    const bar = bars?.task(definition.name.padEnd(9), total);
+    let loaded = 0;
     for (const { group, db } of mine) {
       const url = urlOf(db);
       urls.set(db, url);
@@ -507,7 +633,8 @@ export async function loadDataset(dataset: Dataset, options: LoadOptions): Promi
           for (let i = 0; i < rows.length; i += batchSize) {
             const chunk = rows.slice(i, i + batchSize);
             await em.insertMany(table.entity, chunk.map(flattenEmbedded) as never[]);
-            bar?.increment(chunk.length, { db });
+            loaded += chunk.length;
+            bar?.update(loaded, db);
           }
         }
         // Hint bits, visibility map and statistics now, not by autovacuum while the bench measures.
@@ -516,41 +643,62 @@ export async function loadDataset(dataset: Dataset, options: LoadOptions): Promi
         await orm.close();
       }
     }
-    bar?.update(total, { db: 'done' });
+    bar?.finish();
   }));
   bars?.stop();
   return urls;
 }
 
-async function main(): Promise<void> {
-  const { values } = parseArgs({
-    options: {
-      url: { type: 'string' }, seed: { type: 'string', default: '1' }, scale: { type: 'string', default: '1' },
-      layout: { type: 'string', default: 'both' }, prefix: { type: 'string', default: 'hub' },
-    },
+const EMBEDDED_PORT = 54400;
+const SPEC: CommandSpec = {
+  command: 'npm run generate --',
+  summary: 'Generates a deterministic national data set (every state and DE) and loads it into databases <prefix>_<subgraph>_<region> '
+    + '(layout regional, 68) and/or <prefix>_<subgraph>_all (layout single, 4), migrated with the subgraphs\' migrations.',
+  options: {
+    url: { type: 'string', value: 'URL', description: `a PostgreSQL server whose user may create databases (default: an embedded one on port ${EMBEDDED_PORT}, data in .pgdata/bench)` },
+    seed: { type: 'string', value: 'N', description: 'the seed: the same seed and scale give the same rows, ids included', default: '1' },
+    scale: { type: 'string', value: 'X', description: 'the share of national scale (700 alliances, 25,000 organisations, …), more than 0 and at most 10', default: '1' },
+    layout: { type: 'string', value: 'regional|single|both', description: 'which databases to fill', default: 'both' },
+    prefix: { type: 'string', value: 'NAME', description: 'the databases\' name prefix: lower-case letters, digits, _', default: 'hub' },
+  },
+  notes: `Safety: every database made here carries a comment marking it as generated; it only ever drops and
+re-creates databases with that mark. A database of the same name without it (e.g. npm start's
+hub_alliances_sl on the same server) stops the run before anything is dropped: choose another --prefix.
+Progress goes to stderr: bars on a terminal, a line per tenth of each subgraph's rows otherwise.`,
+};
+
+function main(): void {
+  runCommand(SPEC, async ({ values, problems }) => {
+    const seed = problems.check('--seed', z.coerce.number({ message: 'must be a whole number' }).int('must be a whole number').min(0), values.seed);
+    const scale = problems.check('--scale', z.coerce.number({ message: 'must be a number' }).gt(0, 'must be more than 0').max(10, 'must be at most 10'), values.scale);
+    const layout = problems.check('--layout', z.enum(['regional', 'single', 'both'], { message: 'must be regional, single or both' }), values.layout);
+    const prefix = problems.check('--prefix', z.string().regex(/^[a-z][a-z0-9_]{0,30}$/, 'must be 1 to 31 lower-case letters, digits or _, starting with a letter'), values.prefix);
+    const url = values.url === undefined ? undefined : problems.check('--url', postgresUrl, values.url);
+    problems.stopIfAny();
+    const started = Date.now();
+    const dataset = generateDataset({ seed: seed!, scale: scale! });
+    console.log(`generated in ${Date.now() - started} ms (seed ${dataset.seed}, scale ${dataset.scale}):`, countsOf(dataset));
+    let stop: (() => Promise<void>) | undefined;
+    let serverUrl = url;
+    if (!serverUrl) {
+      const { startEmbeddedPostgres } = await import('../lib/embedded-postgres.js');
+      const postgres = await startEmbeddedPostgres({ name: 'bench', port: EMBEDDED_PORT, persistent: true });
+      serverUrl = postgres.urlFor('postgres');
+      stop = () => postgres.stop();
+      console.log(`embedded PostgreSQL on port ${EMBEDDED_PORT} (.pgdata/bench)`);
+    }
+    try {
+      const layouts: Layout[] = layout === 'both' ? ['regional', 'single'] : [layout as Layout];
+      const loading = Date.now();
+      const urls = await loadDataset(dataset, { serverUrl, layouts, prefix, progress: true, onlyReplaceOwn: true });
+      console.log(`loaded ${urls.size} databases (${layouts.join(' + ')}) in ${((Date.now() - loading) / 1000).toFixed(1)} s; total ${((Date.now() - started) / 1000).toFixed(1)} s`);
+    } finally {
+      await stop?.();
+    }
+    return 0;
   });
-  const started = Date.now();
-  const dataset = generateDataset({ seed: Number(values.seed), scale: Number(values.scale) });
-  console.log(`generated in ${Date.now() - started} ms (seed ${dataset.seed}, scale ${dataset.scale}):`, countsOf(dataset));
-  let stop: (() => Promise<void>) | undefined;
-  let serverUrl = values.url;
-  if (!serverUrl) {
-    const { startEmbeddedPostgres } = await import('../lib/embedded-postgres.js');
-    const postgres = await startEmbeddedPostgres({ name: 'bench', port: 54400, persistent: true });
-    serverUrl = postgres.urlFor('postgres');
-    stop = () => postgres.stop();
-    console.log(`embedded PostgreSQL on port 54400 (.pgdata/bench)`);
-  }
-  try {
-    const layouts: Layout[] = values.layout === 'both' ? ['regional', 'single'] : [values.layout as Layout];
-    const loading = Date.now();
-    const urls = await loadDataset(dataset, { serverUrl, layouts, prefix: values.prefix, progress: true });
-    console.log(`loaded ${urls.size} databases (${layouts.join(' + ')}) in ${((Date.now() - loading) / 1000).toFixed(1)} s; total ${((Date.now() - started) / 1000).toFixed(1)} s`);
-  } finally {
-    await stop?.();
-  }
 }
 
 if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
-  main().catch((error) => { console.error(error); process.exit(1); });
+  main();
 }

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import type { Region, RouteHandler } from '../../subgraphs/kit/index.js';
 import { SUBGRAPHS } from '../../subgraphs/index.js';
 import { startGateway, type RunningGateway } from '../../gateway/server.js';
+import type { AnswerCacheOptions } from '../../gateway/regional/answer-cache.js';
 import { SUPERGRAPH_PATH } from '../../scripts/lib/supergraph.js';
 import { expect } from 'vitest';
 import { graphqlClient, type GraphQLClient } from './client.js';
@@ -45,6 +46,8 @@ export interface TestHubOptions {
   routes?: Record<string, RouteHandler>;
   /** Serves `/metrics` on the gateway and every instance to this bearer token (off without it). */
   metricsToken?: string;
+  /** The gateway keeps read answers (answer-cache.ts); off unless given. */
+  answerCache?: AnswerCacheOptions;
 }
 
 export { instanceName };
@@ -96,6 +99,7 @@ export async function startTestHub(options: TestHubOptions = {}): Promise<TestHu
       security: { signingKey: TEST_SIGNING_KEY, authenticate: await tokenAuthenticator({ secret: TEST_JWT_SECRET }) },
       routes: options.routes,
       metricsToken: options.metricsToken,
+      answerCache: options.answerCache,
       port: 0,
       host: '127.0.0.1',
     });

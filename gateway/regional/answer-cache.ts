@@ -1,0 +1,90 @@
+import { LRUCache } from 'lru-cache';
+import type { Viewer } from '../../subgraphs/kit/auth.js';
+import type { InstanceAnswer } from './instance-client.js';
+import type { Instance } from './topology.js';
+
+/**
+ * Counts the writes the gateway sends. Every write starts and ends a new generation, so a read
+ * whose answer may predate a write (it began before the write ended) can tell and is not kept.
+ */
+export class WriteClock {
+  generation = 0;
+  inFlight = 0;
+  private readonly listeners: (() => void)[] = [];
+
+  onWrite(listener: () => void): void {
+    this.listeners.push(listener);
+  }
+
+  async around<T>(write: () => Promise<T>): Promise<T> {
+    this.tick(1);
+    try {
+      return await write();
+    } finally {
+      this.tick(-1);
+    }
+  }
+
+  private tick(delta: number): void {
+    this.generation++;
+    this.inFlight += delta;
+    for (const listener of this.listeners) listener();
+  }
+}
+
+/** The shipped setting: writes past the gateway show within 5 s; 64 MB of answers. */
+export const DEFAULT_ANSWER_CACHE: AnswerCacheOptions = { ttlMs: 5_000, maxBytes: 64 * 2 ** 20 };
+
+export interface AnswerCacheOptions {
+  /** How long an answer is served without asking its instance again: what bounds staleness for writes made past the gateway. */
+  ttlMs: number;
+  /** Memory for answers (their JSON text), least recently used dropped first. */
+  maxBytes: number;
+}
+
+/**
+ * Read answers of instances, kept for a short time: a record read again costs no subgraph work.
+ * - Keyed by instance, the exact request, and the viewer's class (roles, not the person), since
+ *   what an instance answers depends on roles only: two viewers of one class see the same data,
+ *   and a viewer never gets an answer made for another class (contact details stay with roles
+ *   that may see them).
+ * - Every write the gateway sends empties the cache when it starts and when it ends, and a read
+ *   that overlapped a write is not kept: a write through the gateway is visible in the next read.
+ *   Writes made directly on an instance are visible after `ttlMs` at the latest.
+ * - Only complete answers (no errors) are kept; each caller gets its own copy, parsed from the
+ *   kept text, because the gateway writes into the answers it merges.
+ */
+export class AnswerCache {
+  private readonly answers: LRUCache<string, string>;
+  hits = 0;
+  misses = 0;
+
+  constructor(private readonly clock: WriteClock, options: AnswerCacheOptions) {
+    this.answers = new LRUCache<string, string>({
+      ttl: options.ttlMs, maxSize: options.maxBytes, sizeCalculation: (text, key) => text.length + key.length,
+    });
+    clock.onWrite(() => this.answers.clear());
+  }
+
+  async read(instance: Instance, viewer: Viewer, body: string, fetch: () => Promise<InstanceAnswer>): Promise<InstanceAnswer> {
+    const key = `${instance.name}\n${viewerClass(viewer)}\n${body}`;
+    const kept = this.answers.get(key);
+    if (kept !== undefined) {
+      this.hits++;
+      return JSON.parse(kept) as InstanceAnswer;
+    }
+    this.misses++;
+    const generation = this.clock.generation;
+    const keepable = this.clock.inFlight === 0;
+    const answer = await fetch();
+    if (keepable && generation === this.clock.generation && !answer.errors?.length && answer.data) {
+      this.answers.set(key, JSON.stringify(answer));
+    }
+    return answer;
+  }
+}
+
+/** What an instance's read answer depends on: the roles, not who holds them. */
+export function viewerClass(viewer: Viewer): string {
+  return JSON.stringify([viewer.hubAdmin, [...viewer.editor].sort(), [...viewer.admin].sort()]);
+}

@@ -1,0 +1,135 @@
+/**
+ * The gateway's answer cache, on regional instances over real HTTP: a repeated read costs no
+ * subgraph work; a write through the gateway is visible in the very next read (of the record and of
+ * lists holding it); a write made directly on an instance shows after the time to live; a viewer
+ * never gets an answer made for another class of viewer (contact details stay with the roles that
+ * may see them); and without the setting nothing is kept.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DEMO } from '../data/demo/ids.js';
+import type { Region } from '../subgraphs/shared/region.js';
+import { HUB_ADMIN, gatewaySignature } from './support/security.js';
+import { startTestHub, waitFor, type TestHub } from './support/hub.js';
+
+const TTL_MS = 1_500;
+const GROUPS = [['SL'], ['BW', 'NW', 'DE']] as Region[][];
+
+let hub: TestHub;
+let uncached: TestHub;
+
+beforeAll(async () => {
+  [hub, uncached] = await Promise.all([
+    startTestHub({ seed: true, regions: GROUPS, answerCache: { ttlMs: TTL_MS, maxBytes: 8 * 2 ** 20 } }),
+    startTestHub({ seed: true, regions: GROUPS.map((g) => [...g]) }),
+  ]);
+});
+afterAll(async () => {
+  await Promise.all([hub?.stop(), uncached?.stop()]);
+});
+
+const ALLIANCE = `query($id: ID!) { alliance(id: $id) { id version name memberships { organization { name } } projects { title } } }`;
+const PAGE = '{ alliances(first: 50, filter: { regions: [SL] }) { edges { node { id name } } } }';
+const RENAME = 'mutation($input: UpdateAllianceInput!) { updateAlliance(input: $input) { id version name } }';
+
+/** Reads through `hub` and returns the answer with the SQL statements it cost the instances. */
+async function costOf(target: TestHub, read: () => Promise<{ data?: unknown; errors?: unknown }>) {
+  target.resetStatements();
+  const answer = await read();
+  expect(answer.errors).toBeUndefined();
+  return { data: answer.data, statements: target.statementCount() };
+}
+
+describe('answer cache', () => {
+  it('answers a repeated read without asking the instances again; without the setting every read costs its SQL', async () => {
+    const id = DEMO.alliance.heidelberg;
+    const first = await costOf(hub, () => hub.anonymous(ALLIANCE, { id }));
+    expect(first.statements).toBeGreaterThan(0);
+    const again = await costOf(hub, () => hub.anonymous(ALLIANCE, { id }));
+    expect(again.data).toEqual(first.data);
+    expect(again.statements).toBe(0);
+
+    await costOf(uncached, () => uncached.anonymous(ALLIANCE, { id }));
+    const plain = await costOf(uncached, () => uncached.anonymous(ALLIANCE, { id }));
+    expect(plain.data).toEqual(first.data);
+    expect(plain.statements).toBeGreaterThan(0);
+  });
+
+  it('shows a write through the gateway in the very next read, of the record and of a list holding it', async () => {
+    const id = DEMO.alliance.saarbruecken;
+    const before = (await hub.anonymous(ALLIANCE, { id })).data.alliance;
+    const page = (await hub.anonymous(PAGE)).data.alliances.edges.map((e: { node: { id: string; name: string } }) => e.node);
+    expect(page.find((n: { id: string }) => n.id === id).name).toBe(before.name);
+    // Both reads are kept now.
+    expect((await costOf(hub, () => hub.anonymous(PAGE))).statements).toBe(0);
+
+    const renamed = `${before.name} (umbenannt ${Date.now()})`;
+    const { data, errors } = await hub.query(RENAME, { input: { id, version: before.version, name: renamed } });
+    expect(errors).toBeUndefined();
+    expect(data.updateAlliance.name).toBe(renamed);
+
+    expect((await hub.anonymous(ALLIANCE, { id })).data.alliance.name).toBe(renamed);
+    const after = (await hub.anonymous(PAGE)).data.alliances.edges.map((e: { node: { id: string; name: string } }) => e.node);
+    expect(after.find((n: { id: string }) => n.id === id).name).toBe(renamed);
+    // Back to the old name, seen at once again.
+    await hub.query(RENAME, { input: { id, version: data.updateAlliance.version, name: before.name } });
+    expect((await hub.anonymous(ALLIANCE, { id })).data.alliance.name).toBe(before.name);
+  });
+
+  it('shows a write made directly on an instance (past the gateway) within the time to live', async () => {
+    const id = DEMO.alliance.heidelberg;
+    const before = (await hub.anonymous(ALLIANCE, { id })).data.alliance;
+    const instance = hub.subgraphs['alliances-bw-nw-de'];
+    const renamed = `${before.name} (direkt ${Date.now()})`;
+    const body = JSON.stringify({ query: RENAME, variables: { input: { id, version: before.version, name: renamed } } });
+    const response = await fetch(instance.url, {
+      method: 'POST', headers: { 'content-type': 'application/json', ...gatewaySignature(instance, body, HUB_ADMIN) }, body,
+    });
+    const written = await response.json() as { data?: { updateAlliance: { name: string; version: number } }; errors?: unknown };
+    expect(written.errors).toBeUndefined();
+    const written_at = Date.now();
+    // Until the time to live is over the kept answer may still be served; after it, the new name.
+    const seen = await waitFor(async () => (await hub.anonymous(ALLIANCE, { id })).data.alliance.name as string, (n) => n === renamed, 3 * TTL_MS);
+    expect(seen).toBe(renamed);
+    expect(Date.now() - written_at).toBeLessThan(TTL_MS + 1_000);
+    await hub.query(RENAME, { input: { id, version: written.data!.updateAlliance.version, name: before.name } });
+  });
+
+  describe('viewers', () => {
+    const PERSON = 'query($id: ID!) { person(id: $id) { id contact { email phone } } alliance(id: "BW:alliance:heidelberg") { contacts { id contact { email } } } }';
+    const CONTACT = { email: 'kontakt@cache.example', phone: '+49 6221 555 99' };
+    let personId: string;
+
+    beforeAll(async () => {
+      const { data, errors } = await hub.query(
+        'mutation($input: CreatePersonInput!) { createPerson(input: $input) { id } }',
+        { input: { region: 'BW', givenName: 'Cara', familyName: `Cache ${Date.now()}`, contact: CONTACT, roles: [{ kind: 'CONTACT', allianceId: DEMO.alliance.heidelberg }] } },
+      );
+      expect(errors).toBeUndefined();
+      personId = data.createPerson.id;
+    });
+
+    const seenBy = async (client: TestHub['anonymous']) => {
+      const { data, errors } = await client(PERSON, { id: personId });
+      expect(errors).toBeUndefined();
+      const listed = data.alliance.contacts.find((c: { id: string }) => c.id === personId);
+      return { own: data.person.contact, inAlliance: listed ? listed.contact : 'missing' };
+    };
+
+    it('never hands contact details kept for one viewer to a viewer of another class, in either order', async () => {
+      // Anonymous first: kept without details; then a BW editor must still get them, and anonymous still not.
+      expect(await seenBy(hub.anonymous)).toEqual({ own: null, inAlliance: null });
+      expect(await seenBy(hub.as(['editor:BW'], 'cache-editor-1'))).toEqual({ own: CONTACT, inAlliance: { email: CONTACT.email } });
+      expect(await seenBy(hub.anonymous)).toEqual({ own: null, inAlliance: null });
+      expect(await seenBy(hub.as(['editor:SL'], 'cache-editor-sl'))).toEqual({ own: null, inAlliance: null });
+      expect(await seenBy(hub.as(['editor:BW'], 'cache-editor-1'))).toEqual({ own: CONTACT, inAlliance: { email: CONTACT.email } });
+    });
+
+    it('shares what it keeps between two people of the same roles, not between roles', async () => {
+      await seenBy(hub.as(['admin:BW'], 'cache-admin-1'));
+      const other = await costOf(hub, () => hub.as(['admin:BW'], 'cache-admin-2')(PERSON, { id: personId }));
+      expect(other.statements).toBe(0);
+      const hubAdmin = await costOf(hub, () => hub.as(['hub-admin'], 'cache-hub-admin-x')(PERSON, { id: personId }));
+      expect(hubAdmin.statements).toBeGreaterThan(0);
+    });
+  });
+});
