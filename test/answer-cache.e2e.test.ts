@@ -54,6 +54,19 @@ describe('answer cache', () => {
     expect(plain.statements).toBeGreaterThan(0);
   });
 
+  it('keeps entities per record: contacts read for a page cost nothing when one of its alliances is read on its own', async () => {
+    const peopleStatements = () => Object.values(hub.subgraphs).filter((s) => s.name === 'people').reduce((n, s) => n + s.statements.length, 0);
+    const page = (await hub.anonymous('{ alliances(first: 10) { edges { node { id contacts { id name } } } } }')).data.alliances.edges
+      .map((e: { node: { id: string; contacts: unknown[] } }) => e.node);
+    const withContacts = page.find((a: { contacts: unknown[] }) => a.contacts.length > 0);
+    expect(withContacts).toBeDefined();
+    hub.resetStatements();
+    const alone = await hub.anonymous(`{ alliance(id: "${withContacts.id}") { id contacts { id name } } }`);
+    expect(alone.data.alliance).toEqual(withContacts);
+    expect(peopleStatements()).toBe(0);
+    expect(hub.statementCount()).toBeGreaterThan(0);
+  });
+
   it('shows a write through the gateway in the very next read, of the record and of a list holding it', async () => {
     const id = DEMO.alliance.saarbruecken;
     const before = (await hub.anonymous(ALLIANCE, { id })).data.alliance;

@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { ANONYMOUS } from '../subgraphs/kit/auth.js';
-import { AnswerCache, WriteClock } from '../gateway/regional/answer-cache.js';
+import { AnswerCache, WriteClock, entityRepresentations } from '../gateway/regional/answer-cache.js';
 import type { InstanceAnswer } from '../gateway/regional/instance-client.js';
 import type { Instance } from '../gateway/regional/topology.js';
 
@@ -69,5 +69,56 @@ describe('answer cache', () => {
     await read({ data: { a: 'old' } });
     await clock.around(async () => undefined);
     expect(await read({ data: { a: 'new' } })).toEqual({ data: { a: 'new' } });
+  });
+});
+
+describe('answer cache, entities kept per record', () => {
+  const QUERY = 'query Op__people__1($representations:[_Any!]!){_entities(representations:$representations){...on Alliance{contacts{id}}}}';
+  const rep = (id: string) => ({ __typename: 'Alliance', id });
+
+  it('fetches only the records it does not keep, and puts the answers back in order', async () => {
+    const cache = new AnswerCache(new WriteClock(), { ttlMs: 60_000, maxBytes: 2 ** 20 });
+    const asked: unknown[][] = [];
+    const fetch = async (subset: unknown[]) => {
+      asked.push(subset);
+      return { data: { _entities: subset.map((r) => ({ contacts: [{ id: `${(r as { id: string }).id}:p` }] })) } };
+    };
+    await cache.entities('people', ANONYMOUS, QUERY, { representations: [rep('a'), rep('b')] }, [rep('a'), rep('b')], fetch);
+    const answer = await cache.entities('people', ANONYMOUS, QUERY, {}, [rep('c'), rep('b'), rep('a')], fetch);
+    expect(asked).toEqual([[rep('a'), rep('b')], [rep('c')]]);
+    expect(answer.data!._entities).toEqual([{ contacts: [{ id: 'c:p' }] }, { contacts: [{ id: 'b:p' }] }, { contacts: [{ id: 'a:p' }] }]);
+    // Another viewer class, another selection: nothing kept for them.
+    await cache.entities('people', { ...ANONYMOUS, hubAdmin: true }, QUERY, {}, [rep('a')], fetch);
+    await cache.entities('people', ANONYMOUS, QUERY.replace('id}', 'id name}'), {}, [rep('a')], fetch);
+    expect(asked).toHaveLength(4);
+  });
+
+  it('points errors at the caller\'s records and keeps neither a failed record nor anything after an error it cannot place', async () => {
+    const cache = new AnswerCache(new WriteClock(), { ttlMs: 60_000, maxBytes: 2 ** 20 });
+    await cache.entities('people', ANONYMOUS, QUERY, {}, [rep('a')], async () => ({ data: { _entities: [{ contacts: [] }] } }));
+    let asked: unknown[] = [];
+    const answer = await cache.entities('people', ANONYMOUS, QUERY, {}, [rep('a'), rep('b'), rep('c')], async (subset) => {
+      asked = subset;
+      return {
+        data: { _entities: [null, { contacts: [] }] },
+        errors: [{ message: 'Region BW is unavailable', path: ['_entities', 0, 'contacts'], extensions: { code: 'REGION_UNAVAILABLE' } }],
+      };
+    });
+    expect(asked).toEqual([rep('b'), rep('c')]);
+    expect(answer.errors).toEqual([{ message: 'Region BW is unavailable', path: ['_entities', 1, 'contacts'], extensions: { code: 'REGION_UNAVAILABLE' } }]);
+    expect(answer.data!._entities).toEqual([{ contacts: [] }, null, { contacts: [] }]);
+    // b failed and is asked again; c was kept.
+    await cache.entities('people', ANONYMOUS, QUERY, {}, [rep('b'), rep('c')], async (subset) => { asked = subset; return { data: { _entities: [{ contacts: [] }] } }; });
+    expect(asked).toEqual([rep('b')]);
+    // An error without a record's place: nothing of that answer is kept.
+    await cache.entities('people', ANONYMOUS, QUERY, {}, [rep('d')], async () => ({ data: { _entities: [{ contacts: [] }] }, errors: [{ message: 'partial' }] }));
+    await cache.entities('people', ANONYMOUS, QUERY, {}, [rep('d')], async (subset) => { asked = subset; return { data: { _entities: [{ contacts: [] }] } }; });
+    expect(asked).toEqual([rep('d')]);
+  });
+
+  it('recognises only the planner\'s entity fetches', () => {
+    expect(entityRepresentations(QUERY, { representations: [rep('a')] })).toEqual([rep('a')]);
+    expect(entityRepresentations('{ alliances { edges { node { id } } } }', { representations: [] })).toBeUndefined();
+    expect(entityRepresentations(QUERY, {})).toBeUndefined();
   });
 });

@@ -1,3 +1,4 @@
+import type { GatewayGraphQLResponse } from '@apollo/server-gateway-interface';
 import { LRUCache } from 'lru-cache';
 import type { Viewer } from '../../subgraphs/kit/auth.js';
 import type { InstanceAnswer } from './instance-client.js';
@@ -44,7 +45,9 @@ export interface AnswerCacheOptions {
 
 /**
  * Read answers of instances, kept for a short time: a record read again costs no subgraph work.
- * - Keyed by instance, the exact request, and the viewer's class (roles, not the person), since
+ * - Root fields are kept per instance and exact request; entities (`_entities`) per record, so a
+ *   record fetched for one page or lookup is not fetched again for another.
+ * - Keyed also by the viewer's class (roles, not the person), since
  *   what an instance answers depends on roles only: two viewers of one class see the same data,
  *   and a viewer never gets an answer made for another class (contact details stay with roles
  *   that may see them).
@@ -82,7 +85,64 @@ export class AnswerCache {
     }
     return answer;
   }
+
+  /**
+   * An `_entities` fetch, kept per record: each representation's answer under the subgraph, the
+   * selection, the other variables and the viewer's class. Only the records not kept are fetched
+   * (in one request, as the gateway would have sent them); errors are pointed back at their
+   * records, and a record with an error, or missing, is not kept.
+   */
+  async entities(
+    subgraph: string, viewer: Viewer, query: string, variables: Record<string, unknown>, representations: unknown[],
+    fetch: (subset: unknown[]) => Promise<GatewayGraphQLResponse>,
+  ): Promise<GatewayGraphQLResponse> {
+    const { representations: _, ...others } = variables;
+    const prefix = `${subgraph}\n${viewerClass(viewer)}\n${query}\n${JSON.stringify(others)}\n`;
+    const keys = representations.map((r) => prefix + JSON.stringify(r));
+    const results: unknown[] = keys.map((key) => {
+      const kept = this.answers.get(key);
+      return kept === undefined ? undefined : JSON.parse(kept);
+    });
+    const missing = results.flatMap((r, i) => (r === undefined ? [i] : []));
+    this.hits += representations.length - missing.length;
+    this.misses += missing.length;
+    if (missing.length === 0) return { data: { _entities: results } };
+    const generation = this.clock.generation;
+    const keepable = this.clock.inFlight === 0;
+    const answer = await fetch(missing.map((i) => representations[i]));
+    const fetched = (answer.data?._entities as unknown[] | undefined) ?? [];
+    const failed = new Set<number>();
+    let unplaced = false;
+    const errors = answer.errors?.map((error) => {
+      const [root, local, ...rest] = error.path ?? [];
+      if (root !== '_entities' || typeof local !== 'number' || missing[local] === undefined) {
+        unplaced = true;
+        return error;
+      }
+      failed.add(local);
+      return { ...error, path: [root, missing[local], ...rest] };
+    });
+    const keep = keepable && generation === this.clock.generation && !unplaced;
+    missing.forEach((original, local) => {
+      const value = fetched[local] ?? null;
+      results[original] = value;
+      if (keep && value !== null && !failed.has(local)) this.answers.set(keys[original], JSON.stringify(value));
+    });
+    return { data: { _entities: results }, ...(errors?.length ? { errors } : {}) };
+  }
 }
+
+/**
+ * The representations of an `_entities` fetch as the query planner sends it (one root field over
+ * `$representations`), or undefined for any other request.
+ */
+export function entityRepresentations(query: string, variables: Record<string, unknown> | undefined): unknown[] | undefined {
+  const representations = variables?.representations;
+  if (!Array.isArray(representations) || !ENTITIES_FETCH.test(query)) return undefined;
+  return representations;
+}
+
+const ENTITIES_FETCH = /^\s*query\b[^{]*\{\s*_entities\s*\(\s*representations\s*:\s*\$representations\s*\)\s*\{/;
 
 /** What an instance's read answer depends on: the roles, not who holds them. */
 export function viewerClass(viewer: Viewer): string {

@@ -4,7 +4,7 @@ import { parse, print, type DocumentNode, type FieldNode, type GraphQLSchema, ty
 import { ANONYMOUS, encodeViewer, type Viewer } from '../../subgraphs/kit/auth.js';
 import { REQUEST_ID_HEADER, serviceLogger } from '../../subgraphs/kit/observability.js';
 import { REGIONS } from '../../subgraphs/shared/region.js';
-import type { AnswerCache } from './answer-cache.js';
+import { entityRepresentations, type AnswerCache } from './answer-cache.js';
 import type { RoutingTable } from './declarations.js';
 import { fetchEntities } from './entity-fetch.js';
 import {
@@ -52,6 +52,16 @@ export class RegionalDataSource implements GraphQLDataSource {
   async process(options: GraphQLDataSourceProcessOptions): Promise<GatewayGraphQLResponse> {
     const { request } = options;
     const { viewer = ANONYMOUS, requestId } = options.context as { viewer?: Viewer; requestId?: string };
+    const representations = this.cache && entityRepresentations(request.query!, request.variables);
+    if (representations) {
+      // Entities are kept one record at a time: a record read in any earlier page costs nothing again.
+      return this.cache!.entities(this.subgraph, viewer, request.query!, request.variables as Json, representations,
+        (subset) => this.run({ ...request, variables: { ...request.variables, representations: subset } }, viewer, requestId, false));
+    }
+    return this.run(request, viewer, requestId, true);
+  }
+
+  private async run(request: GraphQLDataSourceProcessOptions['request'], viewer: Viewer, requestId: string | undefined, keepAnswers: boolean): Promise<GatewayGraphQLResponse> {
     const headers: Record<string, string> = requestId ? { [REQUEST_ID_HEADER]: requestId } : {};
     const isMutation = /^\s*mutation\b/.test(request.query ?? '');
     const fetchRead = (instance: Instance, outgoing: OutgoingRequest, body: string) => (this.shareInFlight
@@ -59,7 +69,7 @@ export class RegionalDataSource implements GraphQLDataSource {
       : sendToInstance(this.registry, instance, outgoing, viewer, headers, body));
     const read: Send = (instance, outgoing) => {
       const body = JSON.stringify(outgoing);
-      return this.cache ? this.cache.read(instance, viewer, body, () => fetchRead(instance, outgoing, body)) : fetchRead(instance, outgoing, body);
+      return this.cache && keepAnswers ? this.cache.read(instance, viewer, body, () => fetchRead(instance, outgoing, body)) : fetchRead(instance, outgoing, body);
     };
     const send: Send = isMutation ? (instance, outgoing) => this.write(instance, () => sendToInstance(this.registry, instance, outgoing, viewer, headers)) : read;
     const instances = this.registry.instances(this.subgraph);
