@@ -1,10 +1,11 @@
 import { Field, Int, ObjectType, ArgsType, Directive } from 'type-graphql';
 import type { ClassType } from 'type-graphql';
 import { Max, Min } from 'class-validator';
-import type { EntityManager, FilterQuery, EntityName } from '@mikro-orm/core';
+import type { EntityClass, EntityManager, FilterQuery, EntityName } from '@mikro-orm/core';
 import { badInput } from './errors.js';
 import { encodeCursor, readCursor } from '../shared/cursor.js';
 import { forbiddenCharacterIn } from './characters.js';
+import { readRows } from './loaders.js';
 
 export const DEFAULT_PAGE_SIZE = 20;
 export const MAX_PAGE_SIZE = 100;
@@ -92,10 +93,10 @@ export async function paginate<T extends { id: string }>(q: PageQuery<T>): Promi
   }
   const [totalCount, rows] = await Promise.all([
     em.count(entity, where),
-    page.first === 0 ? Promise.resolve([] as T[]) : em.find(entity, pageWhere, {
+    page.first === 0 ? Promise.resolve([] as T[]) : readRows(em, entity as EntityClass<T>, pageWhere, {
       orderBy: { [sortBy]: 'asc', id: 'asc' } as never,
       limit: page.first + 1,
-    }) as Promise<T[]>,
+    }),
   ]);
   const hasNextPage = rows.length > page.first;
   const edges = rows.slice(0, page.first).map((node) => ({

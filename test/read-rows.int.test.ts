@@ -1,0 +1,68 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { EntityClass } from '@mikro-orm/core';
+import { readRows, type EntityManager } from '../subgraphs/kit/index.js';
+import { alliancesSubgraph } from '../subgraphs/alliances/index.js';
+import { Alliance } from '../subgraphs/alliances/entities/alliance.js';
+import { Membership } from '../subgraphs/alliances/entities/membership.js';
+import { Organization } from '../subgraphs/alliances/entities/organization.js';
+import { startTestSubgraph, type TestSubgraph } from './support/subgraph.js';
+
+let subgraph: TestSubgraph;
+
+beforeAll(async () => {
+  subgraph = await startTestSubgraph(alliancesSubgraph, { seed: true });
+  // An alliance without a municipality: its nullable embeddable must read as null, not as { name: null, ags: null }.
+  const created = await subgraph.query(`mutation { createAlliance(input: { region: SL, name: "Bündnis ohne Gemeinde" }) { id } }`);
+  expect(created.errors).toBeUndefined();
+});
+afterAll(async () => subgraph?.stop());
+
+const fork = () => subgraph.orm.em.fork() as EntityManager;
+
+/** What a resolver can read off a record: every persisted, non-lazy property, a reference as its id. */
+function readable(em: EntityManager, entity: EntityClass<object>, record: object): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const prop of em.getMetadata().get(entity).props) {
+    if (prop.lazy || prop.persist === false || prop.embedded || !['scalar', 'm:1', 'embedded'].includes(prop.kind)) continue;
+    const value = (record as Record<string, unknown>)[prop.name];
+    out[prop.name] = prop.kind === 'm:1' ? (value as { id?: string } | null)?.id ?? value : JSON.parse(JSON.stringify(value ?? null));
+  }
+  return out;
+}
+
+describe('readRows: plain rows for answering', () => {
+  it('reads what em.find reads, embeddables and references included, as instances of the entity', async () => {
+    for (const entity of [Alliance, Membership, Organization] as EntityClass<object>[]) {
+      const em = fork();
+      const managed = await em.find(entity, {}, { orderBy: { id: 'asc' } as never });
+      const inIdentityMap = em.getUnitOfWork().getIdentityMap().values().length;
+      const rows = await readRows(em, entity, {}, { orderBy: { id: 'asc' } as never });
+      expect(rows.length).toBeGreaterThan(0);
+      expect(rows.map((row) => readable(em, entity, row))).toEqual(managed.map((e) => readable(em, entity, e)));
+      // type-graphql hands an instance of the type to field resolvers as it is (a plain object it would copy per field).
+      for (const row of rows) expect(row).toBeInstanceOf(entity);
+      // Rows for answering stay out of the unit of work: a flush would not see them.
+      expect(em.getUnitOfWork().getIdentityMap().values().length).toBe(inIdentityMap);
+    }
+    const lone = (await readRows(fork(), Alliance, { name: 'Bündnis ohne Gemeinde' })).at(0);
+    expect(lone?.municipality).toBeNull();
+    expect(lone?.workingGroups).toEqual([]);
+  });
+
+  it('narrows to the keys given, whatever characters they hold, with the filter and order applied', async () => {
+    const em = fork();
+    const [organization] = await em.find(Organization, {}, { limit: 1, orderBy: { id: 'asc' } });
+    const odd = ['NULL', 'a"b\\c', ' with spaces ', '{x,y}', ''];
+    const found = await readRows(em, Organization, {}, { keys: { property: 'id', values: [...odd, organization.id] } });
+    expect(found.map((o) => o.id)).toEqual([organization.id]);
+
+    const [alliance] = await em.find(Alliance, { memberships: { $some: {} } }, { limit: 1, orderBy: { id: 'asc' } });
+    const expected = await em.find(Membership, { alliance, leftOn: null }, { orderBy: { joinedOn: 'asc', id: 'asc' } });
+    const memberships = await readRows(fork(), Membership, { leftOn: null }, {
+      keys: { property: 'alliance', values: [alliance.id] }, orderBy: { joinedOn: 'asc', id: 'asc' },
+    });
+    expect(memberships.length).toBeGreaterThan(0);
+    expect(memberships.map((m) => m.id)).toEqual(expected.map((m) => m.id));
+    expect(memberships.every((m) => m.alliance.id === alliance.id && m.leftOn === null)).toBe(true);
+  });
+});
