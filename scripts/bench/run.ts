@@ -549,7 +549,10 @@ async function main(): Promise<void> {
   const result = await runBench(options);
   const text = report(result);
   console.log(`\n${text}`);
-  if (!quick || values.write) {
+  // Only a complete run (every gateway, every workload) replaces the published table unless told to.
+  const complete = GATEWAYS.every((g) => options.gateways.includes(g)) && WORKLOADS.every((w) => options.workloads.includes(w));
+  if (!quick && !complete && !values.write) console.log('\nBENCHMARKS.md left as it is: not every gateway and workload ran (--write to replace it anyway)');
+  if ((!quick && complete) || values.write) {
     const path = join(PROJECT_ROOT, 'BENCHMARKS.md');
     writeFileSync(path, `# Benchmarks\n\nWritten by \`npm run bench${quick ? ' -- --quick --write' : ''}\` (scripts/bench/run.ts) on ${new Date().toISOString().slice(0, 10)}. `
       + `How it is measured: see the comment at the top of scripts/bench/run.ts.\n\n${text}\n`);
