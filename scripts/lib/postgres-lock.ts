@@ -1,14 +1,7 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { processAlive } from './process-alive.js';
 
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
 
 /** The command line of a running process, where the system shows it (Linux); undefined elsewhere. */
 function commandLineOf(pid: number): string | undefined {
@@ -33,7 +26,7 @@ export function recoverStaleLock(databaseDir: string): string | undefined {
   if (!existsSync(lockFile)) return undefined;
   const lines = readFileSync(lockFile, 'utf8').split('\n');
   const pid = Number(lines[0]);
-  if (!Number.isInteger(pid) || pid <= 0 || !alive(pid)) {
+  if (!processAlive(pid)) {
     return `PostgreSQL did not stop last time (its lock names pid ${lines[0]}, which is not running): recovering`;
   }
   const command = commandLineOf(pid);

@@ -15,6 +15,7 @@ import { join } from 'node:path';
 import { startEmbeddedPostgres, type EmbeddedPostgresHandle } from './embedded-postgres.js';
 import { freePort } from './free-port.js';
 import { PGDATA_ROOT } from './paths.js';
+import { processAlive } from './process-alive.js';
 
 const name = process.argv[2] ?? 'test';
 /** A data folder left by a run that crashed: no live postmaster, and untouched for a while. */
@@ -27,20 +28,12 @@ function removeStaleDataFolders(): void {
     const folder = join(PGDATA_ROOT, entry);
     const pidFile = join(folder, 'postmaster.pid');
     const pid = existsSync(pidFile) ? Number(readFileSync(pidFile, 'utf8').split('\n')[0]) : 0;
-    if (pid > 0 && alive(pid)) continue;
+    if (processAlive(pid)) continue;
     if (Date.now() - statSync(folder).mtimeMs < STALE_AFTER_MS) continue;
     rmSync(folder, { recursive: true, force: true });
   }
 }
 
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
 
 /** Another process may take the free port before PostgreSQL binds it: then try another. */
 async function start(): Promise<EmbeddedPostgresHandle> {

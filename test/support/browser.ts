@@ -5,6 +5,7 @@ import { dirname, join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import sparticuz from '@sparticuz/chromium';
 import { chromium, type Browser } from 'playwright-core';
+import { processAlive } from '../../scripts/lib/process-alive.js';
 
 /**
  * The test's own flags. Of @sparticuz/chromium's recommended `chromium.args` none is needed outside
@@ -32,15 +33,7 @@ const read = (path: string): string | undefined => {
 };
 
 /** False only for a process id that surely no longer runs; an empty lock file is one being written. */
-function running(pid: number): boolean {
-  if (!Number.isInteger(pid) || pid <= 0) return true;
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code !== 'ESRCH';
-  }
-}
+const running = (pid: number): boolean => !Number.isInteger(pid) || pid <= 0 || processAlive(pid);
 
 /** Takes the machine-wide unpacking lock: a file holding our process id, taken over when its holder died. */
 async function lock(): Promise<void> {
