@@ -299,9 +299,15 @@ export async function runBench(options: BenchOptions): Promise<BenchResult> {
     const sampleSize = options.sampleSize ?? 20;
     for (const workload of options.workloads) {
       const sample = requestSequence(workload, dataset, { seed: options.seed, length: sampleSize });
-      const reference = await Promise.all(sample.map((r) => post(running.get(referenceGateway)!.url, r.body)));
+      // One request at a time: this checks answers, and a burst could overload an instance's pool.
+      const answersOf = async (gateway: GatewayName) => {
+        const answers: Awaited<ReturnType<typeof post>>[] = [];
+        for (const request of sample) answers.push(await post(running.get(gateway)!.url, request.body));
+        return answers;
+      };
+      const reference = await answersOf(referenceGateway);
       for (const gateway of options.gateways) {
-        const answers = gateway === referenceGateway ? reference : await Promise.all(sample.map((r) => post(running.get(gateway)!.url, r.body)));
+        const answers = gateway === referenceGateway ? reference : await answersOf(gateway);
         const problems: string[] = [];
         answers.forEach((answer, i) => {
           if (answer.errors?.length || !answer.data) problems.push(`#${i} ${JSON.stringify(sample[i].variables)}: errors ${JSON.stringify(answer.errors).slice(0, 200)}`);
