@@ -67,6 +67,22 @@ describe('answer cache', () => {
     expect(hub.statementCount()).toBeGreaterThan(0);
   });
 
+  it('reads a page as keys and its records as entities: another page of records read before costs only its keys', async () => {
+    const NODE = 'id name foundedOn memberships { joinedOn organization { name kind } }';
+    const wide = await costOf(hub, () => hub.anonymous(`{ alliances(first: 6, filter: { regions: [SL] }) { edges { node { ${NODE} } } } }`));
+    expect(wide.statements).toBeGreaterThan(2);
+    // Another request (other size, a total): its page is new, its records are not.
+    const narrow = `{ alliances(first: 4, filter: { regions: [SL] }) { totalCount edges { cursor node { ${NODE} } } pageInfo { hasNextPage } } }`;
+    const again = await costOf(hub, () => hub.anonymous(narrow));
+    // The count and the keyed select of the one instance asked, nothing for the records.
+    expect(again.statements).toBe(2);
+    const edges = (again.data as { alliances: { edges: { node: unknown }[] } }).alliances.edges;
+    expect(edges.map((e) => e.node)).toEqual((wide.data as { alliances: { edges: { node: unknown }[] } }).alliances.edges.slice(0, 4).map((e) => e.node));
+    const plain = await costOf(uncached, () => uncached.anonymous(narrow));
+    expect(plain.data).toEqual(again.data);
+    expect(plain.statements).toBeGreaterThan(2);
+  });
+
   it('shows a write through the gateway in the very next read, of the record and of a list holding it', async () => {
     const id = DEMO.alliance.saarbruecken;
     const before = (await hub.anonymous(ALLIANCE, { id })).data.alliance;

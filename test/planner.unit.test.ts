@@ -64,13 +64,13 @@ describe('where root fields go', () => {
 });
 
 describe('a paged fan-out', () => {
-  const query = '{ page: alliances(first: 2) { totalCount edges { node { id } } pageInfo { hasNextPage endCursor } } }';
+  const query = '{ page: alliances(first: 2) { totalCount edges { node { id name } } pageInfo { hasNextPage endCursor } } }';
   const keys = (records: [string, string][], more: boolean, total: number) => ({
     page: { [PAGING.total]: total, [PAGING.pageInfo]: { [PAGING.more]: more },
       [PAGING.edges]: records.map(([key, id]) => ({ [PAGING.cursor]: encodeCursor(key, id) })) },
   });
   const full = (records: [string, string][], more: boolean, total: number) => ({
-    page: { ...keys(records, more, total).page, totalCount: total, edges: records.map(([, id]) => ({ node: { id } })), pageInfo: { hasNextPage: more, endCursor: null } },
+    page: { ...keys(records, more, total).page, totalCount: total, edges: records.map(([, id]) => ({ node: { id, name: id } })), pageInfo: { hasNextPage: more, endCursor: null } },
   });
 
   it('asks every instance for sort keys first (under the client\'s alias), then only those holding records', () => {
@@ -101,7 +101,7 @@ describe('a paged fan-out', () => {
     expect(errors).toEqual([]);
     expect(data.page).toEqual({
       totalCount: 3,
-      edges: [{ node: { id: 'NW:alliance:b' } }, { node: { id: 'SL:alliance:b' } }],
+      edges: [{ node: { id: 'NW:alliance:b', name: 'NW:alliance:b' } }, { node: { id: 'SL:alliance:b', name: 'SL:alliance:b' } }],
       pageInfo: { hasNextPage: true, endCursor: encodeCursor('bonn', 'SL:alliance:b') },
     });
   });
@@ -118,10 +118,39 @@ describe('a paged fan-out', () => {
       [byName('a-sl'), { instance: byName('a-sl'), failure: new InstanceUnavailable(byName('a-sl'), 'connection refused') }],
       [byName('a-nw'), answered(byName('a-nw'), full([['bonn', 'NW:alliance:b']], false, 1))],
     ]));
-    expect((data.page as { edges: unknown[] }).edges).toEqual([{ node: { id: 'NW:alliance:b' } }]);
+    expect((data.page as { edges: unknown[] }).edges).toEqual([{ node: { id: 'NW:alliance:b', name: 'NW:alliance:b' } }]);
     expect(errors.map((e) => [e.extensions?.code, e.extensions?.region, e.path])).toEqual([
       ['REGION_UNAVAILABLE', 'BW', ['page']], ['REGION_UNAVAILABLE', 'DE', ['page']], ['REGION_UNAVAILABLE', 'SL', ['page']],
     ]);
+  });
+});
+
+describe('a paged fan-out asking for keys only', () => {
+  it('asks every instance for the whole page in one round and merges with the look-ahead bounds', () => {
+    const { roots, plans } = plan('{ page: alliances(first: 2) { totalCount edges { cursor node { id } } pageInfo { hasNextPage } } }');
+    expect(firstRoundRequests(plans).size).toBe(0);
+    const main = mainRequests(plans);
+    expect(names(main)).toEqual(['a-bw', 'a-nw', 'a-sl']);
+    expect(print(main.get(byName('a-sl'))![0])).toContain('page: alliances(first: 2)');
+    const page = (records: [string, string][], more: boolean) => ({ page: {
+      [PAGING.total]: records.length + (more ? 5 : 0), [PAGING.pageInfo]: { [PAGING.more]: more },
+      [PAGING.edges]: records.map(([key, id]) => ({ [PAGING.cursor]: encodeCursor(key, id) })),
+      totalCount: records.length, edges: records.map(([key, id]) => ({ cursor: encodeCursor(key, id), node: { id } })), pageInfo: { hasNextPage: more },
+    } });
+    const { data, errors } = assemble('alliances', roots, plans, new Map([
+      [byName('a-sl'), answered(byName('a-sl'), page([['bonn', 'SL:alliance:b'], ['celle', 'SL:alliance:c']], true))],
+      [byName('a-nw'), answered(byName('a-nw'), page([['aalen', 'NW:alliance:a']], false))],
+      [byName('a-bw'), answered(byName('a-bw'), page([], false))],
+    ]));
+    expect(errors).toEqual([]);
+    expect(data.page).toEqual({
+      totalCount: 8,
+      edges: [
+        { cursor: encodeCursor('aalen', 'NW:alliance:a'), node: { id: 'NW:alliance:a' } },
+        { cursor: encodeCursor('bonn', 'SL:alliance:b'), node: { id: 'SL:alliance:b' } },
+      ],
+      pageInfo: { hasNextPage: true },
+    });
   });
 });
 

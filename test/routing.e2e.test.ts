@@ -163,3 +163,19 @@ describe('paging while others write', () => {
     for (const id of kept) expect(seen, id).toContain(id);
   }, 60_000);
 });
+
+describe('a page most of whose records sit on one instance', () => {
+  it('comes back whole and in order, and the next page holds the rest', async () => {
+    const names = Array.from({ length: 12 }, (_, n) => `Aaa Seitenbündnis ${String(12 - n).padStart(2, '0')}`);
+    for (const name of names) await ok('mutation($i: CreateAllianceInput!) { createAlliance(input: $i) { id } }', { i: { region: 'SL', name } });
+    const page = 'query($after: String) { alliances(first: 10, after: $after, filter: { text: "Seitenbündnis" }) { totalCount edges { node { name } } pageInfo { hasNextPage endCursor } } }';
+    const first = (await ok(page)).alliances;
+    const sorted = [...names].sort();
+    expect(first.totalCount).toBe(12);
+    expect(first.edges.map((e: { node: { name: string } }) => e.node.name)).toEqual(sorted.slice(0, 10));
+    expect(first.pageInfo.hasNextPage).toBe(true);
+    const second = (await ok(page, { after: first.pageInfo.endCursor })).alliances;
+    expect(second.edges.map((e: { node: { name: string } }) => e.node.name)).toEqual(sorted.slice(10));
+    expect(second.pageInfo.hasNextPage).toBe(false);
+  });
+});

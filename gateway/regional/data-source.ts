@@ -12,6 +12,7 @@ import {
 } from './instance-client.js';
 import type { IntegrityGuard } from './integrity.js';
 import { fetchMutations } from './mutation-fetch.js';
+import { nodeIds, splitPages, withRecords, type PageSplit } from './page-records.js';
 import { argumentValue, fieldsOf, inlineFragments, operationOf, operationWith, withDefaults } from './operation.js';
 import { completeCrossRegion, withCrossRegionIds } from './cross-region.js';
 import { afterFirstRound, assemble, firstRoundRequests, mainRequests, planFields, type RoundRequests } from './planner.js';
@@ -52,13 +53,39 @@ export class RegionalDataSource implements GraphQLDataSource {
   async process(options: GraphQLDataSourceProcessOptions): Promise<GatewayGraphQLResponse> {
     const { request } = options;
     const { viewer = ANONYMOUS, requestId } = options.context as { viewer?: Viewer; requestId?: string };
-    const representations = this.cache && entityRepresentations(request.query!, request.variables);
-    if (representations) {
-      // Entities are kept one record at a time: a record read in any earlier page costs nothing again.
-      return this.cache!.entities(this.subgraph, viewer, request.query!, request.variables as Json, representations,
-        (subset) => this.run({ ...request, variables: { ...request.variables, representations: subset } }, viewer, requestId, false));
-    }
-    return this.run(request, viewer, requestId, true);
+    if (!this.cache) return this.run(request, viewer, requestId, true);
+    const representations = entityRepresentations(request.query!, request.variables);
+    if (representations) return this.records(viewer, requestId, request.query!, (request.variables ?? {}) as Json, representations);
+    const split = this.pagesOf(request.query!, request.operationName);
+    if (!split) return this.run(request, viewer, requestId, true);
+    // Pages are read as keys, their records as entities: a record read for any page or lookup is kept (page-records.ts).
+    const keys = await this.run({ ...request, query: split.keys }, viewer, requestId, true);
+    const variables = (request.variables ?? {}) as Json;
+    const filled = await Promise.all(split.sites.map(async (site) => {
+      const ids = nodeIds(keys.data as Json | undefined, site).filter((id): id is string => id !== null);
+      if (ids.length === 0) return undefined;
+      const used = Object.fromEntries(site.variables.filter((name) => name in variables).map((name) => [name, variables[name]]));
+      return this.records(viewer, requestId, site.query, used, ids.map((id) => ({ __typename: site.type, id })));
+    }));
+    return split.sites.reduce((answer, site, index) => (filled[index] ? withRecords(answer, site, filled[index]) : answer), keys);
+  }
+
+  /** Entities, kept one record at a time: a record read for any earlier page or lookup costs nothing again. */
+  private records(viewer: Viewer, requestId: string | undefined, query: string, variables: Json, representations: unknown[]): Promise<GatewayGraphQLResponse> {
+    return this.cache!.entities(this.subgraph, viewer, query, variables, representations,
+      (subset) => this.run({ query, variables: { ...variables, representations: subset } }, viewer, requestId, false));
+  }
+
+  /** The fetch's pages split into keys and records, if it pages records (memoised per query text). */
+  private readonly splits = new Map<string, PageSplit | undefined>();
+  private pagesOf(query: string, operationName: string | null | undefined): PageSplit | undefined {
+    const key = `${operationName ?? ''}\n${query}`;
+    if (this.splits.has(key)) return this.splits.get(key);
+    const document = this.document(query);
+    const split = splitPages(this.schema, this.routing, document, operationOf(document, operationName));
+    if (this.splits.size > 2_000) this.splits.clear();
+    this.splits.set(key, split);
+    return split;
   }
 
   private async run(request: GraphQLDataSourceProcessOptions['request'], viewer: Viewer, requestId: string | undefined, keepAnswers: boolean): Promise<GatewayGraphQLResponse> {

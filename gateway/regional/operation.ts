@@ -91,6 +91,21 @@ export function withPagingFields(connection: FieldNode): FieldNode {
   return { ...connection, selectionSet: { kind: Kind.SELECTION_SET, selections: [...(connection.selectionSet?.selections ?? []), ...extra] } };
 }
 
+/**
+ * Whether a connection field asks for nothing but keys: totals, page info, cursors and each
+ * node's id (as when its records are read apart, page-records.ts). Every instance can then be
+ * asked for the whole page at once: the page costs each no more than its sort keys would.
+ */
+export function asksOnlyKeys(connection: FieldNode): boolean {
+  const plain = (field: FieldNode) => !field.selectionSet;
+  return fieldsOf(connection.selectionSet).every((field) => {
+    if (field.name.value !== 'edges') return field.name.value === 'totalCount' || field.name.value === 'pageInfo' || field.name.value === '__typename';
+    return fieldsOf(field.selectionSet).every((edge) => (edge.name.value === 'node'
+      ? fieldsOf(edge.selectionSet).every((n) => plain(n) && (n.name.value === 'id' || n.name.value === '__typename'))
+      : plain(edge)));
+  });
+}
+
 /** The connection field asking only for what merging needs: cursors, totals, whether there is more. */
 export function cursorsOnly(connection: FieldNode): FieldNode {
   return withPagingFields({ ...connection, selectionSet: { kind: Kind.SELECTION_SET, selections: [] } });

@@ -5,7 +5,7 @@ import type { Merge } from '../../subgraphs/shared/routing.js';
 import type { RoutingTable } from './declarations.js';
 import { regionNotServedError, unavailableErrors, type Json, type Outcome } from './instance-client.js';
 import { fieldForMerge, mergeAnswers, mergeConnection, planPage } from './merge.js';
-import { PAGING, argumentAt, argumentValue, cursorsOnly, defaultFirst, responseKey, withFirst, withPagingFields } from './operation.js';
+import { PAGING, argumentAt, argumentValue, asksOnlyKeys, cursorsOnly, defaultFirst, responseKey, withFirst, withPagingFields } from './operation.js';
 import { ownRecordsOnly, recordTypeOf, withRecordIds } from './ownership.js';
 import type { Instance } from './topology.js';
 
@@ -55,13 +55,16 @@ export function planFields(
     const recordType = recordTypeOf(schema, routing, field.name.value, route.merge);
     const merged = fanOut ? fieldForMerge(field, route.merge) : field;
     const asked = recordType ? withRecordIds(merged, route.merge) : merged;
-    const sent = new Map(fanOut && route.merge.kind === 'connection' ? [] : target.instances.map((instance) => [instance, asked]));
+    // A paged fan-out asks for sort keys first (unless keys are all it asks for), then each instance for its share.
+    const pagedInTwoRounds = fanOut && route.merge.kind === 'connection' && !asksOnlyKeys(field);
+    const pagedInOneRound = fanOut && route.merge.kind === 'connection' && !pagedInTwoRounds;
+    const sent = new Map(pagedInTwoRounds ? [] : target.instances.map((instance) => [instance, pagedInOneRound ? withPagingFields(field) : asked]));
     return { field, key: responseKey(field), merge: route.merge, first, ...target, recordType, sent };
   });
 }
 
-/** Whether a plan still needs its first round: a connection over several instances. */
-const needsFirstRound = (plan: FieldPlan) => plan.merge.kind === 'connection' && plan.instances.length > 1 && !plan.firstRound;
+/** Whether a plan still needs its first round: a connection over several instances asking for more than keys. */
+const needsFirstRound = (plan: FieldPlan) => plan.merge.kind === 'connection' && plan.instances.length > 1 && !plan.firstRound && plan.sent.size === 0;
 
 /** The first round: each instance of a paged fan-out asked for the sort keys of its records only. */
 export function firstRoundRequests(plans: readonly FieldPlan[]): RoundRequests {
@@ -116,6 +119,12 @@ export function assemble(subgraph: string, roots: FieldNode[], plans: readonly F
       // Instances not asked again count with their first answer (its total; none of its records are on the page).
       const values = [...plan.firstRound.values].map(([instance, value]) => (plan.sent.has(instance)
         ? answerOf(instance) : value && { ...value, [PAGING.edges]: [] }));
+      data[plan.key] = values.some((v) => v) ? mergeConnection(plan.field, values, plan.first) : null;
+      continue;
+    }
+    if (plan.merge.kind === 'connection' && plan.instances.length > 1) {
+      // Asked for whole pages of keys in one round: merged as any paged fan-out.
+      const values = asked.map((o) => (o.answer ? answerOf(o.instance) : undefined));
       data[plan.key] = values.some((v) => v) ? mergeConnection(plan.field, values, plan.first) : null;
       continue;
     }

@@ -1,7 +1,7 @@
 /**
  * What regional routing costs: the same operations against one instance per subgraph and
  * against one instance per demo region (24 instances), same data, same process.
- *   npm run bench:fan-out [-- --requests 200]
+ *   npm run bench:fan-out [-- --requests 200 --operations FindAlliances,Dashboard]
  * Prints latency percentiles per operation and layout, and the ratio regional / single.
  */
 import 'reflect-metadata';
@@ -18,7 +18,7 @@ import { DEMO_REGIONS } from '../../data/demo/regions.js';
 import { startEmbeddedPostgres } from '../lib/embedded-postgres.js';
 import { SUPERGRAPH_PATH } from '../lib/supergraph.js';
 
-const { values } = parseArgs({ options: { requests: { type: 'string', default: '200' } } });
+const { values } = parseArgs({ options: { requests: { type: 'string', default: '200' }, operations: { type: 'string' } } });
 const REQUESTS = Number(values.requests);
 const SECRETS = { signing: generateKeyPairSync('ed25519'), jwtSecret: randomBytes(32).toString('hex') };
 
@@ -89,7 +89,8 @@ try {
     + `single: ${single.instances.length} instances, regional: ${regional.instances.length} instances\n`);
   console.log('| operation | single p50 ms | single p95 ms | regional p50 ms | regional p95 ms | p50 ratio |');
   console.log('| --- | ---: | ---: | ---: | ---: | ---: |');
-  for (const [name, query] of Object.entries(OPERATIONS)) {
+  const chosen = values.operations?.split(',');
+  for (const [name, query] of Object.entries(OPERATIONS).filter(([name]) => !chosen || chosen.includes(name))) {
     const a = await measure(single.gateway.url, query);
     const b = await measure(regional.gateway.url, query);
     console.log(`| ${name} | ${percentile(a, 50).toFixed(2)} | ${percentile(a, 95).toFixed(2)} | ${percentile(b, 50).toFixed(2)} | `
