@@ -83,6 +83,20 @@ describe('answer cache', () => {
     expect(plain.statements).toBeGreaterThan(2);
   });
 
+  it('keeps statistics per region: a dashboard over another choice of regions read before costs nothing, and adds up the same', async () => {
+    const STATS = `query($regions: [Region!]) { allianceStatistics(filter: { regions: $regions }) {
+      total byRegion { region count } byFieldOfAction { count } byFoundingYear { year count } organizationsByKind { kind count } memberships } }`;
+    await costOf(hub, () => hub.anonymous(STATS, { regions: ['SL', 'BW'] }));
+    // NW is new: only its instance is asked (BW is on the same instance, but kept on its own).
+    await costOf(hub, () => hub.anonymous(STATS, { regions: ['BW', 'NW'] }));
+    const known = await costOf(hub, () => hub.anonymous(STATS, { regions: ['NW', 'SL', 'BW'] }));
+    expect(known.statements).toBe(0);
+    const plain = await costOf(uncached, () => uncached.anonymous(STATS, { regions: ['NW', 'SL', 'BW'] }));
+    expect(known.data).toEqual(plain.data);
+    expect((known.data as { allianceStatistics: { byRegion: { region: string }[] } }).allianceStatistics.byRegion.map((r) => r.region).sort())
+      .toEqual(['BW', 'NW', 'SL']);
+  });
+
   it('shows a write through the gateway in the very next read, of the record and of a list holding it', async () => {
     const id = DEMO.alliance.saarbruecken;
     const before = (await hub.anonymous(ALLIANCE, { id })).data.alliance;

@@ -13,6 +13,7 @@ import {
 import type { IntegrityGuard } from './integrity.js';
 import { fetchMutations } from './mutation-fetch.js';
 import { nodeIds, splitPages, withRecords, type PageSplit } from './page-records.js';
+import { splitByRegion, type RegionSplit } from './region-split.js';
 import { argumentValue, fieldsOf, inlineFragments, operationOf, operationWith, withDefaults } from './operation.js';
 import { completeCrossRegion, withCrossRegionIds } from './cross-region.js';
 import { afterFirstRound, assemble, firstRoundRequests, mainRequests, planFields, type RoundRequests } from './planner.js';
@@ -56,6 +57,13 @@ export class RegionalDataSource implements GraphQLDataSource {
     if (!this.cache) return this.run(request, viewer, requestId, true);
     const representations = entityRepresentations(request.query!, request.variables);
     if (representations) return this.records(viewer, requestId, request.query!, (request.variables ?? {}) as Json, representations);
+    const byRegion = this.regionsOf(request);
+    if (byRegion) {
+      // Statistics over several regions are read region by region, each kept on its own (region-split.ts).
+      const answers = await Promise.all(byRegion.regions.map((region) =>
+        this.run({ ...request, ...byRegion.request(region) }, viewer, requestId, true)));
+      return byRegion.merge(answers);
+    }
     const split = this.pagesOf(request.query!, request.operationName);
     if (!split) return this.run(request, viewer, requestId, true);
     // Pages are read as keys, their records as entities: a record read for any page or lookup is kept (page-records.ts).
@@ -74,6 +82,13 @@ export class RegionalDataSource implements GraphQLDataSource {
   private records(viewer: Viewer, requestId: string | undefined, query: string, variables: Json, representations: unknown[]): Promise<GatewayGraphQLResponse> {
     return this.cache!.entities(this.subgraph, viewer, query, variables, representations,
       (subset) => this.run({ query, variables: { ...variables, representations: subset } }, viewer, requestId, false));
+  }
+
+  /** The fetch as one fetch per region, if it asks only for statistics over a list of regions. */
+  private regionsOf(request: GraphQLDataSourceProcessOptions['request']): RegionSplit | undefined {
+    const document = this.document(request.query!);
+    const operation = operationOf(document, request.operationName);
+    return splitByRegion(this.schema, this.routing, document, operation, withDefaults(operation, (request.variables ?? {}) as Json) as Json);
   }
 
   /** The fetch's pages split into keys and records, if it pages records (memoised per query text). */
