@@ -9,6 +9,7 @@ import { ROUTING } from '../subgraphs/routing.js';
 import { RoutingTable } from '../gateway/regional/declarations.js';
 import { inlineFragments, operationOf } from '../gateway/regional/operation.js';
 import { splitByRegion } from '../gateway/regional/region-split.js';
+import { Region } from '../subgraphs/shared/region.js';
 import { expectedSubgraphSchemas } from '../gateway/regional/schema-check.js';
 
 const schemas = expectedSubgraphSchemas(readFileSync('schema/supergraph.graphql', 'utf8'));
@@ -25,7 +26,7 @@ describe('statistics read region by region', () => {
   it('narrows every region list to one region, keeping the other filters and asking what the merge reads', () => {
     const result = split(QUERY, { regions: ['SL', 'BW', 'SL'], status: ['ACTIVE'] })!;
     expect(result.regions).toEqual(['BW', 'SL']);
-    const { query, variables } = result.request('SL');
+    const { query, variables } = result.request(Region.SL);
     expect(squash(query)).toContain('s: projectStatistics(filter: {regions: [SL], statuses: [ACTIVE]})');
     expect(squash(query)).toContain('__hub_m_status: status');
     expect(squash(query)).not.toContain('$regions');

@@ -535,7 +535,16 @@ export function countsOf(dataset: Dataset): Record<string, number> {
   return Object.fromEntries(Object.values(dataset.rows).flat().map((t) => [t.name, t.rows.length]));
 }
 
-export type Layout = 'regional' | 'single';
+/** regional: one instance per region; grouped: four instances, each for a group of regions (REGION_GROUPS); single: one for all. */
+export type Layout = 'regional' | 'grouped' | 'single';
+
+/** Four instances per subgraph, as states sharing an operator might run them; DE's federal records go east with Berlin. */
+export const REGION_GROUPS: Record<string, readonly Region[]> = {
+  nord: [Region.SH, Region.HH, Region.HB, Region.NI, Region.MV],
+  west: [Region.NW, Region.RP, Region.SL, Region.HE],
+  sued: [Region.BW, Region.BY],
+  ost: [Region.BE, Region.BB, Region.SN, Region.ST, Region.TH, Region.DE],
+};
 
 /** insertMany takes no embeddable objects: `consent: { publicListing }` becomes `consent_publicListing`. */
 const EMBEDDED_OBJECTS = new Set(['consent', 'municipality']);
@@ -553,8 +562,8 @@ function flattenEmbedded(row: Row): Row {
 /** Databases named like the run's that were not made by it: nothing is dropped. */
 export class ForeignDatabasesError extends CommandError {}
 
-/** Database name of a subgraph's instance: one region, or `all`. */
-export const databaseName = (prefix: string, subgraph: string, group: Region | 'all') => `${prefix}_${subgraph}_${group.toLowerCase()}`;
+/** Database name of a subgraph's instance: one region, a group of REGION_GROUPS, or `all`. */
+export const databaseName = (prefix: string, subgraph: string, group: string) => `${prefix}_${subgraph}_${group.toLowerCase()}`;
 
 export interface LoadOptions {
   /** A PostgreSQL server URL whose user may create databases (database part ignored). */
@@ -586,11 +595,14 @@ export async function loadDataset(dataset: Dataset, options: LoadOptions): Promi
   const batchSize = options.batchSize ?? 2_000;
   const server = new URL(options.serverUrl);
   const urlOf = (db: string) => { const u = new URL(server); u.pathname = `/${db}`; return u.toString(); };
-  const plan: { subgraph: SubgraphName; group: Region | 'all'; db: string }[] = [];
+  // Each database with the regions it holds (undefined: all).
+  const plan: { subgraph: SubgraphName; regions?: ReadonlySet<Region>; db: string }[] = [];
   for (const definition of SUBGRAPHS) {
     for (const layout of options.layouts) {
-      for (const group of layout === 'single' ? ['all' as const] : REGIONS) {
-        plan.push({ subgraph: definition.name, group, db: databaseName(prefix, definition.name, group) });
+      const groups: [string, readonly Region[] | undefined][] = layout === 'single' ? [['all', undefined]]
+        : layout === 'grouped' ? Object.entries(REGION_GROUPS) : REGIONS.map((region) => [region, [region]]);
+      for (const [group, regions] of groups) {
+        plan.push({ subgraph: definition.name, regions: regions && new Set(regions), db: databaseName(prefix, definition.name, group) });
       }
     }
   }
@@ -621,7 +633,7 @@ export async function loadDataset(dataset: Dataset, options: LoadOptions): Promi
     const total = tables.reduce((s, t) => s + t.rows.length, 0) * options.layouts.length;
     const bar = bars?.task(definition.name.padEnd(9), total);
     let loaded = 0;
-    for (const { group, db } of mine) {
+    for (const { regions, db } of mine) {
       const url = urlOf(db);
       urls.set(db, url);
       const orm = await initOrm({ databaseUrl: url, entities: definition.entities, migrations: definition.migrations, connections: { max: 2 } });
@@ -629,7 +641,7 @@ export async function loadDataset(dataset: Dataset, options: LoadOptions): Promi
         await migrate(orm);
         const em = orm.em.fork();
         for (const table of tables) {
-          const rows = group === 'all' ? table.rows : table.rows.filter((r) => r.region === group);
+          const rows = regions ? table.rows.filter((r) => regions.has(r.region)) : table.rows;
           for (let i = 0; i < rows.length; i += batchSize) {
             const chunk = rows.slice(i, i + batchSize);
             await em.insertMany(table.entity, chunk.map(flattenEmbedded) as never[]);

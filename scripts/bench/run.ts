@@ -20,7 +20,9 @@
  * instance per subgraph), each as shipped (in-flight sharing and the answer cache on) and `-bare`
  * (every gateway-side saving off: the work itself); apollo (stock @apollo/gateway + @apollo/server
  * defaults, signing in a RemoteGraphQLDataSource subclass); hive (@graphql-hive/gateway-runtime,
- * signing in a custom fetch); floor (pg, no GraphQL, the same answers).
+ * signing in a custom fetch); floor (pg, no GraphQL, the same answers). Named only:
+ * hub-grouped[-bare], the hub over 4 instances per subgraph (REGION_GROUPS in generate.ts), for
+ * the curve over 1, 4 and 17 instances.
  * Signing costs one Ed25519 signature (and one SHA-256 of the body) per subgraph request for every gateway alike.
  *
  * Order: all gateways start; a sample of each workload's requests is answered by every gateway and
@@ -42,7 +44,7 @@ import { REGIONS, type Region } from '../../subgraphs/kit/index.js';
 import { SUBGRAPHS } from '../../subgraphs/index.js';
 import { PROJECT_ROOT, startEmbeddedPostgres, type EmbeddedPostgresHandle } from '../lib/embedded-postgres.js';
 import { SUPERGRAPH_PATH, composeHub } from '../lib/supergraph.js';
-import { countsOf, databaseName, generateDataset, loadDataset } from './generate.js';
+import { REGION_GROUPS, countsOf, databaseName, generateDataset, loadDataset, type Layout } from './generate.js';
 import { BenchChild, type ProcessStats } from './child.js';
 import { drive } from './driver.js';
 import { WORKLOADS, requestSequence, type BenchRequest, type WorkloadName } from './requests.js';
@@ -50,7 +52,9 @@ import type { GatewayConfig, GatewayKind } from './gateway-process.js';
 import type { InstancePlan } from './subgraph-process.js';
 
 export const GATEWAYS = ['hub-regional', 'hub-single', 'hub-regional-bare', 'hub-single-bare', 'apollo', 'hive', 'floor'] as const;
-export type GatewayName = typeof GATEWAYS[number];
+/** The hub over 4 instances per subgraph (REGION_GROUPS), for the curve over 1, 4 and 17 instances: run when named. */
+export const GROUPED_GATEWAYS = ['hub-grouped', 'hub-grouped-bare'] as const;
+export type GatewayName = typeof GATEWAYS[number] | typeof GROUPED_GATEWAYS[number];
 export { WORKLOADS, type WorkloadName };
 
 /** How a workload's requests vary during one measurement. */
@@ -250,35 +254,50 @@ export async function runBench(options: BenchOptions): Promise<BenchResult> {
     const dataset = generateDataset({ seed: options.seed, scale: options.scale });
     const counts = countsOf(dataset);
     log(`data (seed ${options.seed}, scale ${options.scale}): ${Object.entries(counts).map(([k, v]) => `${k} ${v}`).join(', ')}`);
-    const urls = await loadDataset(dataset, { serverUrl: postgres.urlFor('postgres'), layouts: ['regional', 'single'], prefix: 'bench', progress: false });
+    const grouped = options.gateways.some((g) => g.startsWith('hub-grouped'));
+    const layouts: Layout[] = grouped ? ['regional', 'grouped', 'single'] : ['regional', 'single'];
+    const urls = await loadDataset(dataset, { serverUrl: postgres.urlFor('postgres'), layouts, prefix: 'bench', progress: false });
     log(`loaded ${urls.size} databases in ${((Date.now() - started) / 1000).toFixed(1)} s`);
 
-    // One process per subgraph, holding its 17 regional instances and its single instance.
-    const plans = SUBGRAPHS.map((definition) => [...REGIONS.map((r) => [r] as Region[]), undefined].map((regions): InstancePlan => ({
-      subgraph: definition.name, regions, databaseUrl: urls.get(databaseName('bench', definition.name, regions?.[0] ?? 'all'))!,
-      name: regions ? `${definition.name}-${regions[0].toLowerCase()}` : definition.name,
-    })));
+    // One process per subgraph, holding its 17 regional instances, its 4 grouped ones (when run) and its single instance.
+    const groups: [string, Region[] | undefined, Layout][] = [
+      ...REGIONS.map((r): [string, Region[], Layout] => [r, [r], 'regional']),
+      ...(grouped ? Object.entries(REGION_GROUPS).map(([name, regions]): [string, Region[], Layout] => [name, [...regions], 'grouped']) : []),
+      ['all', undefined, 'single'],
+    ];
+    const layoutOf = new Map<string, Layout>();
+    const plans = SUBGRAPHS.map((definition) => groups.map(([group, regions, layout]): InstancePlan => {
+      const name = regions ? `${definition.name}-${group.toLowerCase()}` : definition.name;
+      layoutOf.set(name, layout);
+      return { subgraph: definition.name, regions, databaseUrl: urls.get(databaseName('bench', definition.name, group))!, name };
+    }));
     const startedHosts = await Promise.all(plans.map(async (plan) => {
       const host = new SubgraphHost();
       hosts.push(host);
       return (await host.start(plan, gatewayPublicKeys)).map((url, i) => ({ ...plan[i], url }));
     }));
-    const regional = startedHosts.flatMap((list) => list.filter((i) => i.regions));
-    const single = startedHosts.flatMap((list) => list.filter((i) => !i.regions));
-    const topologyPath = join(mkdtempSync(join(os.tmpdir(), 'hub-bench-')), 'topology.json');
-    writeFileSync(topologyPath, JSON.stringify({
-      subgraphs: Object.fromEntries(SUBGRAPHS.map((d) => [d.name, regional.filter((i) => i.subgraph === d.name)
-        .map((i) => ({ name: i.name, url: i.url, regions: i.regions }))])),
-    }));
+    const instances = startedHosts.flat();
+    const single = instances.filter((i) => !i.regions);
+    const topologyOf = (layout: 'regional' | 'grouped') => {
+      const path = join(mkdtempSync(join(os.tmpdir(), 'hub-bench-')), `${layout}.json`);
+      const chosen = instances.filter((i) => layoutOf.get(i.name) === layout);
+      writeFileSync(path, JSON.stringify({
+        subgraphs: Object.fromEntries(SUBGRAPHS.map((d) => [d.name, chosen.filter((i) => i.subgraph === d.name)
+          .map((i) => ({ name: i.name, url: i.url, regions: i.regions }))])),
+      }));
+      return path;
+    };
+    const topologyPaths = { regional: topologyOf('regional'), grouped: grouped ? topologyOf('grouped') : undefined };
     const subgraphUrls = Object.fromEntries(single.map((i) => [i.subgraph, i.url]));
     const databaseUrls = Object.fromEntries(SUBGRAPHS.map((d) => [d.name, urls.get(databaseName('bench', d.name, 'all'))!]));
     const setupSeconds = (Date.now() - started) / 1000;
-    log(`${regional.length + single.length} subgraph instances in ${hosts.length} processes up after ${setupSeconds.toFixed(1)} s`);
+    log(`${instances.length} subgraph instances in ${hosts.length} processes up after ${setupSeconds.toFixed(1)} s`);
 
     const entityHeavyBody = (id: string) => JSON.stringify({ query: ENTITY_HEAVY, operationName: 'EntityHeavy', variables: { id } });
     const configOf = (gateway: GatewayName): GatewayConfig => ({
       kind: (gateway.startsWith('hub') ? 'hub' : gateway) as GatewayKind, supergraphSdl, ...secrets,
-      topologyPath: gateway.startsWith('hub-regional') ? topologyPath : undefined, subgraphUrls, databaseUrls,
+      topologyPath: gateway.startsWith('hub-regional') ? topologyPaths.regional : gateway.startsWith('hub-grouped') ? topologyPaths.grouped : undefined,
+      subgraphUrls, databaseUrls,
       savings: !gateway.endsWith('-bare'),
     });
     // One gateway is loaded at a time: every statement the instances send meanwhile is its.
