@@ -45,6 +45,16 @@ describe('statistics read region by region', () => {
     expect(merged.errors).toHaveLength(1);
   });
 
+  it('makes each region\'s request once per query and choice of the other filters, whatever the other regions', () => {
+    const document = inlineFragments(parse(QUERY));
+    const of = (variables: Record<string, unknown>) => splitByRegion(schemas.get('projects')!, routing, document, operationOf(document), variables)!;
+    const first = of({ regions: ['SL', 'BW'], status: ['ACTIVE'] }).request(Region.SL);
+    expect(of({ regions: ['HB', 'SL', 'NW'], status: ['ACTIVE'] }).request(Region.SL)).toBe(first);
+    const other = of({ regions: ['SL', 'BW'], status: ['PLANNED'] }).request(Region.SL);
+    expect(other).not.toBe(first);
+    expect(squash(other.query)).toContain('statuses: [PLANNED]');
+  });
+
   it('leaves alone one region, no list, and fetches with anything but statistics', () => {
     expect(split(QUERY, { regions: ['SL'] })).toBeUndefined();
     expect(split(QUERY, {})).toBeUndefined();

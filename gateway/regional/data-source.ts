@@ -232,18 +232,33 @@ export class RegionalDataSource implements GraphQLDataSource {
 
 const printedDocuments = new WeakMap<DocumentNode, string>();
 
+/**
+ * Each distinct request of an operation printed once: a fan-out asks many instances the same
+ * fields (the same nodes), and a repeated query plans the same nodes again (planner.ts `sentField`).
+ */
+const fieldNumbers = new WeakMap<FieldNode, number>();
+let nextFieldNumber = 0;
+const printedRequests = new WeakMap<OperationDefinitionNode, Map<string, string>>();
+function queryOf(operation: OperationDefinitionNode, fields: FieldNode[]): string {
+  const key = fields.map((field) => {
+    let number = fieldNumbers.get(field);
+    if (number === undefined) fieldNumbers.set(field, number = nextFieldNumber++);
+    return number;
+  }).join(',');
+  let printed = printedRequests.get(operation);
+  if (!printed) printedRequests.set(operation, printed = new Map());
+  let query = printed.get(key);
+  if (query === undefined) {
+    // Fields made for one request only (a page's shares) must not pile up.
+    if (printed.size > 100) printed.clear();
+    printed.set(key, query = print(operationWith(operation, fields)));
+  }
+  return query;
+}
+
 /** Sends one round: each instance gets one request for all its root fields, all in parallel. */
 async function askAll(send: Send, operation: OperationDefinitionNode, requests: RoundRequests, variables: Json): Promise<Map<Instance, Outcome>> {
-  // A fan-out asks many instances the same fields (the same nodes): each distinct request is printed once.
-  const numbers = new Map<FieldNode, number>();
-  const printed = new Map<string, string>();
-  const queryOf = (fields: FieldNode[]): string => {
-    const key = fields.map((field) => numbers.get(field) ?? numbers.set(field, numbers.size).get(field)!).join(',');
-    let query = printed.get(key);
-    if (query === undefined) printed.set(key, query = print(operationWith(operation, fields)));
-    return query;
-  };
   return new Map(await Promise.all([...requests].map(async ([instance, fields]) =>
-    [instance, await ask(send, instance, { query: queryOf(fields), variables })] as const)));
+    [instance, await ask(send, instance, { query: queryOf(operation, fields), variables })] as const)));
 }
 

@@ -53,14 +53,28 @@ export function planFields(
     const first = (argumentValue(field, 'first', variables) as number | undefined) ?? defaultFirst(schema, field.name.value);
     const fanOut = target.instances.length > 1;
     const recordType = recordTypeOf(schema, routing, field.name.value, route.merge);
-    const merged = fanOut ? fieldForMerge(field, route.merge) : field;
-    const asked = recordType ? withRecordIds(merged, route.merge) : merged;
+    const asked = sentField(field, fanOut, () => {
+      const merged = fanOut ? fieldForMerge(field, route.merge) : field;
+      return recordType ? withRecordIds(merged, route.merge) : merged;
+    });
     // A paged fan-out asks for sort keys first (unless keys are all it asks for), then each instance for its share.
     const pagedInTwoRounds = fanOut && route.merge.kind === 'connection' && !asksOnlyKeys(field);
     const pagedInOneRound = fanOut && route.merge.kind === 'connection' && !pagedInTwoRounds;
-    const sent = new Map(pagedInTwoRounds ? [] : target.instances.map((instance) => [instance, pagedInOneRound ? withPagingFields(field) : asked]));
+    const sent = new Map(pagedInTwoRounds ? [] : target.instances.map((instance) => [instance, pagedInOneRound ? sentField(field, 'keys', () => withPagingFields(field)) : asked]));
     return { field, key: responseKey(field), merge: route.merge, first, ...target, recordType, sent };
   });
+}
+
+/**
+ * The field as sent, made once per field of a document: documents are kept per query text
+ * (data-source.ts), so a repeated query reuses its sent fields and their printed text.
+ */
+const sentFields = { true: new WeakMap<FieldNode, FieldNode>(), false: new WeakMap<FieldNode, FieldNode>(), keys: new WeakMap<FieldNode, FieldNode>() };
+function sentField(field: FieldNode, kind: boolean | 'keys', make: () => FieldNode): FieldNode {
+  const known = sentFields[String(kind) as keyof typeof sentFields];
+  let sent = known.get(field);
+  if (!sent) known.set(field, sent = make());
+  return sent;
 }
 
 /** Whether a plan still needs its first round: a connection over several instances asking for more than keys. */
