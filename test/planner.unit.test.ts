@@ -172,4 +172,17 @@ describe('statistics over several instances', () => {
     expect(merged.byRegion.map((r) => r.n)).toEqual([3, 2, 2, 1]);
     expect(merged.byRegion.map((r) => (r as Json).__hub_m_region)).toEqual(['NW', 'BW', 'SL', 'DE']);
   });
+
+  it('reads breakdown keys and counts the client selects itself from its own fields, asking nothing twice', () => {
+    const { roots, plans } = plan('{ s: allianceStatistics { total byRegion { region count } } }');
+    const sent = print(mainRequests(plans).get(byName('a-sl'))![0]);
+    expect(sent).not.toContain('__hub_m');
+    const outcomes = new Map([
+      [byName('a-sl'), answered(byName('a-sl'), { s: { total: 2, byRegion: [{ region: 'SL', count: 2 }] } })],
+      [byName('a-nw'), answered(byName('a-nw'), { s: { total: 3, byRegion: [{ region: 'NW', count: 3 }] } })],
+      [byName('a-bw'), answered(byName('a-bw'), { s: { total: 4, byRegion: [{ region: 'BW', count: 2 }, { region: 'DE', count: 1 }, { region: 'SL', count: 1 }] } })],
+    ]);
+    const merged = assemble('alliances', roots, plans, outcomes).data.s as { byRegion: { region: string; count: number }[] };
+    expect(merged.byRegion.map((r) => [r.region, r.count])).toEqual([['NW', 3], ['SL', 3], ['BW', 2], ['DE', 1]]);
+  });
 });

@@ -21,7 +21,7 @@ export function fieldForMerge(field: FieldNode, merge: Merge): FieldNode {
           kind: field.selectionSet!.kind,
           selections: field.selectionSet!.selections.map((selection) => {
             const breakdown = selection.kind === 'Field' ? merge.breakdowns[selection.name.value] : undefined;
-            return breakdown ? { ...selection, selectionSet: withPaths((selection as FieldNode).selectionSet, breakdownPaths(breakdown)) } : selection;
+            return breakdown ? { ...selection, selectionSet: withPaths((selection as FieldNode).selectionSet, breakdownPaths(breakdown), true) } : selection;
           }),
         },
       };
@@ -63,8 +63,8 @@ export function mergeAggregate(field: FieldNode, merge: Extract<Merge, { kind: '
 /** Rows with equal key values become one, their counts (and every response key the client gave the count) added, then ordered. */
 function mergeRows(field: FieldNode, breakdown: Breakdown, parts: Json[][]): Json[] {
   const countKeys = [mergeAlias(breakdown.count), ...fieldsOf(field.selectionSet).filter((f) => f.name.value === breakdown.count).map(responseKey)];
-  const keysOf = breakdown.key.map(readerOf);
-  const countOf = readerOf(breakdown.count);
+  const keysOf = breakdown.key.map((path) => readerOf(path, true));
+  const countOf = readerOf(breakdown.count, true);
   const groups = new Map<string, Json>();
   for (const row of parts.flat()) {
     const identity = JSON.stringify(keysOf.map((read) => read(row)));
@@ -76,7 +76,7 @@ function mergeRows(field: FieldNode, breakdown: Breakdown, parts: Json[][]): Jso
     const total = Number(countOf(existing) ?? 0) + Number(countOf(row) ?? 0);
     for (const key of countKeys) existing[key] = total;
   }
-  return [...groups.values()].sort(comparatorFor(breakdown.order));
+  return [...groups.values()].sort(comparatorFor(breakdown.order, true));
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -30,10 +30,15 @@ function selectionFor(path: Path): FieldNode {
   return node(first, mergeAlias(path), nested ? [nested] : undefined);
 }
 
-/** The selection set with every path added under its merge alias (each once). */
-export function withPaths(selectionSet: SelectionSetNode | undefined, paths: Path[]): SelectionSetNode {
+/**
+ * The selection set with every path added under its merge alias (each once). `reuse`: a path the
+ * client selects itself, unaliased and as a leaf, is read from the client's field instead (readers
+ * made with `plainToo`), so an answer does not carry every breakdown key and count twice.
+ */
+export function withPaths(selectionSet: SelectionSetNode | undefined, paths: Path[], reuse = false): SelectionSetNode {
   const present = new Set(fieldsOf(selectionSet).map((f) => f.alias?.value));
-  const extra = [...new Set(paths)].filter((path) => !present.has(mergeAlias(path))).map(selectionFor);
+  const plain = new Set(reuse ? fieldsOf(selectionSet).filter((f) => !f.alias && !f.selectionSet).map((f) => f.name.value) : []);
+  const extra = [...new Set(paths)].filter((path) => !present.has(mergeAlias(path)) && !plain.has(path)).map(selectionFor);
   return { kind: Kind.SELECTION_SET, selections: [...(selectionSet?.selections ?? []), ...extra] };
 }
 
@@ -42,12 +47,14 @@ export function withOrderFields(field: FieldNode, order: Order): FieldNode {
   return { ...field, selectionSet: withPaths(field.selectionSet, termPaths(order)) };
 }
 
-/** Reads the value at `path` of items whose selection `withPaths` extended (the path parsed once). */
-export function readerOf(path: Path): (item: unknown) => unknown {
+/** Reads the value at `path` of items whose selection `withPaths` extended (the path parsed once); `plainToo`: see `withPaths`. */
+export function readerOf(path: Path, plainToo = false): (item: unknown) => unknown {
   const alias = mergeAlias(path);
   const rest = path.split('.').slice(1);
+  const plain = plainToo && rest.length === 0;
   return (item) => {
     let value = (item as Json | null)?.[alias];
+    if (value === undefined && plain) value = (item as Json | null)?.[path];
     if (value === undefined) return undefined;
     for (const name of rest) value = (value as Json | null)?.[name];
     return value ?? null;
@@ -68,9 +75,9 @@ function compareValues(a: unknown, b: unknown): number {
  * A comparator for items in `order`; nulls come last whatever the direction. Each item's values
  * (sort keys included, which are costly to compute) are read once and kept while it is compared.
  */
-export function comparatorFor(order: Order): (a: unknown, b: unknown) => number {
+export function comparatorFor(order: Order, plainToo = false): (a: unknown, b: unknown) => number {
   const terms = order.map((term) => {
-    const readers = (typeof term.field === 'string' ? [term.field] : [...term.field]).map(readerOf);
+    const readers = (typeof term.field === 'string' ? [term.field] : [...term.field]).map((path) => readerOf(path, plainToo));
     const read = readers.length === 1 ? readers[0] : (item: unknown) => readers.map((reader) => reader(item) ?? '').join(' ');
     const value = term.sortKey ? (item: unknown) => { const text = read(item); return typeof text === 'string' ? sortKeyOf(text) : text; } : read;
     return { value, sign: term.direction === 'desc' ? -1 : 1 };
