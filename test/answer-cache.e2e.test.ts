@@ -137,6 +137,15 @@ describe('answer cache', () => {
     await hub.query(RENAME, { input: { id, version: written.data!.updateAlliance.version, name: before.name } });
   });
 
+  it('keeps nothing read before a topology reload: a name may now stand for another instance', async () => {
+    const id = DEMO.alliance.saarbruecken;
+    await hub.anonymous(ALLIANCE, { id });
+    expect((await costOf(hub, () => hub.anonymous(ALLIANCE, { id }))).statements).toBe(0);
+    const reloaded = await hub.useTopology(Object.values(hub.subgraphs));
+    expect(reloaded.accepted).toBe(true);
+    expect((await costOf(hub, () => hub.anonymous(ALLIANCE, { id }))).statements).toBeGreaterThan(0);
+  });
+
   describe('viewers', () => {
     const PERSON = 'query($id: ID!) { person(id: $id) { id contact { email phone } } alliance(id: "BW:alliance:heidelberg") { contacts { id contact { email } } } }';
     const CONTACT = { email: 'kontakt@cache.example', phone: '+49 6221 555 99' };

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { parse, type OperationDefinitionNode } from 'graphql';
 import { findForbiddenText, forbiddenCharacterIn } from '../subgraphs/kit/index.js';
+import { mayHoldForbiddenText } from '../subgraphs/kit/input-text.js';
 import { parseSource } from '../scripts/hub/source.js';
 
 describe('the characters text input may not hold', () => {
@@ -67,5 +68,15 @@ describe('import files with text the API refuses', () => {
     ]);
     const json = parseSource('alliances', '[\n{"region":"SL","name":"a"},\n{"region":"S\\u0000L","name":"b"}\n]', 'json');
     expect(json.problems).toEqual([{ line: 3, field: 'region', message: 'region contains U+0000 (a control character) at character 2, which no text may hold' }]);
+  });
+});
+
+describe('requests that cannot hold a forbidden character', () => {
+  it('are told apart without walking the document: no escape or forbidden character in the text, none in any variable', () => {
+    expect(mayHoldForbiddenText('{ alliances(filter: { text: "Familie" }) { totalCount } }', { a: ['Zell', { b: 'ok' }] })).toBe(false);
+    expect(mayHoldForbiddenText('{ alliance(id: "SL:alliance:\\u0000") { id } }', {})).toBe(true);
+    expect(mayHoldForbiddenText('{ alliance(id: "SL:\u0007") { id } }', {})).toBe(true);
+    expect(mayHoldForbiddenText('query($i: In!) { a(i: $i) }', { i: { rows: [{ name: 'ok' }, { name: 'b\u0000d' }] } })).toBe(true);
+    expect(mayHoldForbiddenText('query($i: In!) { a(i: $i) }', { i: '\ud800' })).toBe(true);
   });
 });

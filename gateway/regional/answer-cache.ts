@@ -26,6 +26,11 @@ export class WriteClock {
     }
   }
 
+  /** Not a write, but what was read before may no longer hold (a topology reload: a name may now stand for another instance). */
+  invalidate(): void {
+    this.tick(0);
+  }
+
   private tick(delta: number): void {
     this.generation++;
     this.inFlight += delta;

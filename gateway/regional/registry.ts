@@ -159,6 +159,7 @@ export class TopologyRegistry {
       const refusal = await this.verify(candidate);
       if (refusal) throw new TopologyError(refusal);
       this.topology = candidate;
+      this.writes.invalidate();
       this.loadedAt = at;
       this.lastReload = { at, accepted: true, message: `loaded ${this.describe()}` };
     } catch (error) {

@@ -113,6 +113,22 @@ export function forbiddenTextError(found: ForbiddenText): GraphQLError {
 }
 
 /**
+ * Whether a request may pass a forbidden character at all: only if its text holds one or an escape
+ * (a literal's `\u0000`), or a string among its variables holds one. Most requests hold neither,
+ * and then the document need not be walked.
+ */
+export function mayHoldForbiddenText(query: string, variables: Variables | undefined): boolean {
+  return query.includes('\\') || forbiddenCharacterIn(query) !== undefined || (variables !== undefined && anyForbidden(variables));
+}
+
+function anyForbidden(value: unknown): boolean {
+  if (typeof value === 'string') return forbiddenCharacterIn(value) !== undefined;
+  if (Array.isArray(value)) return value.some(anyForbidden);
+  if (value !== null && typeof value === 'object') return Object.values(value).some(anyForbidden);
+  return false;
+}
+
+/**
  * Checks every string an operation passes, inline or in variables, once it is parsed and
  * validated and before anything runs: the single place all text input of a subgraph goes through.
  */
@@ -121,6 +137,7 @@ export function textInputPlugin<T extends BaseContext>(): ApolloServerPlugin<T> 
     async requestDidStart() {
       return {
         async didResolveOperation({ document, operation, request }) {
+          if (request.query !== undefined && !mayHoldForbiddenText(request.query, request.variables)) return;
           const found = operation && findForbiddenText(document, operation, request.variables ?? {});
           if (found) throw forbiddenTextError(found);
         },
