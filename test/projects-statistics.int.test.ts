@@ -145,3 +145,29 @@ describe('projects subgraph: statistics of generated data', () => {
     }
   });
 });
+
+describe('projects subgraph: statistics computes only what is selected', () => {
+  const EVERYTHING = `{ projectStatistics { total byRegion { region count } byFieldOfAction { fieldOfAction count } byStatus { status count }
+    byFundingProgramme { programme count } byYear { year count } fundingLines linesWithoutAmount
+    amountByProgramme { programme amountCents } amountByRegion { region amountCents } amountByYear { year amountCents }
+    linesWithoutAmountByProgramme { programme count } linesWithoutAmountByRegion { region count } linesWithoutAmountByYear { year count } } }`;
+
+  it('answers any part of the statistics as the whole would, and reads funding lines only for money', async () => {
+    const whole = (await seeded.query(EVERYTHING)).data.projectStatistics;
+    expect(whole.fundingLines).toBeGreaterThan(0);
+    const parts = [
+      ['byStatus { status count }', 'byStatus'],
+      ['amountByRegion { region amountCents }', 'amountByRegion'],
+      ['linesWithoutAmountByYear { year count } fundingLines', 'linesWithoutAmountByYear', 'fundingLines'],
+      ['... on ProjectStatistics { byYear { year count } }', 'byYear'],
+    ];
+    for (const [selection, ...fields] of parts) {
+      seeded.statements.length = 0;
+      const { data, errors } = await seeded.query(`{ projectStatistics { ${selection} } }`);
+      expect(errors, selection).toBeUndefined();
+      for (const field of fields) expect(data.projectStatistics[field], selection).toEqual(whole[field]);
+      const joined = seeded.statements.some((sql) => sql.includes('funding_line'));
+      expect(joined, selection).toBe(selection.includes('amount') || selection.includes('Lines') || selection.includes('lines'));
+    }
+  });
+});

@@ -1,3 +1,4 @@
+import { Kind, type GraphQLResolveInfo, type SelectionSetNode } from 'graphql';
 import { Directive, Field, Int, ObjectType } from 'type-graphql';
 import type { FilterQuery } from '@mikro-orm/core';
 import { FieldOfAction } from './field-of-action.js';
@@ -50,6 +51,46 @@ export const yearCounts = (rows: CountRow[], dimension: string): YearCount[] =>
 /** The single count of a dimension such as `total` (0 when the statement returned none). */
 export const countOf = (rows: CountRow[], dimension: string): number =>
   rows.find((row) => row.dimension === dimension)?.count ?? 0;
+
+/** One breakdown of a statistics statement: the fields it answers, the common tables it reads, and its SELECT (of dimension, key and count, in that order, unless told otherwise). */
+export interface StatisticsBranch {
+  fields: readonly string[];
+  reads?: readonly string[];
+  select: string;
+}
+
+/**
+ * The statistics statement for the fields a request selects: only their breakdowns, and only the
+ * common tables those read (`rows` is the filtered records', always there). A dashboard that
+ * shows no money does not join the funding lines; one field costs one GROUP BY.
+ */
+export function statisticsStatement(
+  rows: { name: string; sql: string }, tables: Readonly<Record<string, string>>, branches: readonly StatisticsBranch[], selected: ReadonlySet<string>,
+  shape: { columns: readonly string[]; orderBy: string } = { columns: ['dimension', 'key', 'count'], orderBy: 'dimension, count desc, key nulls last' },
+): string {
+  const chosen = branches.filter((branch) => branch.fields.some((field) => selected.has(field)));
+  // A statement needs one branch even when only __typename is asked.
+  const used = chosen.length ? chosen : branches.slice(0, 1);
+  const read = Object.entries(tables).filter(([name]) => used.some((branch) => branch.reads?.includes(name)));
+  const withs = [`${rows.name} as (${rows.sql})`, ...read.map(([name, sql]) => `${name} as (${sql})`)];
+  // Each branch's columns named alike, whichever comes first.
+  const selects = used.map((branch, index) => `select * from (${branch.select}) as b${index}(${shape.columns.join(', ')})`);
+  return `with ${withs.join(', ')} select * from (${selects.join(' union all ')}) as breakdowns order by ${shape.orderBy}`;
+}
+
+/** The names of the fields a resolver's result is selected for (inline fragments and fragment spreads included). */
+export function selectedFieldNames(info: GraphQLResolveInfo): Set<string> {
+  const names = new Set<string>();
+  const collect = (selectionSet: SelectionSetNode | undefined) => {
+    for (const selection of selectionSet?.selections ?? []) {
+      if (selection.kind === Kind.FIELD) names.add(selection.name.value);
+      else if (selection.kind === Kind.INLINE_FRAGMENT) collect(selection.selectionSet);
+      else collect(info.fragments[selection.name.value]?.selectionSet);
+    }
+  };
+  for (const node of info.fieldNodes) collect(node.selectionSet);
+  return names;
+}
 
 /** The shorter forms of a partial date: "2019-03-15" → ["2019", "2019-03"]. */
 function coarserForms(date: string): string[] {

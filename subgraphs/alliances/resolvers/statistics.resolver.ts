@@ -1,7 +1,9 @@
-import { Arg, Ctx, Query, Resolver } from 'type-graphql';
+import type { GraphQLResolveInfo } from 'graphql';
+import { Arg, Ctx, Info, Query, Resolver } from 'type-graphql';
 import type { FilterQuery } from '@mikro-orm/core';
 import {
-  breakdown, countOf, fieldOfActionCounts, overlapsPeriod, regionCounts, whereAll, yearCounts, type CountRow, type SubgraphContext,
+  breakdown, countOf, fieldOfActionCounts, overlapsPeriod, regionCounts, selectedFieldNames, statisticsStatement, whereAll, yearCounts,
+  type CountRow, type StatisticsBranch, type SubgraphContext,
 } from '../../kit/index.js';
 import { Alliance } from '../entities/alliance.js';
 import { AllianceStatistics } from '../entities/statistics.js';
@@ -19,23 +21,24 @@ function allianceStatisticsWhere(filter: AllianceStatisticsFilter | undefined): 
 }
 
 /**
- * Every breakdown as a GROUP BY in one statement: `a` holds the selected alliances, `m` all their
- * memberships. Organisations are counted distinct, so one in several selected alliances counts once;
- * only those of their alliance's region, which every layout holds with the membership (a federal
- * member of a state's alliance is held elsewhere, and counted once per region would count twice).
+ * Each breakdown a GROUP BY, all selected ones in one statement (statisticsStatement): `a` holds
+ * the selected alliances, `m` all their memberships. Organisations are counted distinct, so one in
+ * several selected alliances counts once; only those of their alliance's region, which every
+ * layout holds with the membership (a federal member of a state's alliance is held elsewhere, and
+ * counted once per region would count twice).
  */
-const BREAKDOWNS = `
-  m as (select m.organization_id, m.region, m.joined_on, m.left_on from membership m join a on a.id = m.alliance_id)
-  select 'total' as dimension, null::text as key, cast(count(*) as int) as count from a
-  union all select 'region', a.region, cast(count(*) as int) from a group by a.region
-  union all select 'foundingYear', left(a.founded_on, 4), cast(count(*) as int) from a group by left(a.founded_on, 4)
-  union all select 'fieldOfAction', f.field, cast(count(*) as int)
-    from a cross join lateral unnest(a.fields_of_action) as f(field) group by f.field
-  union all select 'organizationKind', o.kind, cast(count(distinct o.id) as int)
-    from m join organization o on o.id = m.organization_id and o.region = m.region where m.left_on is null group by o.kind
-  union all select 'membershipYear', left(m.joined_on, 4), cast(count(*) as int) from m group by left(m.joined_on, 4)
-  union all select 'memberships', null, cast(count(*) as int) from m where m.left_on is null
-  order by dimension, count desc, key nulls last`;
+const MEMBERSHIPS = 'select m.organization_id, m.region, m.joined_on, m.left_on from membership m join a on a.id = m.alliance_id';
+const BRANCHES: StatisticsBranch[] = [
+  { fields: ['total'], select: `select 'total', null::text, cast(count(*) as int) from a` },
+  { fields: ['byRegion'], select: `select 'region', a.region, cast(count(*) as int) from a group by a.region` },
+  { fields: ['byFoundingYear'], select: `select 'foundingYear', left(a.founded_on, 4), cast(count(*) as int) from a group by left(a.founded_on, 4)` },
+  { fields: ['byFieldOfAction'], select: `select 'fieldOfAction', f.field, cast(count(*) as int)
+    from a cross join lateral unnest(a.fields_of_action) as f(field) group by f.field` },
+  { fields: ['organizationsByKind'], reads: ['m'], select: `select 'organizationKind', o.kind, cast(count(distinct o.id) as int)
+    from m join organization o on o.id = m.organization_id and o.region = m.region where m.left_on is null group by o.kind` },
+  { fields: ['membershipsByYear'], reads: ['m'], select: `select 'membershipYear', left(m.joined_on, 4), cast(count(*) as int) from m group by left(m.joined_on, 4)` },
+  { fields: ['memberships'], reads: ['m'], select: `select 'memberships', null::text, cast(count(*) as int) from m where m.left_on is null` },
+];
 
 @Resolver(() => AllianceStatistics)
 export class AllianceStatisticsResolver {
@@ -43,13 +46,14 @@ export class AllianceStatisticsResolver {
   async allianceStatistics(
     @Arg('filter', () => AllianceStatisticsFilter, { nullable: true }) filter: AllianceStatisticsFilter | undefined,
     @Ctx() ctx: SubgraphContext,
+    @Info() info: GraphQLResolveInfo,
   ): Promise<AllianceStatistics> {
     const selected = ctx.em.createQueryBuilder(Alliance, 'a')
       .select(['id', 'region', 'foundedOn', 'fieldsOfAction'])
       .where(allianceStatisticsWhere(filter) as never)
       .toQuery();
-    const rows = await ctx.em.getConnection().execute<CountRow[]>(
-      `with a as (${selected.sql}), ${BREAKDOWNS}`, [...selected.params]);
+    const statement = statisticsStatement({ name: 'a', sql: selected.sql }, { m: MEMBERSHIPS }, BRANCHES, selectedFieldNames(info));
+    const rows = await ctx.em.getConnection().execute<CountRow[]>(statement, [...selected.params]);
     return {
       total: countOf(rows, 'total'),
       byRegion: regionCounts(rows, 'region'),

@@ -1,6 +1,10 @@
-import { Arg, Ctx, FieldResolver, Query, Resolver, Root } from 'type-graphql';
+import type { GraphQLResolveInfo } from 'graphql';
+import { Arg, Ctx, FieldResolver, Info, Query, Resolver, Root } from 'type-graphql';
 import type { FilterQuery } from '@mikro-orm/core';
-import { breakdown, countOf, regionCounts, whereAll, yearCounts, type CountRow, type SubgraphContext } from '../../kit/index.js';
+import {
+  breakdown, countOf, regionCounts, selectedFieldNames, statisticsStatement, whereAll, yearCounts,
+  type CountRow, type StatisticsBranch, type SubgraphContext,
+} from '../../kit/index.js';
 import { Network } from '../entities/network.js';
 import { NetworkMemberCount, NetworkStatistics } from '../entities/statistics.js';
 import type { NetworkKind } from '../enums.js';
@@ -11,18 +15,20 @@ function networkStatisticsWhere(filter: NetworkStatisticsFilter | undefined): Fi
 }
 
 /**
- * Every breakdown as a GROUP BY over the selected networks `n`, in one statement. `sort` orders the
- * member counts by name (the byte-wise sort key) after the count; it is null for the other rows.
+ * Each breakdown a GROUP BY over the selected networks `n`, all selected ones in one statement
+ * (statisticsStatement). `sort` orders the member counts by name (the byte-wise sort key) after
+ * the count; it is null for the other rows.
  */
-const BREAKDOWNS = `
-  select 'total' as dimension, null::text as key, cast(count(*) as int) as count, null::text collate "C" as sort from n
-  union all select 'kind', n.kind, cast(count(*) as int), null from n group by n.kind
-  union all select 'region', n.region, cast(count(*) as int), null from n group by n.region
-  union all select 'members', n.id, cast(count(nm.id) as int), n.sort_key
-    from n left join network_member nm on nm.network_id = n.id and nm.until is null group by n.id, n.sort_key
-  union all select 'meetingYear', left(mt.date, 4), cast(count(*) as int), null
-    from meeting mt join n on n.id = mt.network_id group by left(mt.date, 4)
-  order by dimension, count desc, sort, key nulls last`;
+const BRANCHES: StatisticsBranch[] = [
+  { fields: ['total'], select: `select 'total', null::text, cast(count(*) as int), null::text from n` },
+  { fields: ['byKind'], select: `select 'kind', n.kind, cast(count(*) as int), null::text from n group by n.kind` },
+  { fields: ['byRegion'], select: `select 'region', n.region, cast(count(*) as int), null::text from n group by n.region` },
+  { fields: ['memberCounts'], select: `select 'members', n.id, cast(count(nm.id) as int), n.sort_key
+    from n left join network_member nm on nm.network_id = n.id and nm.until is null group by n.id, n.sort_key` },
+  { fields: ['meetingsByYear'], select: `select 'meetingYear', left(mt.date, 4), cast(count(*) as int), null::text
+    from meeting mt join n on n.id = mt.network_id group by left(mt.date, 4)` },
+];
+const SHAPE = { columns: ['dimension', 'key', 'count', 'sort'], orderBy: 'dimension, count desc, sort collate "C", key nulls last' };
 
 @Resolver(() => NetworkStatistics)
 export class NetworkStatisticsResolver {
@@ -30,12 +36,14 @@ export class NetworkStatisticsResolver {
   async networkStatistics(
     @Arg('filter', () => NetworkStatisticsFilter, { nullable: true }) filter: NetworkStatisticsFilter | undefined,
     @Ctx() ctx: SubgraphContext,
+    @Info() info: GraphQLResolveInfo,
   ): Promise<NetworkStatistics> {
     const selected = ctx.em.createQueryBuilder(Network, 'n')
       .select(['id', 'region', 'kind', 'sortKey'])
       .where(networkStatisticsWhere(filter) as never)
       .toQuery();
-    const rows = await ctx.em.getConnection().execute<CountRow[]>(`with n as (${selected.sql}) ${BREAKDOWNS}`, [...selected.params]);
+    const statement = statisticsStatement({ name: 'n', sql: selected.sql }, {}, BRANCHES, selectedFieldNames(info), SHAPE);
+    const rows = await ctx.em.getConnection().execute<CountRow[]>(statement, [...selected.params]);
     return {
       total: countOf(rows, 'total'),
       byKind: breakdown(rows, 'kind', (key, count) => ({ kind: key as NetworkKind, count })),
