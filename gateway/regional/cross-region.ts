@@ -127,12 +127,16 @@ export async function completeCrossRegion(
     if (selection.name.value === '_entities' && Array.isArray(value)) {
       value.forEach((item, index) => {
         const type = schema.getType(String(representations?.[index]?.__typename));
-        if (item && isObjectType(type)) findWork(routing, schema, selection.selectionSet!, type, item as Json, [key, index], work);
+        if (item && isObjectType(type) && holdsCrossRegion(routing, selection.selectionSet!, type)) {
+          findWork(routing, schema, selection.selectionSet!, type, item as Json, [key, index], work);
+        }
       });
     } else if (selection.selectionSet && value !== null && value !== undefined) {
       const definition = root?.getFields()[selection.name.value];
       const type = definition && getNamedType(definition.type);
-      if (isObjectType(type)) eachObject(value, [key], (item, path) => findWork(routing, schema, selection.selectionSet!, type, item, path, work));
+      if (isObjectType(type) && holdsCrossRegion(routing, selection.selectionSet, type)) {
+        eachObject(value, [key], (item, path) => findWork(routing, schema, selection.selectionSet!, type, item, path, work));
+      }
     }
   }
   const errors = [...(response.errors ?? [])];
@@ -256,6 +260,32 @@ async function joinParts(
  * The cross-region fields under one object that its instance left null, and its cross-region
  * lists; removes the ids asked beside the fields.
  */
+/**
+ * Whether a selection of `type` holds a field declared cross-region at any depth: only then can
+ * an answer to it have gaps or parts to complete (or ids to take out), and need walking.
+ */
+const holding = new WeakMap<SelectionSetNode, Map<string, boolean>>();
+function holdsCrossRegion(routing: RoutingTable, selectionSet: SelectionSetNode, type: GraphQLObjectType): boolean {
+  let known = holding.get(selectionSet);
+  if (!known) holding.set(selectionSet, known = new Map());
+  let holds = known.get(type.name);
+  if (holds === undefined) {
+    holds = selectionSet.selections.some((selection) => {
+      if (selection.kind === Kind.INLINE_FRAGMENT) {
+        const condition = selection.typeCondition?.name.value;
+        return (!condition || condition === type.name) && holdsCrossRegion(routing, selection.selectionSet, type);
+      }
+      if (selection.kind !== Kind.FIELD || !selection.selectionSet) return false;
+      if (routing.crossRegionField(type.name, selection.name.value) || routing.crossRegionList(type.name, selection.name.value)) return true;
+      const definition = type.getFields()[selection.name.value];
+      const child = definition && getNamedType(definition.type);
+      return isObjectType(child) && holdsCrossRegion(routing, selection.selectionSet, child);
+    });
+    known.set(type.name, holds);
+  }
+  return holds;
+}
+
 function findWork(
   routing: RoutingTable, schema: GraphQLSchema, selectionSet: SelectionSetNode, type: GraphQLObjectType, value: Json,
   path: (string | number)[], work: Work,

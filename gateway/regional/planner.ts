@@ -50,9 +50,10 @@ export function planFields(
   return roots.filter((field) => field.name.value !== '__typename').map((field): FieldPlan => {
     const route = routing.query(field.name.value);
     const target = targets(subgraph, view, field, route.owner, route.regions, variables);
-    const first = (argumentValue(field, 'first', variables) as number | undefined) ?? defaultFirst(schema, field.name.value);
+    const facts = fieldFacts(schema, routing, field.name.value, route.merge);
+    const first = (argumentValue(field, 'first', variables) as number | undefined) ?? facts.defaultFirst;
     const fanOut = target.instances.length > 1;
-    const recordType = recordTypeOf(schema, routing, field.name.value, route.merge);
+    const recordType = facts.recordType;
     const asked = sentField(field, fanOut, () => {
       const merged = fanOut ? fieldForMerge(field, route.merge) : field;
       return recordType ? withRecordIds(merged, route.merge) : merged;
@@ -63,6 +64,16 @@ export function planFields(
     const sent = new Map(pagedInTwoRounds ? [] : target.instances.map((instance) => [instance, pagedInOneRound ? sentField(field, 'keys', () => withPagingFields(field)) : asked]));
     return { field, key: responseKey(field), merge: route.merge, first, ...target, recordType, sent };
   });
+}
+
+/** What the schema says of a root field, read once per schema and field. */
+const knownFacts = new WeakMap<GraphQLSchema, Map<string, { defaultFirst?: number; recordType?: string }>>();
+function fieldFacts(schema: GraphQLSchema, routing: RoutingTable, name: string, merge: Merge): { defaultFirst?: number; recordType?: string } {
+  let known = knownFacts.get(schema);
+  if (!known) knownFacts.set(schema, known = new Map());
+  let facts = known.get(name);
+  if (!facts) known.set(name, facts = { defaultFirst: defaultFirst(schema, name), recordType: recordTypeOf(schema, routing, name, merge) });
+  return facts;
 }
 
 /**
