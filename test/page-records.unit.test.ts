@@ -16,7 +16,7 @@ const schemas = expectedSubgraphSchemas(readFileSync('schema/supergraph.graphql'
 const routing = RoutingTable.build('alliances', ROUTING.alliances, schemas.get('alliances')!) as RoutingTable;
 const split = (query: string) => {
   const document = inlineFragments(parse(query));
-  return splitPages(schemas.get('alliances')!, routing, document, operationOf(document));
+  return splitPages(schemas.get('alliances')!, routing, operationOf(document));
 };
 const normal = (query: string) => print(parse(query));
 

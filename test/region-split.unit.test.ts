@@ -16,7 +16,7 @@ const schemas = expectedSubgraphSchemas(readFileSync('schema/supergraph.graphql'
 const routing = RoutingTable.build('projects', ROUTING.projects, schemas.get('projects')!) as RoutingTable;
 const split = (query: string, variables: Record<string, unknown> = {}) => {
   const document = inlineFragments(parse(query));
-  return splitByRegion(schemas.get('projects')!, routing, document, operationOf(document), variables);
+  return splitByRegion(schemas.get('projects')!, routing, operationOf(document), variables);
 };
 const squash = (text: string) => text.replace(/\s+/g, ' ');
 
@@ -47,7 +47,7 @@ describe('statistics read region by region', () => {
 
   it('makes each region\'s request once per query and choice of the other filters, whatever the other regions', () => {
     const document = inlineFragments(parse(QUERY));
-    const of = (variables: Record<string, unknown>) => splitByRegion(schemas.get('projects')!, routing, document, operationOf(document), variables)!;
+    const of = (variables: Record<string, unknown>) => splitByRegion(schemas.get('projects')!, routing, operationOf(document), variables)!;
     const first = of({ regions: ['SL', 'BW'], status: ['ACTIVE'] }).request(Region.SL);
     expect(of({ regions: ['HB', 'SL', 'NW'], status: ['ACTIVE'] }).request(Region.SL)).toBe(first);
     const other = of({ regions: ['SL', 'BW'], status: ['PLANNED'] }).request(Region.SL);

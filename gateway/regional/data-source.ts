@@ -86,21 +86,17 @@ export class RegionalDataSource implements GraphQLDataSource {
 
   /** The fetch as one fetch per region, if it asks only for statistics over a list of regions. */
   private regionsOf(request: GraphQLDataSourceProcessOptions['request']): RegionSplit | undefined {
-    const document = this.document(request.query!);
-    const operation = operationOf(document, request.operationName);
-    return splitByRegion(this.schema, this.routing, document, operation, withDefaults(operation, (request.variables ?? {}) as Json) as Json);
+    const operation = operationOf(this.document(request.query!), request.operationName);
+    return splitByRegion(this.schema, this.routing, operation, (request.variables ?? {}) as Json);
   }
 
-  /** The fetch's pages split into keys and records, if it pages records (memoised per query text). */
-  private readonly splits = new Map<string, PageSplit | undefined>();
+  /** The fetch's pages split into keys and records, if it pages records (once per parsed operation, documents being kept per query text). */
+  private readonly splits = new WeakMap<OperationDefinitionNode, PageSplit | null>();
   private pagesOf(query: string, operationName: string | null | undefined): PageSplit | undefined {
-    const key = `${operationName ?? ''}\n${query}`;
-    if (this.splits.has(key)) return this.splits.get(key);
-    const document = this.document(query);
-    const split = splitPages(this.schema, this.routing, document, operationOf(document, operationName));
-    if (this.splits.size > 2_000) this.splits.clear();
-    this.splits.set(key, split);
-    return split;
+    const operation = operationOf(this.document(query), operationName);
+    let split = this.splits.get(operation);
+    if (split === undefined) this.splits.set(operation, split = splitPages(this.schema, this.routing, operation) ?? null);
+    return split ?? undefined;
   }
 
   private async run(request: GraphQLDataSourceProcessOptions['request'], viewer: Viewer, requestId: string | undefined, keepAnswers: boolean): Promise<GatewayGraphQLResponse> {

@@ -90,6 +90,17 @@ export function unavailableErrors(
   }));
 }
 
+/** Errors without repeats: the same error from several instances or fetches (e.g. a refused argument) is reported once. */
+export function distinctErrors(errors: Iterable<GraphQLFormattedError>): GraphQLFormattedError[] {
+  const seen = new Set<string>();
+  return [...errors].filter((error) => {
+    const identity = JSON.stringify([error.message, error.path, error.extensions?.code]);
+    if (seen.has(identity)) return false;
+    seen.add(identity);
+    return true;
+  });
+}
+
 export function regionNotServedError(subgraph: string, region: string, path: (string | number)[]): GraphQLFormattedError {
   return {
     message: `No ${subgraph} instance owns region ${region}`,

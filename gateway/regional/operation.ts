@@ -53,9 +53,9 @@ export function argumentValue(field: FieldNode, name: string, variables: Record<
   return argument ? valueFromASTUntyped(argument.value, variables) : undefined;
 }
 
-/** A copy of the operation that selects only `fields` at its root, declaring only the variables they use. */
-export function operationWith(operation: OperationDefinitionNode, fields: FieldNode[]): DocumentNode {
-  const selectionSet: SelectionSetNode = { kind: Kind.SELECTION_SET, selections: fields };
+/** A copy of the operation that selects only `selections` at its root, declaring only the variables they use. */
+export function operationWith(operation: OperationDefinitionNode, selections: readonly SelectionNode[]): DocumentNode {
+  const selectionSet: SelectionSetNode = { kind: Kind.SELECTION_SET, selections };
   const used = new Set<string>();
   visit(selectionSet, { Variable: (node) => { used.add(node.name.value); } });
   return {

@@ -1,11 +1,11 @@
 import type { GatewayGraphQLResponse } from '@apollo/server-gateway-interface';
 import {
-  Kind, getNamedType, isObjectType, print, visit,
-  type DocumentNode, type FieldNode, type GraphQLFormattedError, type GraphQLSchema, type OperationDefinitionNode, type SelectionSetNode,
+  Kind, getNamedType, isObjectType, print,
+  type FieldNode, type GraphQLFormattedError, type GraphQLSchema, type OperationDefinitionNode, type SelectionSetNode,
 } from 'graphql';
 import type { RoutingTable } from './declarations.js';
 import type { Json } from './instance-client.js';
-import { fieldsOf, responseKey } from './operation.js';
+import { fieldsOf, operationWith, responseKey } from './operation.js';
 import { mergeAlias } from './order.js';
 
 /**
@@ -40,9 +40,7 @@ const field = (name: string, alias?: string): FieldNode => ({
 });
 
 /** The split of a root query fetch, or undefined when none of its root fields pages records with more than their id. */
-export function splitPages(
-  schema: GraphQLSchema, routing: RoutingTable, document: DocumentNode, operation: OperationDefinitionNode,
-): PageSplit | undefined {
+export function splitPages(schema: GraphQLSchema, routing: RoutingTable, operation: OperationDefinitionNode): PageSplit | undefined {
   if (operation.operation !== 'query') return undefined;
   const sites: NodeSite[] = [];
   const roots = operation.selectionSet.selections.map((selection) => {
@@ -62,9 +60,7 @@ export function splitPages(
     }));
     return { ...selection, selectionSet: rewritten };
   });
-  if (sites.length === 0) return undefined;
-  const keysOperation = usedVariablesOnly({ ...operation, selectionSet: { ...operation.selectionSet, selections: roots } });
-  return { keys: print({ ...document, definitions: [keysOperation] }), sites };
+  return sites.length ? { keys: print(operationWith(operation, roots)), sites } : undefined;
 }
 
 /** The connection's node type of a root field (`alliances` → `Alliance`). */
@@ -97,31 +93,20 @@ function site(operation: OperationDefinitionNode, root: string, edges: string, n
       kind: Kind.INLINE_FRAGMENT, typeCondition: { kind: Kind.NAMED_TYPE, name: { kind: Kind.NAME, value: type } }, selectionSet: selection,
     }] },
   };
-  const used = variablesIn(selection);
   const representations = {
     kind: Kind.VARIABLE_DEFINITION,
     variable: { kind: Kind.VARIABLE, name: { kind: Kind.NAME, value: 'representations' } },
     type: { kind: Kind.NON_NULL_TYPE, type: { kind: Kind.LIST_TYPE, type: { kind: Kind.NON_NULL_TYPE,
       type: { kind: Kind.NAMED_TYPE, name: { kind: Kind.NAME, value: '_Any' } } } } },
   } as const;
-  const query: OperationDefinitionNode = {
-    kind: Kind.OPERATION_DEFINITION,
-    operation: operation.operation,
-    variableDefinitions: [representations, ...(operation.variableDefinitions ?? []).filter((v) => used.has(v.variable.name.value))],
-    selectionSet: { kind: Kind.SELECTION_SET, selections: [entities] },
-  };
-  return { root, edges, node, type, query: print({ kind: Kind.DOCUMENT, definitions: [query] }), variables: [...used] };
-}
-
-function variablesIn(selection: SelectionSetNode): Set<string> {
-  const used = new Set<string>();
-  visit(selection, { Variable: (node) => { used.add(node.name.value); } });
-  return used;
-}
-
-function usedVariablesOnly(operation: OperationDefinitionNode): OperationDefinitionNode {
-  const used = variablesIn(operation.selectionSet);
-  return { ...operation, variableDefinitions: operation.variableDefinitions?.filter((v) => used.has(v.variable.name.value)) };
+  // An anonymous query declaring `$representations` and those of the operation's variables the node uses.
+  const query = operationWith(
+    { kind: Kind.OPERATION_DEFINITION, operation: operation.operation, variableDefinitions: [representations, ...(operation.variableDefinitions ?? [])],
+      selectionSet: operation.selectionSet },
+    [entities],
+  );
+  const variables = (query.definitions[0] as OperationDefinitionNode).variableDefinitions!.map((v) => v.variable.name.value).filter((name) => name !== 'representations');
+  return { root, edges, node, type, query: print(query), variables };
 }
 
 /** The ids of a site's nodes in the keys answer, in page order (null: an edge without a node). */

@@ -3,7 +3,7 @@ import { isRegion, type Region } from '../../subgraphs/shared/region.js';
 import { regionOfId } from '../../subgraphs/shared/ids.js';
 import type { Merge } from '../../subgraphs/shared/routing.js';
 import type { RoutingTable } from './declarations.js';
-import { regionNotServedError, unavailableErrors, type Json, type Outcome } from './instance-client.js';
+import { distinctErrors, regionNotServedError, unavailableErrors, type Json, type Outcome } from './instance-client.js';
 import { fieldForMerge, mergeAnswers, mergeConnection, planPage } from './merge.js';
 import { PAGING, argumentAt, argumentValue, asksOnlyKeys, cursorsOnly, defaultFirst, responseKey, withFirst, withPagingFields } from './operation.js';
 import { ownRecordsOnly, recordTypeOf, withRecordIds } from './ownership.js';
@@ -162,18 +162,14 @@ export function assemble(subgraph: string, roots: FieldNode[], plans: readonly F
   }
   // Errors of a merged field keep only the field in their path (indexes inside it changed);
   // the same error from several instances (e.g. a refused argument) is reported once.
-  const seen = new Set<string>();
   const answerErrors = [
     ...plans.flatMap((plan) => (plan.firstRound?.outcomes ?? []).flatMap((o) => (o.answer?.errors ?? []).filter((e) => e.path?.[0] === plan.key))),
     ...[...outcomes.values()].flatMap((o) => o.answer?.errors ?? []),
   ];
-  for (const error of answerErrors) {
+  errors.push(...distinctErrors(answerErrors.map((error) => {
     const plan = plans.find((p) => p.key === error.path?.[0]);
-    const reported = plan && (plan.sent.size > 1 || plan.firstRound) ? { ...error, path: [plan.key] } : error;
-    const identity = JSON.stringify([reported.message, reported.path, reported.extensions?.code]);
-    if (!seen.has(identity)) errors.push(reported);
-    seen.add(identity);
-  }
+    return plan && (plan.sent.size > 1 || plan.firstRound) ? { ...error, path: [plan.key] } : error;
+  })));
   return { data, errors };
 }
 

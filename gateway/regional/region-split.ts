@@ -1,14 +1,14 @@
 import type { GatewayGraphQLResponse } from '@apollo/server-gateway-interface';
 import {
-  Kind, astFromValue, print, visit,
-  type DocumentNode, type FieldNode, type GraphQLFormattedError, type GraphQLInputType, type GraphQLSchema, type OperationDefinitionNode,
+  astFromValue, print, visit,
+  type FieldNode, type GraphQLInputType, type GraphQLSchema, type OperationDefinitionNode,
 } from 'graphql';
 import { isRegion, type Region } from '../../subgraphs/shared/region.js';
 import type { Merge } from '../../subgraphs/shared/routing.js';
 import type { RoutingTable } from './declarations.js';
-import type { Json } from './instance-client.js';
+import { distinctErrors, type Json } from './instance-client.js';
 import { fieldForMerge, mergeAggregate } from './merge.js';
-import { argumentAt, argumentValue, fieldsOf, responseKey } from './operation.js';
+import { argumentAt, argumentValue, fieldsOf, operationWith, responseKey, withDefaults } from './operation.js';
 
 /**
  * Statistics over a list of regions read one region at a time. An aggregate root field with a
@@ -29,24 +29,30 @@ type AggregateMerge = Extract<Merge, { kind: 'aggregate' }>;
 
 const narrowedRequests = new WeakMap<OperationDefinitionNode, Map<string, { query: string; variables: Json }>>();
 
-/** The split of a root query fetch, or undefined unless all its root fields are statistics over one list of two or more regions. */
+/**
+ * The split of a root query fetch, or undefined unless all its root fields are statistics over one
+ * list of two or more regions (`given`: the request's variables; their defaults are read only then).
+ */
 export function splitByRegion(
-  schema: GraphQLSchema, routing: RoutingTable, document: DocumentNode, operation: OperationDefinitionNode, variables: Json,
+  schema: GraphQLSchema, routing: RoutingTable, operation: OperationDefinitionNode, given: Json,
 ): RegionSplit | undefined {
   if (operation.operation !== 'query') return undefined;
-  const roots = fieldsOf(operation.selectionSet).filter((field) => field.name.value !== '__typename');
-  if (roots.length === 0) return undefined;
-  let listed: Region[] | undefined;
   const fields: { field: FieldNode; merge: AggregateMerge; path: string }[] = [];
-  for (const field of roots) {
+  for (const field of fieldsOf(operation.selectionSet)) {
+    if (field.name.value === '__typename') continue;
     const route = routing.query(field.name.value) as ReturnType<RoutingTable['query']> | undefined;
     if (route?.merge.kind !== 'aggregate' || route.regions === undefined) return undefined;
-    const value = argumentAt(field, route.regions, variables);
+    fields.push({ field, merge: route.merge, path: route.regions });
+  }
+  if (fields.length === 0) return undefined;
+  const variables = withDefaults(operation, given) as Json;
+  let listed: Region[] | undefined;
+  for (const { field, path } of fields) {
+    const value = argumentAt(field, path, variables);
     if (!Array.isArray(value) || !value.every((r) => typeof r === 'string' && isRegion(r))) return undefined;
     const regions = [...new Set(value as Region[])].sort();
     if (listed && regions.join() !== listed.join()) return undefined;
     listed = regions;
-    fields.push({ field, merge: route.merge, path: route.regions });
   }
   if (!listed || listed.length < 2) return undefined;
   const queryType = schema.getQueryType()!;
@@ -62,17 +68,9 @@ export function splitByRegion(
       const args = (field.arguments ?? []).map((a) => (a.name.value === name ? { ...a, value: literal } : a));
       return fieldForMerge({ ...field, arguments: args }, merge);
     });
-    const used = new Set<string>();
-    visit({ kind: Kind.SELECTION_SET, selections: narrowed }, { Variable: (node) => { used.add(node.name.value); } });
-    const narrowedOperation: OperationDefinitionNode = {
-      ...operation,
-      variableDefinitions: operation.variableDefinitions?.filter((v) => used.has(v.variable.name.value)),
-      selectionSet: { kind: Kind.SELECTION_SET, selections: narrowed },
-    };
-    return {
-      query: print({ ...document, definitions: [narrowedOperation] }),
-      variables: Object.fromEntries(Object.entries(variables).filter(([name]) => used.has(name))),
-    };
+    const query = operationWith(operation, narrowed);
+    const used = new Set((query.definitions[0] as OperationDefinitionNode).variableDefinitions?.map((v) => v.variable.name.value));
+    return { query: print(query), variables: Object.fromEntries(Object.entries(variables).filter(([name]) => used.has(name))) };
   };
   // What a region's request depends on: every argument with the region list narrowed, and the variables the selections use.
   const selectionVariables = new Set<string>();
@@ -99,15 +97,7 @@ export function splitByRegion(
     },
     merge(answers) {
       const data: Json = {};
-      const errors: GraphQLFormattedError[] = [];
-      const seen = new Set<string>();
-      for (const answer of answers) {
-        for (const error of answer.errors ?? []) {
-          const identity = JSON.stringify([error.message, error.path, error.extensions?.code]);
-          if (!seen.has(identity)) errors.push(error);
-          seen.add(identity);
-        }
-      }
+      const errors = distinctErrors(answers.flatMap((answer) => answer.errors ?? []));
       for (const { field, merge } of fields) {
         const key = responseKey(field);
         const values = answers.map((answer) => answer.data?.[key] as Json | null | undefined).filter((v): v is Json => v !== null && v !== undefined);
