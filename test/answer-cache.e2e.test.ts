@@ -7,9 +7,12 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEMO } from '../data/demo/ids.js';
+import { MAX_PAGE_SIZE, encodeCursor } from '../subgraphs/shared/cursor.js';
+import { sortKeyOf } from '../subgraphs/shared/sort-key.js';
 import type { Region } from '../subgraphs/shared/region.js';
 import { HUB_ADMIN, gatewaySignature } from './support/security.js';
 import { startTestHub, waitFor, type TestHub } from './support/hub.js';
+import { pageWhileWriting } from './support/paging.js';
 
 const TTL_MS = 1_500;
 const GROUPS = [['SL'], ['BW', 'NW', 'DE']] as Region[][];
@@ -82,6 +85,51 @@ describe('answer cache', () => {
     expect(plain.data).toEqual(again.data);
     expect(plain.statements).toBeGreaterThan(2);
   });
+
+  it('cuts pages of a list over several instances from chunks each instance is asked alike: a page after any cursor costs nothing once its chunks were read', async () => {
+    // More than one chunk (MAX_PAGE_SIZE keys) on SL's instance, names interleaving with the other instance's.
+    const created: { id: string; key: string }[] = [];
+    for (let n = 0; n < 2 * MAX_PAGE_SIZE + 10; n += 2) {
+      const region = n < 16 && n % 4 === 0 ? 'NW' : 'SL';
+      for (const name of [`Kettenbündnis ${String(n).padStart(3, '0')}`, ...(n < 16 ? [`Kettenbündnis ${String(n + 1).padStart(3, '0')}`] : [])]) {
+        const { data, errors } = await hub.query('mutation($i: CreateAllianceInput!) { createAlliance(input: $i) { id } }', { i: { region, name } });
+        expect(errors).toBeUndefined();
+        created.push({ id: data.createAlliance.id, key: sortKeyOf(name) });
+      }
+    }
+    expect(created.filter((c) => c.id.startsWith('SL:')).length).toBeGreaterThan(MAX_PAGE_SIZE);
+    const ordered = created.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : a.id < b.id ? -1 : 1));
+    const cursorAt = (at: number) => encodeCursor(ordered[at].key, ordered[at].id);
+    const PAGE_AFTER = `query($after: String) { alliances(first: 3, after: $after, filter: { text: "Kettenbündnis" }) {
+      totalCount edges { cursor node { id } } pageInfo { hasNextPage endCursor } } }`;
+    const expected = (at: number) => {
+      const page = ordered.slice(at + 1, at + 4);
+      return { alliances: {
+        totalCount: ordered.length,
+        edges: page.map((c) => ({ cursor: encodeCursor(c.key, c.id), node: { id: c.id } })),
+        pageInfo: { hasNextPage: at + 4 < ordered.length, endCursor: page.length ? encodeCursor(page.at(-1)!.key, page.at(-1)!.id) : null },
+      } };
+    };
+    // The first page after a cursor deep in SL's list reads both of its chunks, and the other instance's one.
+    const last = ordered.length - 1;
+    const cold = await costOf(hub, () => hub.anonymous(PAGE_AFTER, { after: cursorAt(last - 5) }));
+    expect(cold.data).toEqual(expected(last - 5));
+    expect(cold.statements).toBeGreaterThan(0);
+    for (const at of [0, 7, 50, MAX_PAGE_SIZE - 1, MAX_PAGE_SIZE, last - 2, last - 1, last]) {
+      const page = await costOf(hub, () => hub.anonymous(PAGE_AFTER, { after: cursorAt(at) }));
+      expect(page.data, `after record ${at}`).toEqual(expected(at));
+      expect(page.statements, `after record ${at}`).toBe(0);
+    }
+    // A write through the gateway drops the chunks: the next page holds the new record.
+    const { data } = await hub.query('mutation($i: CreateAllianceInput!) { createAlliance(input: $i) { id } }', { i: { region: 'NW', name: 'Kettenbündnis 050a' } });
+    const page = await costOf(hub, () => hub.anonymous(PAGE_AFTER, { after: encodeCursor(sortKeyOf('Kettenbündnis 050'), ordered.find((c) => c.key === sortKeyOf('Kettenbündnis 050'))!.id) }));
+    expect(page.statements).toBeGreaterThan(0);
+    expect((page.data as { alliances: { edges: { node: { id: string } }[] } }).alliances.edges[0].node.id).toBe(data.createAlliance.id);
+    // Out of the way of the tests that list every alliance.
+    for (const { id } of [...created, { id: data.createAlliance.id }]) {
+      expect((await hub.query('mutation($id: ID!) { deleteAlliance(id: $id) }', { id })).errors).toBeUndefined();
+    }
+  }, 60_000);
 
   it('keeps statistics per region: a dashboard over another choice of regions read before costs nothing, and adds up the same', async () => {
     const STATS = `query($regions: [Region!]) { allianceStatistics(filter: { regions: $regions }) {
@@ -184,4 +232,12 @@ describe('answer cache', () => {
       expect(hubAdmin.statements).toBeGreaterThan(0);
     });
   });
+});
+
+describe('answer cache while others write', () => {
+  it('pages through a list seeing every record that stays exactly once, with alliances created and deleted between pages', async () => {
+    const { seen, kept } = await pageWhileWriting(hub.query, ['SL', 'NW', 'BW', 'DE']);
+    expect(new Set(seen).size).toBe(seen.length);
+    for (const id of kept) expect(seen, id).toContain(id);
+  }, 60_000);
 });

@@ -12,6 +12,7 @@ import {
 } from './instance-client.js';
 import type { IntegrityGuard } from './integrity.js';
 import { fetchMutations } from './mutation-fetch.js';
+import { keyChunksOf, readKeyChunks } from './key-chunks.js';
 import { nodeIds, splitPages, withRecords, type PageSplit } from './page-records.js';
 import { splitByRegion, type RegionSplit } from './region-split.js';
 import { argumentValue, fieldsOf, inlineFragments, operationOf, operationWith, withDefaults } from './operation.js';
@@ -143,7 +144,7 @@ export class RegionalDataSource implements GraphQLDataSource {
     const isEntities = roots.length === 1 && roots[0].name.value === '_entities';
     const response = await complete(isEntities
       ? await fetchEntities(route, this.routing, this.printed(document, request.query!), request.operationName, roots[0], variables)
-      : await this.queries(send, operation, roots, variables),
+      : await this.queries(send, operation, roots, variables, this.cache !== undefined && keepAnswers && !isMutation),
     isEntities ? argumentValue(roots[0], 'representations', variables) as Json[] : undefined);
     // An instance answering for regions it does not own is misconfigured or hostile: operators must know.
     for (const error of response.errors ?? []) {
@@ -216,8 +217,15 @@ export class RegionalDataSource implements GraphQLDataSource {
    * Root query fields: planned from their declarations (planner.ts, no I/O), then at most two
    * rounds of requests — the first only for paged fan-outs — each instance asked once per round.
    */
-  private async queries(send: Send, operation: OperationDefinitionNode, roots: FieldNode[], variables: Json): Promise<GatewayGraphQLResponse> {
+  private async queries(send: Send, operation: OperationDefinitionNode, roots: FieldNode[], variables: Json, chunked: boolean): Promise<GatewayGraphQLResponse> {
     const planned = planFields(this.subgraph, this.registry, this.routing, this.schema, roots, variables);
+    // With answers kept, a page of keys is cut from chunks each instance is always asked alike (key-chunks.ts).
+    const chunks = chunked ? keyChunksOf(operation, planned, variables) : undefined;
+    if (chunks) {
+      const direct = (instance: Instance) => ask(send, instance, { query: queryOf(operation, [chunks.plan.sent.get(instance)!]), variables });
+      const { data, errors } = assemble(this.subgraph, roots, planned, await readKeyChunks(send, chunks, this.registry.writes, direct));
+      return { data, ...(errors.length ? { errors } : {}) };
+    }
     const firstRound = await askAll(send, operation, firstRoundRequests(planned), variables);
     const plans = firstRound.size ? afterFirstRound(planned, firstRound) : planned;
     const outcomes = await askAll(send, operation, mainRequests(plans), variables);

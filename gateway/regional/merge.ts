@@ -86,10 +86,13 @@ function mergeRows(field: FieldNode, breakdown: Breakdown, parts: Json[][]): Jso
 interface PagedEdge { source: number; key: [string, string]; cursor: string; edge: unknown }
 
 /** A malformed cursor (an instance's, never the client's) sorts first rather than breaking the page. */
-const keyOfCursor = (cursor: string): [string, string] => readCursor(cursor) ?? ['', cursor];
+export const keyOfCursor = (cursor: string): [string, string] => readCursor(cursor) ?? ['', cursor];
 
-const compareKeys = (a: PagedEdge, b: PagedEdge) =>
-  (a.key[0] < b.key[0] ? -1 : a.key[0] > b.key[0] ? 1 : a.key[1] < b.key[1] ? -1 : a.key[1] > b.key[1] ? 1 : 0);
+/** Sort key, then id: the order every instance pages in. */
+export const compareCursorKeys = (a: readonly [string, string], b: readonly [string, string]) =>
+  (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : a[1] < b[1] ? -1 : a[1] > b[1] ? 1 : 0);
+
+const compareKeys = (a: PagedEdge, b: PagedEdge) => compareCursorKeys(a.key, b.key);
 
 function edgesOf(value: Json, source: number, edgesKey?: string): PagedEdge[] {
   const cursors = (value[PAGING.edges] as Json[] | undefined) ?? [];
@@ -97,7 +100,7 @@ function edgesOf(value: Json, source: number, edgesKey?: string): PagedEdge[] {
   return cursors.map((c, index) => ({ source, cursor: c[PAGING.cursor] as string, key: keyOfCursor(c[PAGING.cursor] as string), edge: edges[index] }));
 }
 
-const hasMore = (value: Json | undefined) => (value?.[PAGING.pageInfo] as Json | undefined)?.[PAGING.more] === true;
+export const hasMore = (value: Json | undefined) => (value?.[PAGING.pageInfo] as Json | undefined)?.[PAGING.more] === true;
 
 /**
  * The first round of a paged fan-out: from every instance's sort keys alone, how many of the next

@@ -3,12 +3,12 @@ import type { ClassType } from 'type-graphql';
 import { Max, Min } from 'class-validator';
 import type { EntityClass, EntityManager, FilterQuery, EntityName } from '@mikro-orm/core';
 import { badInput } from './errors.js';
-import { encodeCursor, readCursor } from '../shared/cursor.js';
+import { MAX_PAGE_SIZE, encodeCursor, readCursor } from '../shared/cursor.js';
 import { forbiddenCharacterIn } from './characters.js';
 import { readRows } from './loaders.js';
 
 export const DEFAULT_PAGE_SIZE = 20;
-export const MAX_PAGE_SIZE = 100;
+export { MAX_PAGE_SIZE };
 
 @ObjectType({ description: 'Where a page of a list stands.' })
 @Directive('@shareable')

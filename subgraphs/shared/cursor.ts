@@ -1,3 +1,6 @@
+/** The largest page an instance gives of any list (gateway and subgraphs page by it alike). */
+export const MAX_PAGE_SIZE = 100;
+
 /**
  * A cursor carries the sort key and the id of the last row, so the next page continues after it
  * (keyset paging: stable under inserts, and mergeable across instances because the key is visible).
