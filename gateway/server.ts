@@ -147,7 +147,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
   }
   const hubSchema = registry ? hubSubgraphSchema(registry, [...expected.keys()]) : undefined;
   const integrity = registry && new IntegrityGuard(registry, routing);
-  const answerCache = registry && options.answerCache ? new AnswerCache(registry.writes, options.answerCache) : undefined;
+  const answerCache = registry && options.answerCache ? new AnswerCache(registry.writes, options.answerCache, registry.versions) : undefined;
   const gateway = new ApolloGateway({
     supergraphSdl: options.supergraphSdl,
     buildService: ({ name, url }): GraphQLDataSource => {

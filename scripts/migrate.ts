@@ -7,7 +7,7 @@
 import 'reflect-metadata';
 import pg from 'pg';
 import { z } from 'zod';
-import { initOrm, postgresUrl } from '../subgraphs/kit/index.js';
+import { initOrm, migrate, postgresUrl } from '../subgraphs/kit/index.js';
 import { CommandError, runCommand, type CommandSpec } from '../subgraphs/kit/cli.js';
 import { SUBGRAPHS } from '../subgraphs/index.js';
 
@@ -67,7 +67,7 @@ runCommand(SPEC, async ({ values, positionals, problems }) => {
   const orm = await initOrm({ databaseUrl: settings.DATABASE_URL, entities: definition.entities, migrations: definition.migrations });
   try {
     const pending = (await orm.migrator.getPending()).map((m) => m.name);
-    await orm.migrator.up();
+    await migrate(orm);
     console.log(pending.length ? `Applied to ${definition.name}: ${pending.join(', ')}` : `${definition.name} is up to date`);
   } finally {
     await orm.close();

@@ -1,11 +1,12 @@
 /**
  * The answer cache's rules that timing decides: an answer whose read overlapped a write is never
  * kept (it may predate the write), answers with errors are not kept, and each caller gets its own
- * copy.
+ * copy; with data versions, answers live long until an instance reports a change.
  */
 import { describe, expect, it } from 'vitest';
 import { ANONYMOUS } from '../subgraphs/kit/auth.js';
 import { AnswerCache, WriteClock, entityRepresentations } from '../gateway/regional/answer-cache.js';
+import { DataVersions } from '../gateway/regional/data-versions.js';
 import type { InstanceAnswer } from '../gateway/regional/instance-client.js';
 import type { Instance } from '../gateway/regional/topology.js';
 
@@ -120,5 +121,91 @@ describe('answer cache, entities kept per record', () => {
     expect(entityRepresentations(QUERY, { representations: [rep('a')] })).toEqual([rep('a')]);
     expect(entityRepresentations('{ alliances { edges { node { id } } } }', { representations: [] })).toBeUndefined();
     expect(entityRepresentations(QUERY, {})).toBeUndefined();
+  });
+});
+
+describe('answer cache under data versions', () => {
+  const OTHER = { ...INSTANCE, name: 'alliances-nw', regions: ['NW'] } as unknown as Instance;
+
+  function versioned(options = { ttlMs: 50, versionedTtlMs: 60_000 }) {
+    const versions = new DataVersions((subgraph) => (subgraph === 'alliances' ? [INSTANCE, OTHER] : []));
+    const cache = new AnswerCache(new WriteClock(), { ...options, maxBytes: 2 ** 20 }, versions);
+    let fetches = 0;
+    const read = (n: number, answer?: Promise<InstanceAnswer>) =>
+      cache.read(INSTANCE, ANONYMOUS, '{"query":"{ a }"}', () => { fetches++; return answer ?? Promise.resolve({ data: { a: n } }); });
+    return { versions, read, fetches: () => fetches };
+  }
+  const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+  it('keeps answers past the short time to live only while every instance of the subgraph reports a version', async () => {
+    const { versions, read, fetches } = versioned();
+    versions.observe(INSTANCE, 'o/7');
+    await read(1);
+    await pause(80);
+    // One instance of two without a version: the short time to live.
+    expect(await read(2)).toEqual({ data: { a: 2 } });
+    versions.observe(OTHER, 'o/3');
+    await read(3);
+    await pause(80);
+    expect(await read(4)).toEqual({ data: { a: 3 } });
+    expect(fetches()).toBe(3);
+  });
+
+  it('drops what it kept when an instance reports another version, or none', async () => {
+    const { versions, read } = versioned();
+    versions.observe(INSTANCE, 'o/7');
+    versions.observe(OTHER, 'o/3');
+    await read(1);
+    versions.observe(OTHER, 'o/3');
+    expect(await read(2)).toEqual({ data: { a: 1 } });
+    // Lower than before and not after a write through the gateway (a database restored): a change.
+    versions.observe(OTHER, 'o/2');
+    expect(await read(6)).toEqual({ data: { a: 6 } });
+    versions.observe(OTHER, 'o/4');
+    expect(await read(3)).toEqual({ data: { a: 3 } });
+    // Another origin (the database made anew): a change, whatever its counter.
+    versions.observe(OTHER, 'p/1');
+    expect(await read(5)).toEqual({ data: { a: 5 } });
+    versions.observe(INSTANCE, undefined);
+    expect(await read(4)).toEqual({ data: { a: 4 } });
+    expect(versions.versioned('alliances')).toBe(false);
+  });
+
+  it('does not keep a read that a version change overlapped: it may predate the change', async () => {
+    const { versions, read, fetches } = versioned();
+    versions.observe(INSTANCE, 'o/7');
+    versions.observe(OTHER, 'o/3');
+    const late = deferred<InstanceAnswer>();
+    const reading = read(0, late.promise);
+    versions.observe(INSTANCE, 'o/8');
+    late.resolve({ data: { a: 'old' } });
+    await reading;
+    expect(await read(1)).toEqual({ data: { a: 1 } });
+    expect(fetches()).toBe(2);
+  });
+
+  it('keeps what it holds when a probe sees the version a write through the gateway left', async () => {
+    const { versions, read, fetches } = versioned();
+    versions.observe(INSTANCE, 'o/7');
+    versions.observe(OTHER, 'o/3');
+    versions.wrote(OTHER, 'o/5');
+    await read(1);
+    // A probe that read before the write, then one that read after it.
+    versions.observe(OTHER, 'o/4');
+    versions.observe(OTHER, 'o/5');
+    expect(await read(2)).toEqual({ data: { a: 1 } });
+    expect(fetches()).toBe(1);
+    // Then any other version is news again.
+    versions.observe(OTHER, 'o/4');
+    expect(await read(3)).toEqual({ data: { a: 3 } });
+  });
+
+  it('forgets every version on a topology reload', () => {
+    const versions = new DataVersions(() => [INSTANCE]);
+    versions.observe(INSTANCE, 'o/1');
+    const before = versions.epoch('alliances');
+    versions.forgetAll();
+    expect(versions.versioned('alliances')).toBe(false);
+    expect(versions.epoch('alliances')).toBeGreaterThan(before);
   });
 });

@@ -1,6 +1,7 @@
 import type { GatewayGraphQLResponse } from '@apollo/server-gateway-interface';
 import { LRUCache } from 'lru-cache';
 import type { Viewer } from '../../subgraphs/kit/auth.js';
+import type { DataVersions } from './data-versions.js';
 import type { InstanceAnswer } from './instance-client.js';
 import type { Instance } from './topology.js';
 
@@ -38,12 +39,21 @@ export class WriteClock {
   }
 }
 
-/** The shipped setting: writes past the gateway show within 5 s; 64 MB of answers. */
-export const DEFAULT_ANSWER_CACHE: AnswerCacheOptions = { ttlMs: 5_000, maxBytes: 64 * 2 ** 20 };
+/**
+ * The shipped setting: writes past the gateway show within a probe round (2 s) where instances
+ * report their data version, within 5 s where they do not; 64 MB of answers.
+ */
+export const DEFAULT_ANSWER_CACHE: AnswerCacheOptions = { ttlMs: 5_000, versionedTtlMs: 300_000, maxBytes: 64 * 2 ** 20 };
 
 export interface AnswerCacheOptions {
   /** How long an answer is served without asking its instance again: what bounds staleness for writes made past the gateway. */
   ttlMs: number;
+  /**
+   * The same, for a subgraph whose every instance reports where its data stands (data-versions.ts):
+   * its answers are dropped as soon as a probe sees that move, so this only bounds how long an
+   * answer is trusted on the versions alone. Undefined: `ttlMs` for all.
+   */
+  versionedTtlMs?: number;
   /** Memory for answers (their JSON text), least recently used dropped first. */
   maxBytes: number;
 }
@@ -58,7 +68,10 @@ export interface AnswerCacheOptions {
  *   that may see them).
  * - Every write the gateway sends empties the cache when it starts and when it ends, and a read
  *   that overlapped a write is not kept: a write through the gateway is visible in the next read.
- *   Writes made directly on an instance are visible after `ttlMs` at the latest.
+ * - Kept under the subgraph's epoch (data-versions.ts), which moves when a probe sees an instance's
+ *   data version change: a write made past the gateway is visible after the next probe round,
+ *   and answers of subgraphs whose instances report versions live `versionedTtlMs`. Where an
+ *   instance reports none, writes made directly on it are visible after `ttlMs` at the latest.
  * - Only complete answers (no errors) are kept; each caller gets its own copy, parsed from the
  *   kept text, because the gateway writes into the answers it merges.
  */
@@ -67,7 +80,10 @@ export class AnswerCache {
   hits = 0;
   misses = 0;
 
-  constructor(private readonly clock: WriteClock, options: AnswerCacheOptions) {
+  constructor(
+    private readonly clock: WriteClock, private readonly options: AnswerCacheOptions,
+    private readonly versions: Pick<DataVersions, 'epoch' | 'versioned'> = UNVERSIONED,
+  ) {
     this.answers = new LRUCache<string, string>({
       ttl: options.ttlMs, maxSize: options.maxBytes, sizeCalculation: (text, key) => text.length + key.length,
     });
@@ -75,20 +91,33 @@ export class AnswerCache {
   }
 
   async read(instance: Instance, viewer: Viewer, body: string, fetch: () => Promise<InstanceAnswer>): Promise<InstanceAnswer> {
-    const key = `${instance.name}\n${viewerClass(viewer)}\n${body}`;
+    const when = this.moment(instance.subgraph);
+    const key = `${instance.name}\n${when.epoch}\n${viewerClass(viewer)}\n${body}`;
     const kept = this.answers.get(key);
     if (kept !== undefined) {
       this.hits++;
       return JSON.parse(kept) as InstanceAnswer;
     }
     this.misses++;
-    const generation = this.clock.generation;
-    const keepable = this.clock.inFlight === 0;
     const answer = await fetch();
-    if (keepable && generation === this.clock.generation && !answer.errors?.length && answer.data) {
-      this.answers.set(key, JSON.stringify(answer));
+    if (this.stillHolds(when) && !answer.errors?.length && answer.data) {
+      this.answers.set(key, JSON.stringify(answer), { ttl: when.ttl });
     }
     return answer;
+  }
+
+  /** What an answer read now is kept under, and whether it may be kept at all (no write in flight). */
+  private moment(subgraph: string) {
+    const versioned = this.options.versionedTtlMs !== undefined && this.versions.versioned(subgraph);
+    return {
+      subgraph, epoch: this.versions.epoch(subgraph), generation: this.clock.generation, keepable: this.clock.inFlight === 0,
+      ttl: versioned ? this.options.versionedTtlMs! : this.options.ttlMs,
+    };
+  }
+
+  /** An answer read since `moment` may be kept: no write through the gateway and no version change in between. */
+  private stillHolds(when: ReturnType<AnswerCache['moment']>): boolean {
+    return when.keepable && when.generation === this.clock.generation && when.epoch === this.versions.epoch(when.subgraph);
   }
 
   /**
@@ -102,7 +131,8 @@ export class AnswerCache {
     fetch: (subset: unknown[]) => Promise<GatewayGraphQLResponse>,
   ): Promise<GatewayGraphQLResponse> {
     const { representations: _, ...others } = variables;
-    const prefix = `${subgraph}\n${viewerClass(viewer)}\n${query}\n${JSON.stringify(others)}\n`;
+    const when = this.moment(subgraph);
+    const prefix = `${subgraph}\n${when.epoch}\n${viewerClass(viewer)}\n${query}\n${JSON.stringify(others)}\n`;
     const keys = representations.map((r) => prefix + JSON.stringify(r));
     const results: unknown[] = keys.map((key) => {
       const kept = this.answers.get(key);
@@ -112,8 +142,6 @@ export class AnswerCache {
     this.hits += representations.length - missing.length;
     this.misses += missing.length;
     if (missing.length === 0) return { data: { _entities: results } };
-    const generation = this.clock.generation;
-    const keepable = this.clock.inFlight === 0;
     const answer = await fetch(missing.map((i) => representations[i]));
     const fetched = (answer.data?._entities as unknown[] | undefined) ?? [];
     const failed = new Set<number>();
@@ -127,15 +155,18 @@ export class AnswerCache {
       failed.add(local);
       return { ...error, path: [root, missing[local], ...rest] };
     });
-    const keep = keepable && generation === this.clock.generation && !unplaced;
+    const keep = this.stillHolds(when) && !unplaced;
     missing.forEach((original, local) => {
       const value = fetched[local] ?? null;
       results[original] = value;
-      if (keep && value !== null && !failed.has(local)) this.answers.set(keys[original], JSON.stringify(value));
+      if (keep && value !== null && !failed.has(local)) this.answers.set(keys[original], JSON.stringify(value), { ttl: when.ttl });
     });
     return { data: { _entities: results }, ...(errors?.length ? { errors } : {}) };
   }
 }
+
+/** Without probes (no registry): one epoch, never versioned. */
+const UNVERSIONED = { epoch: () => 0, versioned: () => false };
 
 /**
  * The representations of an `_entities` fetch as the query planner sends it (one root field over

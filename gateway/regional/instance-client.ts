@@ -2,6 +2,7 @@ import type { GraphQLFormattedError } from 'graphql';
 import { ANONYMOUS, type Viewer } from '../../subgraphs/kit/auth.js';
 import { subgraphFetches } from '../../subgraphs/kit/observability.js';
 import { SpanKind, inSpan, withTraceHeaders } from '../../subgraphs/kit/tracing.js';
+import { DATA_VERSION_HEADER } from '../../subgraphs/shared/limits.js';
 import { describeFailure, type TopologyRegistry } from './registry.js';
 import { fetchInstance } from './signed-fetch.js';
 import type { Instance } from './topology.js';
@@ -69,6 +70,9 @@ async function send(
     });
   const text = await response.text();
   timer({ outcome: response.ok ? 'ok' : `http_${response.status}` });
+  // A write's answer names the data version it left (data-versions.ts).
+  const version = response.headers.get(DATA_VERSION_HEADER);
+  if (version) registry.versions.wrote(instance, version);
   try {
     const answer = JSON.parse(text) as InstanceAnswer;
     observation.succeeded();

@@ -1,5 +1,5 @@
 import { type RequestSigner } from '../../subgraphs/kit/signing.js';
-import { REFERENCES_PATH } from '../../subgraphs/shared/limits.js';
+import { DATA_VERSION_HEADER, REFERENCES_PATH } from '../../subgraphs/shared/limits.js';
 import { isRegion, type Region } from '../../subgraphs/shared/region.js';
 import { fetchInstance } from './signed-fetch.js';
 import type { Instance } from './topology.js';
@@ -35,12 +35,15 @@ export class ReferenceTracker {
     this.known.delete(name);
   }
 
-  async refresh(instance: Instance, signer: RequestSigner, timeoutMs: number): Promise<void> {
+  /** Reads the instance's references again; returns where its data stands, if it says (data-versions.ts). */
+  async refresh(instance: Instance, signer: RequestSigner, timeoutMs: number): Promise<string | undefined> {
     const epoch = this.epochs.get(instance.name) ?? 0;
     let regions: Map<string, Set<Region>> | undefined;
+    let version: string | undefined;
     try {
       const response = await fetchInstance(signer, instance, { method: 'GET', path: REFERENCES_PATH, signal: AbortSignal.timeout(timeoutMs) });
       if (response.ok) {
+        version = response.headers.get(DATA_VERSION_HEADER) ?? undefined;
         const body = await response.json() as Record<string, unknown>;
         regions = new Map(Object.entries(body).map(([type, list]) => [type,
           new Set((Array.isArray(list) ? list : []).filter((r): r is Region => typeof r === 'string' && isRegion(r)))]));
@@ -48,8 +51,9 @@ export class ReferenceTracker {
     } catch {
       // Unknown until the next probe: the instance is asked about everything meanwhile.
     }
-    if ((this.epochs.get(instance.name) ?? 0) !== epoch) return;
+    if ((this.epochs.get(instance.name) ?? 0) !== epoch) return version;
     if (regions) this.known.set(instance.name, regions);
     else this.known.delete(instance.name);
+    return version;
   }
 }

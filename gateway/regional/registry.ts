@@ -6,6 +6,7 @@ import { fetchInstanceSchema, schemaDifferences } from './schema-check.js';
 import { fetchInstance } from './signed-fetch.js';
 import { INTERNAL_OPERATIONS } from '../../subgraphs/shared/limits.js';
 import { WriteClock } from './answer-cache.js';
+import { DataVersions } from './data-versions.js';
 import { ReferenceTracker } from './references.js';
 import { TopologyError, readTopologyFile, type Instance, type Topology } from './topology.js';
 import {
@@ -75,6 +76,8 @@ export class TopologyRegistry {
   readonly references = new ReferenceTracker();
   /** The writes sent to any instance, so that kept answers never outlive one (answer-cache.ts). */
   readonly writes = new WriteClock();
+  /** Where each instance's data stands, read with its references: kept answers never outlive a change made past the gateway by more than a probe round. */
+  readonly versions = new DataVersions((subgraph) => this.instances(subgraph));
 
   private constructor(private readonly options: RegistryOptions, topology: Topology) {
     this.topology = topology;
@@ -154,6 +157,7 @@ export class TopologyRegistry {
     const at = new Date();
     // Names may now stand for other instances: what is known of them is read again.
     this.references.forgetAll();
+    this.versions.forgetAll();
     try {
       const candidate = readTopologyFile(this.options.path!, [...this.options.expected.keys()], this.options.overlayPath);
       const refusal = await this.verify(candidate);
@@ -200,8 +204,8 @@ export class TopologyRegistry {
         this.record(instance, applied, results[index]);
       }
     });
-    await Promise.all(all.filter((i) => this.healthOf(i).status === 'UP')
-      .map((i) => this.references.refresh(i, this.signer, Math.min(i.timeoutMs, PROBE_TIMEOUT_MS))));
+    await Promise.all(all.map(async (i) => this.versions.observe(i, this.healthOf(i).status === 'UP'
+      ? await this.references.refresh(i, this.signer, Math.min(i.timeoutMs, PROBE_TIMEOUT_MS)) : undefined)));
     return undefined;
   }
 
@@ -278,10 +282,11 @@ export class TopologyRegistry {
     } catch (error) {
       this.health.failed(instance, ticket, describeFailure(error));
       this.references.forget(instance);
+      this.versions.observe(instance, undefined);
       return;
     }
     this.health.succeeded(instance, ticket, { latencyMs: Date.now() - started });
-    await this.references.refresh(instance, this.signer, Math.min(instance.timeoutMs, PROBE_TIMEOUT_MS));
+    this.versions.observe(instance, await this.references.refresh(instance, this.signer, Math.min(instance.timeoutMs, PROBE_TIMEOUT_MS)));
   }
 }
 

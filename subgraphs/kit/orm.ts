@@ -5,12 +5,13 @@ import { ReflectMetadataProvider } from '@mikro-orm/decorators/legacy';
 import type { Constructor, EntityClass } from '@mikro-orm/core';
 import { AuditEntry, AuditSubscriber } from './audit.js';
 import { DEFAULT_CONNECTION_BUDGET, guardPool, isGuarded, type ConnectionBudget } from './connections.js';
+import { DATA_VERSION_TABLE, PROBE_STATEMENT, migrateNotingWrites } from './data-version.js';
 
 export interface OrmOptions {
   databaseUrl: string;
   entities: EntityClass<object>[];
   migrations: Constructor<Migration>[];
-  /** Called with every SQL statement sent; used to prove batching and in benchmarks. */
+  /** Called with every SQL statement a request sends (not the gateway's probes, PROBE_STATEMENT); used to prove batching and in benchmarks. */
   onQuery?: (sql: string) => void;
   /** The pool's size, acquire timeout and queue cap (DEFAULT_CONNECTION_BUDGET for what is left out). */
   connections?: Partial<ConnectionBudget>;
@@ -46,12 +47,13 @@ export async function initOrm(options: OrmOptions): Promise<MikroORM> {
     allowGlobalContext: false,
     // SQL functions (such as the one search columns read labels through) come from the migrations,
     // not from entity metadata: the schema comparison leaves them alone.
-    schemaGenerator: { ignoreRoutines: true },
+    // The data version's counter and triggers (data-version.ts) are set up after the migrations, not from entities.
+    schemaGenerator: { ignoreRoutines: true, ignoreTriggers: true, skipTables: [DATA_VERSION_TABLE] },
     // Entities are loaded far more often than relations are reassigned: no per-instance property
     // accessors for propagation (entities made with em.create still propagate).
     propagationOnPrototype: false,
     // Sees every statement sent (transaction control aside) without turning on query logging.
-    ...(options.onQuery ? { onQuery: (sql: string) => { options.onQuery!(sql); return sql; } } : {}),
+    ...(options.onQuery ? { onQuery: (sql: string) => { if (!sql.startsWith(PROBE_STATEMENT)) options.onQuery!(sql); return sql; } } : {}),
   };
   const orm = await MikroORM.init(config);
   const pool = await (orm.em.getConnection() as PostgreSqlConnection).getNativeClient();
@@ -63,8 +65,9 @@ export async function initOrm(options: OrmOptions): Promise<MikroORM> {
 }
 
 /** Applies every pending migration; safe to run at each start. */
+/** Applies pending migrations; every table then notes its writes for the data version (data-version.ts). */
 export async function migrate(orm: MikroORM): Promise<void> {
-  await orm.migrator.up();
+  await migrateNotingWrites(orm, (await orm.migrator.getPending()).length > 0, () => orm.migrator.up());
 }
 
 export type { EntityManager, MikroORM };

@@ -76,3 +76,4 @@ function referenceStatement(orm: MikroORM, columns: ReferenceColumns): string | 
   }));
   return parts.length ? `select distinct type, region from (${parts.join(' union all ')}) as referenced order by type, region` : undefined;
 }
+

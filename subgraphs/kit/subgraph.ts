@@ -18,6 +18,8 @@ import { DEFAULT_AUDIT_RETENTION_DAYS, keepAuditLogFor } from './audit.js';
 import type { ConnectionBudget } from './connections.js';
 import { overloadPlugin } from './overload.js';
 import { REFERENCES_PATH, ReferenceIndex, type ReferenceColumns } from './references.js';
+import { dataVersion, dataVersionPlugin } from './data-version.js';
+import { DATA_VERSION_HEADER } from '../shared/limits.js';
 import type { Region } from './region.js';
 
 export type SubgraphName = 'alliances' | 'networks' | 'projects' | 'people';
@@ -128,7 +130,7 @@ export async function startSubgraph(definition: SubgraphDefinition, options: Sub
       // Every string an operation passes is checked once, before any resolver, scalar or SQL sees it.
       plugins: [
         ApolloServerPluginCacheControlDisabled(), ApolloServerPluginInlineTraceDisabled(), textInputPlugin(), observabilityPlugin(label, logger),
-        overloadPlugin(),
+        overloadPlugin(), dataVersionPlugin(orm),
       ],
       // The process that hosts the instance decides when to stop it.
       stopOnTerminationSignals: false,
@@ -161,7 +163,8 @@ export async function startSubgraph(definition: SubgraphDefinition, options: Sub
         // Signed like every request from the gateway: what an instance holds is not for everyone.
         [REFERENCES_PATH]: async (req, res) => {
           gatewayViewer(req, '');
-          sendJson(res, 200, await references.regions());
+          const [regions, version] = await Promise.all([references.regions(), dataVersion(orm)]);
+          sendJson(res, 200, regions, version ? { [DATA_VERSION_HEADER]: version } : {});
         },
       },
     });

@@ -5,6 +5,13 @@ export const MAX_IMPORT_ROWS = 1000;
 export const REFERENCES_PATH = '/references';
 
 /**
+ * The header of that answer naming where the instance's data stands (kit/references.ts
+ * `dataVersion`): it moves with every write, whoever makes it, so the gateway can drop what it
+ * kept from that instance the moment it does.
+ */
+export const DATA_VERSION_HEADER = 'hub-data-version';
+
+/**
  * The gateway's own requests to an instance, apart from client operations: an instance logs them
  * at debug and counts them in `hub_internal_operations_total`, so a health probe every 2 s per
  * instance neither floods the log nor inflates `hub_graphql_operations_total`. Recognised by name

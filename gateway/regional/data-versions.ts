@@ -1,0 +1,69 @@
+import type { Instance } from './topology.js';
+
+/**
+ * Where each instance's data stands, as it reports it (`hub-data-version`, read with its
+ * references every probe round and named by the answer of every write: kit/data-version.ts). The
+ * answer cache keeps a subgraph's answers under the subgraph's epoch, which moves whenever one of
+ * its instances reports another version or none: what was kept before is not served again. While
+ * every instance of a subgraph reports a version, its answers may be kept long; a write made past
+ * the gateway then shows within one probe round, however long the answers would otherwise live.
+ */
+export class DataVersions {
+  private readonly versions = new Map<string, string>();
+  /** Versions writes through the gateway left, until a probe reads one as new. */
+  private readonly written = new Map<string, string>();
+  private readonly epochs = new Map<string, number>();
+
+  constructor(private readonly instancesOf: (subgraph: string) => readonly Instance[]) {}
+
+  /** Moves whenever what the subgraph's instances hold may have changed. */
+  epoch(subgraph: string): number {
+    return this.epochs.get(subgraph) ?? 0;
+  }
+
+  /** Whether every instance of the subgraph reports where its data stands, so a change cannot go unseen for longer than a probe round. */
+  versioned(subgraph: string): boolean {
+    const instances = this.instancesOf(subgraph);
+    return instances.length > 0 && instances.every((instance) => this.versions.has(instance.name));
+  }
+
+  /**
+   * What a probe read (undefined: no version, or no answer). Any change moves the subgraph's
+   * epoch, except a reading older than the version a write through the gateway left: the probe
+   * read before that write, for which kept answers were dropped already.
+   */
+  observe(instance: Instance, version: string | undefined): void {
+    const written = this.written.get(instance.name);
+    if (version !== undefined && written !== undefined && isOlder(version, written)) return;
+    this.written.delete(instance.name);
+    if (this.versions.get(instance.name) === version) return;
+    if (version === undefined) this.versions.delete(instance.name);
+    else this.versions.set(instance.name, version);
+    this.epochs.set(instance.subgraph, this.epoch(instance.subgraph) + 1);
+  }
+
+  /**
+   * The version a write through the gateway left (its answer names it): kept answers were dropped
+   * for the write already, so a probe seeing this version is no news. Only for an instance whose
+   * version is known: one without stays so until a probe reads it.
+   */
+  wrote(instance: Instance, version: string): void {
+    if (!this.versions.has(instance.name)) return;
+    this.versions.set(instance.name, version);
+    this.written.set(instance.name, version);
+  }
+
+  /** A name may stand for another instance now (topology reload): nothing reported before holds. */
+  forgetAll(): void {
+    this.versions.clear();
+    this.written.clear();
+    for (const [subgraph] of this.epochs) this.epochs.set(subgraph, this.epoch(subgraph) + 1);
+  }
+}
+
+/** `origin/counter` (kit/data-version.ts): a lower counter of the same origin. */
+function isOlder(version: string, than: string): boolean {
+  const [origin, counter] = version.split('/');
+  const [thanOrigin, thanCounter] = than.split('/');
+  return origin === thanOrigin && /^\d+$/.test(counter ?? '') && /^\d+$/.test(thanCounter ?? '') && BigInt(counter) < BigInt(thanCounter);
+}
