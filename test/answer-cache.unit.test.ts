@@ -200,6 +200,22 @@ describe('answer cache under data versions', () => {
     expect(await read(3)).toEqual({ data: { a: 3 } });
   });
 
+  it('keeps whole fetches only while every instance reports a version, and drops them with its change', async () => {
+    const versions = new DataVersions(() => [INSTANCE, OTHER]);
+    const cache = new AnswerCache(new WriteClock(), { ttlMs: 60_000, versionedTtlMs: 60_000, maxBytes: 2 ** 20 }, versions);
+    let runs = 0;
+    const fetch = () => cache.fetch('alliances', ANONYMOUS, 'q', async () => ({ data: { merged: ++runs } }));
+    versions.observe(INSTANCE, 'o/1');
+    await fetch();
+    // One instance without a version: not kept (made of kept answers, it could outlive their time to live).
+    expect(await fetch()).toEqual({ data: { merged: 2 } });
+    versions.observe(OTHER, 'o/1');
+    await fetch();
+    expect(await fetch()).toEqual({ data: { merged: 3 } });
+    versions.observe(OTHER, 'o/2');
+    expect(await fetch()).toEqual({ data: { merged: 4 } });
+  });
+
   it('forgets every version on a topology reload', () => {
     const versions = new DataVersions(() => [INSTANCE]);
     versions.observe(INSTANCE, 'o/1');

@@ -90,13 +90,30 @@ export class AnswerCache {
     clock.onWrite(() => this.answers.clear());
   }
 
-  async read(instance: Instance, viewer: Viewer, body: string, fetch: () => Promise<InstanceAnswer>): Promise<InstanceAnswer> {
-    const when = this.moment(instance.subgraph);
-    const key = `${instance.name}\n${when.epoch}\n${viewerClass(viewer)}\n${body}`;
+  /** An instance's answer to one request. */
+  read(instance: Instance, viewer: Viewer, body: string, fetch: () => Promise<InstanceAnswer>): Promise<InstanceAnswer> {
+    return this.keep(instance.name, instance.subgraph, viewer, body, fetch);
+  }
+
+  /**
+   * A subgraph fetch's whole answer, as the gateway made it from several kept answers (statistics
+   * added up region by region, a page stitched with its records): a fetch made again costs
+   * neither those answers read one by one nor their merge. Kept by the same rules, under the subgraph's epoch,
+   * and only while its instances report data versions: made from kept answers, a whole fetch
+   * could otherwise outlive the short time to live that bounds what those versions would show.
+   */
+  fetch(subgraph: string, viewer: Viewer, body: string, run: () => Promise<GatewayGraphQLResponse>): Promise<GatewayGraphQLResponse> {
+    if (!this.moment(subgraph).versioned) return run();
+    return this.keep(`${subgraph} fetch`, subgraph, viewer, body, run);
+  }
+
+  private async keep<T extends { data?: unknown; errors?: readonly unknown[] }>(scope: string, subgraph: string, viewer: Viewer, body: string, fetch: () => Promise<T>): Promise<T> {
+    const when = this.moment(subgraph);
+    const key = `${scope}\n${when.epoch}\n${viewerClass(viewer)}\n${body}`;
     const kept = this.answers.get(key);
     if (kept !== undefined) {
       this.hits++;
-      return JSON.parse(kept) as InstanceAnswer;
+      return JSON.parse(kept) as T;
     }
     this.misses++;
     const answer = await fetch();
@@ -111,7 +128,7 @@ export class AnswerCache {
     const versioned = this.options.versionedTtlMs !== undefined && this.versions.versioned(subgraph);
     return {
       subgraph, epoch: this.versions.epoch(subgraph), generation: this.clock.generation, keepable: this.clock.inFlight === 0,
-      ttl: versioned ? this.options.versionedTtlMs! : this.options.ttlMs,
+      versioned, ttl: versioned ? this.options.versionedTtlMs! : this.options.ttlMs,
     };
   }
 

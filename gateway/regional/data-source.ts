@@ -59,15 +59,27 @@ export class RegionalDataSource implements GraphQLDataSource {
     const representations = entityRepresentations(request.query!, request.variables);
     if (representations) return this.records(viewer, requestId, request.query!, (request.variables ?? {}) as Json, representations);
     const byRegion = this.regionsOf(request);
-    if (byRegion) {
-      // Statistics over several regions are read region by region, each kept on its own (region-split.ts).
-      const answers = await Promise.all(byRegion.regions.map((region) =>
-        this.run({ ...request, ...byRegion.request(region) }, viewer, requestId, true)));
-      return byRegion.merge(answers);
-    }
-    const split = this.pagesOf(request.query!, request.operationName);
-    if (!split) return this.run(request, viewer, requestId, true);
-    // Pages are read as keys, their records as entities: a record read for any page or lookup is kept (page-records.ts).
+    const split = byRegion ? undefined : this.pagesOf(request.query!, request.operationName);
+    if (!byRegion && !split) return this.run(request, viewer, requestId, true);
+    // Made of several kept answers, the whole fetch is kept too: made again, it costs no merge.
+    const body = `${request.operationName ?? ''}\n${request.query}\n${JSON.stringify(request.variables ?? {})}`;
+    return this.cache.fetch(this.subgraph, viewer, body, () => (byRegion
+      ? this.regionByRegion(request, byRegion, viewer, requestId) : this.keysThenRecords(request, split!, viewer, requestId)));
+  }
+
+  /** Statistics over several regions read region by region, each kept on its own (region-split.ts). */
+  private async regionByRegion(
+    request: GraphQLDataSourceProcessOptions['request'], byRegion: RegionSplit, viewer: Viewer, requestId: string | undefined,
+  ): Promise<GatewayGraphQLResponse> {
+    const answers = await Promise.all(byRegion.regions.map((region) =>
+      this.run({ ...request, ...byRegion.request(region) }, viewer, requestId, true)));
+    return byRegion.merge(answers);
+  }
+
+  /** Pages read as keys, their records as entities: a record read for any page or lookup is kept (page-records.ts). */
+  private async keysThenRecords(
+    request: GraphQLDataSourceProcessOptions['request'], split: PageSplit, viewer: Viewer, requestId: string | undefined,
+  ): Promise<GatewayGraphQLResponse> {
     const keys = await this.run({ ...request, query: split.keys }, viewer, requestId, true);
     const variables = (request.variables ?? {}) as Json;
     const filled = await Promise.all(split.sites.map(async (site) => {

@@ -60,6 +60,9 @@ export function mergeAggregate(field: FieldNode, merge: Extract<Merge, { kind: '
   return merged;
 }
 
+/** A one-field key as text: strings apart from every other value (`"1"` is not `1`, `"null"` not `null`). */
+const keyText = (value: unknown) => (typeof value === 'string' ? `s${value}` : JSON.stringify(value ?? null));
+
 /** Rows with equal key values become one, their counts (and every response key the client gave the count) added, then ordered. */
 function mergeRows(field: FieldNode, breakdown: Breakdown, parts: Json[][]): Json[] {
   const countKeys = [mergeAlias(breakdown.count), ...fieldsOf(field.selectionSet).filter((f) => f.name.value === breakdown.count).map(responseKey)];
@@ -67,7 +70,7 @@ function mergeRows(field: FieldNode, breakdown: Breakdown, parts: Json[][]): Jso
   const countOf = readerOf(breakdown.count, true);
   const groups = new Map<string, Json>();
   for (const row of parts.flat()) {
-    const identity = JSON.stringify(keysOf.map((read) => read(row)));
+    const identity = keysOf.length === 1 ? keyText(keysOf[0](row)) : JSON.stringify(keysOf.map((read) => read(row)));
     const existing = groups.get(identity);
     if (!existing) {
       groups.set(identity, { ...row });
