@@ -17,7 +17,7 @@ import { nodeIds, splitPages, withRecords, type PageSplit } from './page-records
 import { splitByRegion, type RegionSplit } from './region-split.js';
 import { argumentValue, fieldsOf, inlineFragments, operationOf, operationWith, withDefaults } from './operation.js';
 import { completeCrossRegion, withCrossRegionIds } from './cross-region.js';
-import { afterFirstRound, assemble, firstRoundRequests, mainRequests, planFields, type RoundRequests } from './planner.js';
+import { afterFirstRound, assemble, firstRoundRequests, mainRequests, planFields, type FieldPlan, type RoundRequests } from './planner.js';
 import type { TopologyRegistry } from './registry.js';
 import type { Instance } from './topology.js';
 
@@ -59,12 +59,13 @@ export class RegionalDataSource implements GraphQLDataSource {
     const representations = entityRepresentations(request.query!, request.variables);
     if (representations) return this.records(viewer, requestId, request.query!, (request.variables ?? {}) as Json, representations);
     const byRegion = this.regionsOf(request);
-    const split = byRegion ? undefined : this.pagesOf(request.query!, request.operationName);
-    if (!byRegion && !split) return this.run(request, viewer, requestId, true);
-    // Made of several kept answers, the whole fetch is kept too: made again, it costs no merge.
-    const body = `${request.operationName ?? ''}\n${request.query}\n${JSON.stringify(request.variables ?? {})}`;
-    return this.cache.fetch(this.subgraph, viewer, body, () => (byRegion
-      ? this.regionByRegion(request, byRegion, viewer, requestId) : this.keysThenRecords(request, split!, viewer, requestId)));
+    if (byRegion) {
+      // Added up from kept figures, the whole fetch is kept too: made again, it costs no merge.
+      return this.cache.fetch(this.subgraph, viewer, fetchBody(request), () => this.regionByRegion(request, byRegion, viewer, requestId));
+    }
+    // A page is not kept whole: its records are kept one by one already, and pages after any cursor are many.
+    const split = this.pagesOf(request.query!, request.operationName);
+    return split ? this.keysThenRecords(request, split, viewer, requestId) : this.run(request, viewer, requestId, true);
   }
 
   /** Statistics over several regions read region by region, each kept on its own (region-split.ts). */
@@ -156,7 +157,7 @@ export class RegionalDataSource implements GraphQLDataSource {
     const isEntities = roots.length === 1 && roots[0].name.value === '_entities';
     const response = await complete(isEntities
       ? await fetchEntities(route, this.routing, this.printed(document, request.query!), request.operationName, roots[0], variables)
-      : await this.queries(send, operation, roots, variables, this.cache !== undefined && keepAnswers && !isMutation),
+      : await this.queries(send, operation, roots, variables, this.cache && keepAnswers && !isMutation ? { viewer, request } : undefined),
     isEntities ? argumentValue(roots[0], 'representations', variables) as Json[] : undefined);
     // An instance answering for regions it does not own is misconfigured or hostile: operators must know.
     for (const error of response.errors ?? []) {
@@ -226,18 +227,32 @@ export class RegionalDataSource implements GraphQLDataSource {
   }
 
   /**
-   * Root query fields: planned from their declarations (planner.ts, no I/O), then at most two
-   * rounds of requests — the first only for paged fan-outs — each instance asked once per round.
+   * Root query fields: planned from their declarations (planner.ts, no I/O), then asked (`rounds`);
+   * with answers kept, pages of keys are cut from chunks and merged fan-outs kept whole.
    */
-  private async queries(send: Send, operation: OperationDefinitionNode, roots: FieldNode[], variables: Json, chunked: boolean): Promise<GatewayGraphQLResponse> {
+  private async queries(
+    send: Send, operation: OperationDefinitionNode, roots: FieldNode[], variables: Json,
+    kept?: { viewer: Viewer; request: GraphQLDataSourceProcessOptions['request'] },
+  ): Promise<GatewayGraphQLResponse> {
     const planned = planFields(this.subgraph, this.registry, this.routing, this.schema, roots, variables);
-    // With answers kept, a page of keys is cut from chunks each instance is always asked alike (key-chunks.ts).
-    const chunks = chunked ? keyChunksOf(operation, planned, variables) : undefined;
-    if (chunks) {
-      const direct = (instance: Instance) => ask(send, instance, { query: queryOf(operation, [chunks.plan.sent.get(instance)!]), variables });
-      const { data, errors } = assemble(this.subgraph, roots, planned, await readKeyChunks(send, chunks, this.registry.writes, direct));
-      return { data, ...(errors.length ? { errors } : {}) };
+    if (kept) {
+      // With answers kept, a page of keys is cut from chunks each instance is always asked alike (key-chunks.ts).
+      const chunks = keyChunksOf(operation, planned, variables);
+      if (chunks) {
+        const direct = (instance: Instance) => ask(send, instance, { query: queryOf(operation, [chunks.plan.sent.get(instance)!]), variables });
+        const { data, errors } = assemble(this.subgraph, roots, planned, await readKeyChunks(send, chunks, this.registry.writes, direct));
+        return { data, ...(errors.length ? { errors } : {}) };
+      }
+      // Merged from several instances' kept answers, the fetch is kept whole too: made again, it costs no merge.
+      if (planned.some((plan) => plan.instances.length > 1)) {
+        return this.cache!.fetch(this.subgraph, kept.viewer, fetchBody(kept.request), () => this.rounds(send, operation, roots, variables, planned));
+      }
     }
+    return this.rounds(send, operation, roots, variables, planned);
+  }
+
+  /** At most two rounds of requests (the first only for paged fan-outs), each instance asked once per round, and the merge. */
+  private async rounds(send: Send, operation: OperationDefinitionNode, roots: FieldNode[], variables: Json, planned: FieldPlan[]): Promise<GatewayGraphQLResponse> {
     const firstRound = await askAll(send, operation, firstRoundRequests(planned), variables);
     const plans = firstRound.size ? afterFirstRound(planned, firstRound) : planned;
     const outcomes = await askAll(send, operation, mainRequests(plans), variables);
@@ -247,6 +262,10 @@ export class RegionalDataSource implements GraphQLDataSource {
 }
 
 const printedDocuments = new WeakMap<DocumentNode, string>();
+
+/** What a whole fetch is kept under: its operation, text and variables. */
+const fetchBody = (request: GraphQLDataSourceProcessOptions['request']) =>
+  `${request.operationName ?? ''}\n${request.query}\n${JSON.stringify(request.variables ?? {})}`;
 
 /**
  * Each distinct request of an operation printed once: a fan-out asks many instances the same

@@ -547,15 +547,28 @@ export function report(result: BenchResult): string {
   return lines.join('\n');
 }
 
+const USAGE = `npm run bench [-- options]: the hub against stock Apollo Gateway, Hive Gateway and a direct-SQL floor on varied requests
+  (no options)            national scale (scale 1), BENCHMARKS.md written
+  --quick [--write]       small scale, short runs; prints only unless --write
+  --soak [--minutes 3]    sustained mixed load on the hub (regional), memory sampled every 5 s
+  --scale 0.2 --seed 1 --duration 10 --warmup 2 --rounds 2 --connections 16 --pg-port 54415
+  --gateways hub-regional,apollo   (${GATEWAYS.join(', ')}; named only: hub-grouped, hub-grouped-bare)
+  --workloads NetworkMembers,Dashboard   (${WORKLOADS.join(', ')})
+  --no-extra              without the repeated and signed-in rows`;
+
 async function main(): Promise<void> {
   const { values } = parseArgs({
     options: {
       quick: { type: 'boolean', default: false }, write: { type: 'boolean', default: false }, soak: { type: 'boolean', default: false },
       minutes: { type: 'string' }, scale: { type: 'string' }, seed: { type: 'string', default: '1' }, duration: { type: 'string' },
       warmup: { type: 'string' }, 'pg-port': { type: 'string' }, connections: { type: 'string' }, gateways: { type: 'string' }, workloads: { type: 'string' },
-      rounds: { type: 'string' }, 'no-extra': { type: 'boolean', default: false },
+      rounds: { type: 'string' }, 'no-extra': { type: 'boolean', default: false }, help: { type: 'boolean', short: 'h', default: false },
     },
   });
+  if (values.help) {
+    console.log(USAGE);
+    return;
+  }
   const quick = values.quick;
   const options: BenchOptions = {
     scale: Number(values.scale ?? (quick ? 0.03 : 1)),
