@@ -92,7 +92,7 @@ export class AnswerCache {
 
   /** An instance's answer to one request. */
   read(instance: Instance, viewer: Viewer, body: string, fetch: () => Promise<InstanceAnswer>): Promise<InstanceAnswer> {
-    return this.keep(instance.name, instance.subgraph, viewer, body, fetch);
+    return this.keep(instance.name, this.moment(instance.subgraph), viewer, body, fetch);
   }
 
   /**
@@ -103,12 +103,13 @@ export class AnswerCache {
    * could otherwise outlive the short time to live that bounds what those answers may show.
    */
   fetch(subgraph: string, viewer: Viewer, body: string, run: () => Promise<GatewayGraphQLResponse>): Promise<GatewayGraphQLResponse> {
-    if (!this.moment(subgraph).versioned) return run();
-    return this.keep(`${subgraph} fetch`, subgraph, viewer, body, run);
+    const when = this.moment(subgraph);
+    return when.versioned ? this.keep(`${subgraph} fetch`, when, viewer, body, run) : run();
   }
 
-  private async keep<T extends { data?: unknown; errors?: readonly unknown[] }>(scope: string, subgraph: string, viewer: Viewer, body: string, fetch: () => Promise<T>): Promise<T> {
-    const when = this.moment(subgraph);
+  private async keep<T extends { data?: unknown; errors?: readonly unknown[] }>(
+    scope: string, when: Moment, viewer: Viewer, body: string, fetch: () => Promise<T>,
+  ): Promise<T> {
     const key = `${scope}\n${when.epoch}\n${viewerClass(viewer)}\n${body}`;
     const kept = this.answers.get(key);
     if (kept !== undefined) {
@@ -124,7 +125,7 @@ export class AnswerCache {
   }
 
   /** What an answer read now is kept under, and whether it may be kept at all (no write in flight). */
-  private moment(subgraph: string) {
+  private moment(subgraph: string): Moment {
     const versioned = this.options.versionedTtlMs !== undefined && this.versions.versioned(subgraph);
     return {
       subgraph, epoch: this.versions.epoch(subgraph), generation: this.clock.generation, keepable: this.clock.inFlight === 0,
@@ -133,7 +134,7 @@ export class AnswerCache {
   }
 
   /** An answer read since `moment` may be kept: no write through the gateway and no version change in between. */
-  private stillHolds(when: ReturnType<AnswerCache['moment']>): boolean {
+  private stillHolds(when: Moment): boolean {
     return when.keepable && when.generation === this.clock.generation && when.epoch === this.versions.epoch(when.subgraph);
   }
 
@@ -181,6 +182,9 @@ export class AnswerCache {
     return { data: { _entities: results }, ...(errors?.length ? { errors } : {}) };
   }
 }
+
+/** When an answer was read: what it is kept under, for how long, and what must not have changed by the time it arrives. */
+interface Moment { subgraph: string; epoch: number; generation: number; keepable: boolean; versioned: boolean; ttl: number }
 
 /** Without probes (no registry): one epoch, never versioned. */
 const UNVERSIONED = { epoch: () => 0, versioned: () => false };

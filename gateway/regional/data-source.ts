@@ -240,8 +240,7 @@ export class RegionalDataSource implements GraphQLDataSource {
       const chunks = keyChunksOf(operation, planned, variables);
       if (chunks) {
         const direct = (instance: Instance) => ask(send, instance, { query: queryOf(operation, [chunks.plan.sent.get(instance)!]), variables });
-        const { data, errors } = assemble(this.subgraph, roots, planned, await readKeyChunks(send, chunks, this.registry.writes, direct));
-        return { data, ...(errors.length ? { errors } : {}) };
+        return asResponse(assemble(this.subgraph, roots, planned, await readKeyChunks(send, chunks, this.registry.writes, direct)));
       }
       // Merged from several instances' kept answers, the fetch is kept whole too: made again, it costs no merge.
       if (planned.some((plan) => plan.instances.length > 1)) {
@@ -256,12 +255,14 @@ export class RegionalDataSource implements GraphQLDataSource {
     const firstRound = await askAll(send, operation, firstRoundRequests(planned), variables);
     const plans = firstRound.size ? afterFirstRound(planned, firstRound) : planned;
     const outcomes = await askAll(send, operation, mainRequests(plans), variables);
-    const { data, errors } = assemble(this.subgraph, roots, plans, outcomes);
-    return { data, ...(errors.length ? { errors } : {}) };
+    return asResponse(assemble(this.subgraph, roots, plans, outcomes));
   }
 }
 
 const printedDocuments = new WeakMap<DocumentNode, string>();
+
+/** The planner's assembled answer as the gateway hands it on: errors only when there are some. */
+const asResponse = ({ data, errors }: ReturnType<typeof assemble>): GatewayGraphQLResponse => ({ data, ...(errors.length ? { errors } : {}) });
 
 /** What a whole fetch is kept under: its operation, text and variables. */
 const fetchBody = (request: GraphQLDataSourceProcessOptions['request']) =>

@@ -64,8 +64,7 @@ export async function initOrm(options: OrmOptions): Promise<MikroORM> {
   return orm;
 }
 
-/** Applies every pending migration; safe to run at each start. */
-/** Applies pending migrations; every table then notes its writes for the data version (data-version.ts). */
+/** Applies pending migrations (safe to run at each start); every table then notes its writes for the data version (data-version.ts). */
 export async function migrate(orm: MikroORM): Promise<void> {
   await migrateNotingWrites(orm, (await orm.migrator.getPending()).length > 0, () => orm.migrator.up());
 }

@@ -76,4 +76,3 @@ function referenceStatement(orm: MikroORM, columns: ReferenceColumns): string | 
   }));
   return parts.length ? `select distinct type, region from (${parts.join(' union all ')}) as referenced order by type, region` : undefined;
 }
-
