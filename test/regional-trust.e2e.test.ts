@@ -1,4 +1,4 @@
-import { createHmac, generateKeyPairSync, sign, type KeyObject } from 'node:crypto';
+import { createHmac, createPublicKey, diffieHellman, generateKeyPairSync, hkdfSync, sign, type KeyObject } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -6,7 +6,7 @@ import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import {
-  REFERENCES_PATH, encodeViewer, gatewayPublicKeysSetting, instanceNameSetting, keyIdOf, postgresUrl, readConfig, regionList,
+  REFERENCES_PATH, SESSION_HEADER, SIGNATURE_HEADER, encodeViewer, gatewayPublicKeysSetting, instanceNameSetting, keyIdOf, postgresUrl, readConfig, regionList,
   type Region,
 } from '../subgraphs/kit/index.js';
 import { SUBGRAPHS } from '../subgraphs/index.js';
@@ -49,6 +49,10 @@ interface CapturingProxy {
   captured: Captured[];
   /** Requests for which this holds are kept and answered 503 instead of being passed on. */
   withhold?: (request: Captured) => boolean;
+  /** Requests for which this holds are refused as an instance refuses a session it does not hold, instead of being passed on. */
+  refuse?: (request: Captured) => boolean;
+  /** Rewrites the instance's answer to a session offer on its way back (SESSION_HEADER). */
+  sessionAnswer?: (answer: string) => string;
   close(): Promise<void>;
 }
 
@@ -72,9 +76,14 @@ async function startCapturingProxy(target: TestSubgraph): Promise<CapturingProxy
       res.writeHead(503, { 'content-type': 'application/json' }).end('{"errors":[{"message":"held back"}]}');
       return;
     }
+    if (proxy.refuse?.(request)) {
+      res.writeHead(401, { 'content-type': 'application/json' }).end('{"errors":[{"message":"Refused","extensions":{"code":"UNAUTHENTICATED","reason":"SESSION_UNKNOWN"}}]}');
+      return;
+    }
     try {
       const answer = await send(target.url, request);
-      res.writeHead(answer.status, { 'content-type': 'application/json' }).end(answer.text);
+      const session = answer.session && (proxy.sessionAnswer?.(answer.session) ?? answer.session);
+      res.writeHead(answer.status, { 'content-type': 'application/json', ...(session ? { [SESSION_HEADER]: session } : {}) }).end(answer.text);
     } catch {
       res.destroy();
     }
@@ -91,6 +100,8 @@ async function startCapturingProxy(target: TestSubgraph): Promise<CapturingProxy
 interface Answer {
   status: number;
   text: string;
+  /** The instance's answer to a session offer, if any. */
+  session?: string;
   json?: { data?: unknown; errors?: { message: string; extensions?: Record<string, unknown> }[] };
 }
 
@@ -106,7 +117,7 @@ async function send(url: string, request: Captured): Promise<Answer> {
   } catch {
     json = undefined;
   }
-  return { status: response.status, text, json };
+  return { status: response.status, text, json, session: response.headers.get(SESSION_HEADER) ?? undefined };
 }
 
 function expectRefused(answer: Answer, reason: string, what: string): void {
@@ -141,8 +152,29 @@ function slEnvironment(subgraph: 'alliances' | 'people'): Record<string, string>
   };
 }
 
+/** The algorithm a captured request was signed with: EdDSA (the gateway's key) or HS256 (a session). */
+const algorithmOf = (headers: Record<string, string>): string =>
+  JSON.parse(Buffer.from(headers[SIGNATURE_HEADER].split('.')[0], 'base64url').toString('utf8')).alg as string;
+
+/** The gateway's session key id as anyone on the way reads it: the `kid` of a session's HS256 header, or the key an EdDSA claim offers. */
+async function gatewaySessionKey(): Promise<string> {
+  expect((await hub.query('{ alliances(first: 1) { totalCount } people(first: 1) { totalCount } }')).errors).toBeUndefined();
+  for (const request of [...alliancesNwProxy.captured, ...peopleSlProxy.captured].reverse()) {
+    const [protectedHeader] = request.headers[SIGNATURE_HEADER].split('.');
+    const { alg, kid } = JSON.parse(Buffer.from(protectedHeader, 'base64url').toString('utf8')) as { alg: string; kid: string };
+    const key = alg === 'HS256' ? kid : signatureClaims(request.headers).session;
+    if (key) return key;
+  }
+  throw new Error('no request on the way carried the gateway\'s session key');
+}
+
+/** HS256 as any client computes it. */
+const hs256 = (key: string | Buffer) => (input: Buffer) => createHmac('sha256', key).update(input).digest();
+
 /** What the SL operator can make of what it holds: every way to sign a request it can think of. */
-function forgeries(environment: Record<string, string>, target: TestSubgraph, body: string): { name: string; headers: Record<string, string>; reason: string }[] {
+function forgeries(
+  environment: Record<string, string>, target: TestSubgraph, body: string, sessionKey: string,
+): { name: string; headers: Record<string, string>; reason: string }[] {
   const claims = claimsFor(target, body, HUB_ADMIN);
   const own = generateKeyPairSync('ed25519').privateKey;
   const byOwnKey = (input: Buffer) => sign(null, input, own);
@@ -158,10 +190,15 @@ function forgeries(environment: Record<string, string>, target: TestSubgraph, bo
         headers: { 'x-hub-viewer': viewer, 'x-hub-timestamp': at, 'x-hub-signature': createHmac('sha256', secret).update(`${at}\n${viewer}\n${body}`).digest('hex') },
       };
     }),
-    // Algorithm confusion: HS256 keyed with the public key (or any other setting), under the gateway's key id.
+    // Algorithm confusion: HS256 keyed with the public key (or any other setting), under the gateway's key id: that names no session.
     ...secrets.map(([setting, secret]) => ({
-      name: `HS256 keyed with ${setting}`, reason: 'SIGNATURE_MALFORMED',
-      headers: craftSignature({ ...GATEWAY_JWS_HEADER, alg: 'HS256' }, claims, (input) => createHmac('sha256', secret).update(input).digest()),
+      name: `HS256 keyed with ${setting}`, reason: 'SESSION_UNKNOWN',
+      headers: craftSignature({ ...GATEWAY_JWS_HEADER, alg: 'HS256' }, claims, hs256(secret)),
+    })),
+    // HS256 under the session the gateway holds with this instance (its id travels with every request), keyed with any setting.
+    ...secrets.map(([setting, secret]) => ({
+      name: `HS256 under the gateway's session, keyed with ${setting}`, reason: 'SIGNATURE_INVALID',
+      headers: craftSignature({ alg: 'HS256', typ: 'hub-request', kid: sessionKey }, claims, hs256(secret)),
     })),
     { name: 'alg "none"', headers: craftSignature({ ...GATEWAY_JWS_HEADER, alg: 'none' }, claims, () => Buffer.alloc(0)), reason: 'SIGNATURE_MALFORMED' },
     { name: 'its own Ed25519 key under its own key id', headers: craftSignature({ ...GATEWAY_JWS_HEADER, kid: keyIdOf(own) }, claims, byOwnKey), reason: 'KEY_UNKNOWN' },
@@ -206,7 +243,7 @@ describe('an operator holding everything a regional (SL) instance is configured 
   it('(a, c) cannot read NW contact data straight from the NW people instance, whatever it signs with', async () => {
     const target = instance('people-nw');
     const body = JSON.stringify({ query: NW_PEOPLE });
-    const attempts = forgeries(slEnvironment('people'), target, body);
+    const attempts = forgeries(slEnvironment('people'), target, body, await gatewaySessionKey());
     expect(attempts.length).toBeGreaterThan(10);
     for (const attempt of attempts) {
       const answer = await send(target.url, { method: 'POST', path: '/graphql', headers: { 'content-type': 'application/json', ...attempt.headers }, body });
@@ -223,9 +260,10 @@ describe('an operator holding everything a regional (SL) instance is configured 
       'mutation { createAlliance(input: { region: NW, name: "Untergeschobenes Bündnis" }) { id } }',
       `mutation { deleteAlliance(id: "${before[0].split('@')[0]}") }`,
     ];
+    const sessionKey = await gatewaySessionKey();
     for (const query of writes) {
       const body = JSON.stringify({ query });
-      for (const attempt of forgeries(slEnvironment('alliances'), target, body)) {
+      for (const attempt of forgeries(slEnvironment('alliances'), target, body, sessionKey)) {
         const answer = await send(target.url, { method: 'POST', path: '/graphql', headers: { 'content-type': 'application/json', ...attempt.headers }, body });
         expectRefused(answer, attempt.reason, `${attempt.name}: ${query}`);
       }
@@ -257,8 +295,10 @@ describe('an operator holding everything a regional (SL) instance is configured 
     expect(captured.length).toBeGreaterThan(0);
     for (const request of captured) {
       expect(signatureClaims(request.headers)).toMatchObject({ aud: 'people-sl', viewer: encodeViewer(HUB_ADMIN) });
+      // A session's HMAC holds only for the instance that agreed it; the gateway's own signature names its audience.
+      const misdirected = algorithmOf(request.headers) === 'EdDSA' ? 'AUDIENCE_MISMATCH' : 'SIGNATURE_INVALID';
       const answer = await send(instance('people-nw').url, request);
-      expectRefused(answer, 'AUDIENCE_MISMATCH', 'replayed at people-nw');
+      expectRefused(answer, misdirected, 'replayed at people-nw');
       expect(answer.text).not.toContain(NW_CONTACT.email);
       // Re-aimed at people-nw, the signature no longer holds.
       expectRefused(await send(instance('people-nw').url, { ...request, headers: withClaims(request.headers, (c) => ({ ...c, aud: 'people-nw' })) }),
@@ -266,8 +306,9 @@ describe('an operator holding everything a regional (SL) instance is configured 
     }
     // A write captured on its way to NW's alliances instance is no more use at SL's, nor at NW's people instance.
     const nwWrite = alliancesNwProxy.captured.find((r) => r.body.includes('Hemer'))!;
-    expectRefused(await send(instance('alliances-sl').url, nwWrite), 'AUDIENCE_MISMATCH', 'alliances-nw request at alliances-sl');
-    expectRefused(await send(instance('people-nw').url, nwWrite), 'AUDIENCE_MISMATCH', 'alliances-nw request at people-nw');
+    const misdirected = algorithmOf(nwWrite.headers) === 'EdDSA' ? 'AUDIENCE_MISMATCH' : 'SIGNATURE_INVALID';
+    expectRefused(await send(instance('alliances-sl').url, nwWrite), misdirected, 'alliances-nw request at alliances-sl');
+    expectRefused(await send(instance('people-nw').url, nwWrite), misdirected, 'alliances-nw request at people-nw');
   });
 
   it('(e) cannot alter the path, method or body of a captured request; unaltered, it was genuine', async () => {
@@ -302,6 +343,57 @@ describe('an operator holding everything a regional (SL) instance is configured 
     expect(await rows('alliances-nw', 'alliance')).toHaveLength(before.length + 1);
     expectRefused(await send(target.url, genuine), 'NONCE_REPLAYED', 'delivered twice');
     expect((await send(target.url, probe)).status).toBe(200);
+  });
+
+  it('(f) holding the session key the gateway uses with its own instance opens no other instance', async () => {
+    // The SL operator runs its people instance with an X25519 key it knows: here its proxy puts that key into the
+    // instance's answer to a session offer. Refusing one request under the current session makes the gateway offer one.
+    const own = generateKeyPairSync('x25519');
+    const ownKey = (own.publicKey.export({ format: 'jwk' }) as { x: string }).x;
+    let refusedOnce = false;
+    peopleSlProxy.refuse = (r) => !refusedOnce && algorithmOf(r.headers) === 'HS256' && (refusedOnce = true);
+    peopleSlProxy.sessionAnswer = (answer) => `${answer.split('.')[0]}.${ownKey}`;
+    const seen = peopleSlProxy.captured.length;
+    try {
+      for (let i = 0; i < 3; i++) expect((await hub.query(NW_PEOPLE)).errors).toBeUndefined();
+    } finally {
+      peopleSlProxy.refuse = undefined;
+      peopleSlProxy.sessionAnswer = undefined;
+    }
+    const traffic = peopleSlProxy.captured.slice(seen);
+    const offer = traffic.find((r) => algorithmOf(r.headers) === 'EdDSA' && signatureClaims(r.headers).session);
+    expect(offer, 'the gateway offered a session').toBeDefined();
+    const gatewayKey = signatureClaims(offer!.headers).session!;
+    // The session key as the operator computes it (RFC 7748 X25519, then HKDF-SHA-256 over both keys and the instance's name).
+    const shared = diffieHellman({ privateKey: own.privateKey, publicKey: createPublicKey({ key: { kty: 'OKP', crv: 'X25519', x: gatewayKey }, format: 'jwk' }) });
+    const key = Buffer.from(hkdfSync('sha256', shared, '', `hub-request session|people-sl|${gatewayKey}|${ownKey}`, 32));
+    const underOwnKey = traffic.filter((r) => {
+      const [protectedHeader, claims, mac] = r.headers[SIGNATURE_HEADER].split('.');
+      return algorithmOf(r.headers) === 'HS256' && hs256(key)(Buffer.from(`${protectedHeader}.${claims}`)).toString('base64url') === mac;
+    });
+    expect(underOwnKey.length, 'the gateway sent SL requests under the operator\'s session key').toBeGreaterThan(0);
+
+    // With that key: NW's contact data and NW's records stay out of reach.
+    const sessionHeader = { alg: 'HS256', typ: 'hub-request', kid: gatewayKey };
+    const peopleNw = instance('people-nw');
+    const read = JSON.stringify({ query: NW_PEOPLE });
+    const answer = await send(peopleNw.url, {
+      method: 'POST', path: '/graphql', headers: { 'content-type': 'application/json', ...craftSignature(sessionHeader, claimsFor(peopleNw, read, HUB_ADMIN), hs256(key)) }, body: read,
+    });
+    expectRefused(answer, 'SIGNATURE_INVALID', 'a read of NW people under the SL session key');
+    expect(answer.text).not.toContain(NW_CONTACT.email);
+    const captured = underOwnKey[0];
+    const reaimed = craftSignature(sessionHeader, { ...signatureClaims(captured.headers), aud: 'people-nw' }, hs256(key));
+    expectRefused(await send(peopleNw.url, { ...captured, headers: { ...captured.headers, ...reaimed } }), 'SIGNATURE_INVALID', 'an SL request re-aimed at people-nw');
+    const before = await rows('alliances-nw', 'alliance');
+    const write = JSON.stringify({ query: 'mutation { createAlliance(input: { region: NW, name: "Untergeschobenes Bündnis" }) { id } }' });
+    const alliancesNw = instance('alliances-nw');
+    expectRefused(await send(alliancesNw.url, {
+      method: 'POST', path: '/graphql', headers: { 'content-type': 'application/json', ...craftSignature(sessionHeader, claimsFor(alliancesNw, write, HUB_ADMIN), hs256(key)) }, body: write,
+    }), 'SIGNATURE_INVALID', 'a write at alliances-nw under the SL session key');
+    expect(await rows('alliances-nw', 'alliance')).toEqual(before);
+    // The gateway gets over the false answer: its next request to people-sl offers a session anew, which the instance answers itself.
+    expect((await hub.query(NW_PEOPLE)).errors).toBeUndefined();
   });
 
   it('leaves the gateway\'s own requests working, for every region', async () => {

@@ -13,7 +13,7 @@
  *           signing in a `useCustomFetch` plugin, which sees the exact body the executor serialised
  *           (so no signing proxy is needed);
  * - floor:  no GraphQL at all: direct SQL (pg) against the single-instance databases, same JSON shape.
- * apollo and hive sign as the hub's gateway does (RequestSigner), for each instance under its subgraph's name.
+ * apollo and hive sign as the hub's gateway does (RequestSigner, sessions included), for each instance under its subgraph's name.
  */
 import './quiet.js';
 import 'reflect-metadata';
@@ -21,7 +21,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net';
 import pg from 'pg';
 import type { RemoteGraphQLDataSource as RemoteDataSource } from '@apollo/gateway';
-import { RequestSigner, pathOf, readSigningKey } from '../../subgraphs/kit/index.js';
+import { RequestSigner, SESSION_HEADER, pathOf, readSigningKey } from '../../subgraphs/kit/index.js';
 import { encodeCursor, readCursor } from '../../subgraphs/shared/cursor.js';
 import { TEXT_SEARCH_CONFIG, germanTsQuery } from '../../subgraphs/kit/text-search.js';
 import { serveParent } from './child.js';
@@ -80,6 +80,14 @@ async function startApollo(config: GatewayConfig): Promise<{ url: string; stop()
       const signature = signer.sign({ audience: this.instance, method: http!.method, path: pathOf(http!.url), body: JSON.stringify(withoutHttp) });
       for (const [name, value] of Object.entries(signature)) http!.headers.set(name, value);
     }
+
+    // Every answer passes here: the instance's answer to a session offer, as the hub's gateway takes it.
+    override parseBody(...args: Parameters<RemoteDataSource['parseBody']>): ReturnType<RemoteDataSource['parseBody']> {
+      const [response] = args;
+      if (response.status === 401) signer.forget(this.instance);
+      else signer.learn(this.instance, response.headers.get(SESSION_HEADER));
+      return super.parseBody(...args);
+    }
   }
   const urls = config.subgraphUrls ?? {};
   const gateway = new ApolloGateway({
@@ -95,12 +103,16 @@ async function startHive(config: GatewayConfig): Promise<{ url: string; stop(): 
   const { createGatewayRuntime, useCustomFetch } = await import('@graphql-hive/gateway-runtime');
   const signer = new RequestSigner(readSigningKey(config.signingKey));
   const instanceAt = new Map(Object.entries(config.subgraphUrls ?? {}).map(([name, url]) => [url, name]));
-  const signingFetch = ((url: string | URL, init?: RequestInit) => {
+  const signingFetch = (async (url: string | URL, init?: RequestInit) => {
     const body = typeof init?.body === 'string' ? init.body : '';
     const headers = new Headers(init?.headers as HeadersInit | undefined);
-    const signature = signer.sign({ audience: instanceAt.get(String(url)) ?? '', method: init?.method ?? 'GET', path: pathOf(url), body });
+    const audience = instanceAt.get(String(url)) ?? '';
+    const signature = signer.sign({ audience, method: init?.method ?? 'GET', path: pathOf(url), body });
     for (const [name, value] of Object.entries(signature)) headers.set(name, value);
-    return fetch(url, { ...init, headers });
+    const response = await fetch(url, { ...init, headers });
+    if (response.status === 401) signer.forget(audience);
+    else signer.learn(audience, response.headers.get(SESSION_HEADER));
+    return response;
   });
   const runtime = createGatewayRuntime({
     supergraph: withSubgraphUrls(config.supergraphSdl, config.subgraphUrls ?? {}),

@@ -26,8 +26,8 @@ export class HttpError extends Error {
 
 export interface GraphQLHttpOptions<TContext extends BaseContext> {
   apollo: ApolloServer<TContext>;
-  /** Builds the operation's context from the request and its raw body (empty for GET). */
-  context: (req: IncomingMessage, body: string) => Promise<TContext>;
+  /** Builds the operation's context from the request and its raw body (empty for GET); may set answer headers on `res`. */
+  context: (req: IncomingMessage, body: string, res: ServerResponse) => Promise<TContext>;
   /** Extra routes by path, e.g. `/health`. */
   routes?: Record<string, RouteHandler>;
   path?: string;
@@ -116,7 +116,7 @@ export function graphqlHttpHandler<TContext extends BaseContext>(options: GraphQ
 
     let contextValue: TContext;
     try {
-      contextValue = await options.context(req, text);
+      contextValue = await options.context(req, text, res);
     } catch (error) {
       if (error instanceof HttpError) return sendHttpError(res, error);
       throw error;

@@ -8,11 +8,11 @@ import { createContext, type SubgraphContext } from './context.js';
 import { formatError } from './errors.js';
 import { textInputPlugin } from './input-text.js';
 import { buildFederatedSchema, type ReferenceResolvers } from './federation.js';
-import type { IncomingMessage } from 'node:http';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import { HttpError, graphqlHttpHandler, healthRoutes, listen, sendJson, type RunningHttpServer } from './http.js';
 import { observabilityPlugin, requestIdOf, serviceLogger } from './observability.js';
 import type { KeyObject } from 'node:crypto';
-import { RequestVerifier, UnsignedRequest } from './signing.js';
+import { RequestVerifier, SESSION_HEADER, UnsignedRequest } from './signing.js';
 import { initOrm, migrate, type EntityManager, type MikroORM } from './orm.js';
 import { DEFAULT_AUDIT_RETENTION_DAYS, keepAuditLogFor } from './audit.js';
 import type { ConnectionBudget } from './connections.js';
@@ -138,9 +138,11 @@ export async function startSubgraph(definition: SubgraphDefinition, options: Sub
     await apollo.start();
     // Only the gateway may ask: a request it did not sign for this instance is refused, _service and _entities included.
     const verifier = new RequestVerifier(options.instanceName, options.gatewayPublicKeys);
-    const gatewayViewer = (req: IncomingMessage, body: string) => {
+    const gatewayViewer = (req: IncomingMessage, body: string, res: ServerResponse) => {
       try {
-        return verifier.verify({ method: req.method ?? '', url: req.url ?? '/', headers: req.headers, body });
+        const accepted = verifier.accept({ method: req.method ?? '', url: req.url ?? '/', headers: req.headers, body });
+        if (accepted.session) res.setHeader(SESSION_HEADER, accepted.session);
+        return accepted.viewer;
       } catch (error) {
         if (error instanceof UnsignedRequest) {
           throw Object.assign(new HttpError(401, 'UNAUTHENTICATED', `Refused: ${error.message}`), { extensions: { reason: error.reason } });
@@ -151,9 +153,9 @@ export async function startSubgraph(definition: SubgraphDefinition, options: Sub
     const handler = graphqlHttpHandler({
       apollo,
       service: label,
-      context: async (req, body) => {
+      context: async (req, body, res) => {
         if (req.method !== 'POST') throw new HttpError(405, 'METHOD_NOT_ALLOWED', 'Subgraphs answer only POST requests from the gateway');
-        return createContext(orm.em as EntityManager, regions, gatewayViewer(req, body), requestIdOf(req));
+        return createContext(orm.em as EntityManager, regions, gatewayViewer(req, body, res), requestIdOf(req));
       },
       routes: {
         ...healthRoutes(async () => {
@@ -162,7 +164,7 @@ export async function startSubgraph(definition: SubgraphDefinition, options: Sub
         }, { metricsToken: options.metricsToken, metricsServedElsewhere: options.metricsServedElsewhere }),
         // Signed like every request from the gateway: what an instance holds is not for everyone.
         [REFERENCES_PATH]: async (req, res) => {
-          gatewayViewer(req, '');
+          gatewayViewer(req, '', res);
           const [regions, version] = await Promise.all([references.regions(), dataVersion(orm)]);
           sendJson(res, 200, regions, version ? { [DATA_VERSION_HEADER]: version } : {});
         },
