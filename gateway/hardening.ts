@@ -1,5 +1,6 @@
 import type { ApolloServerPlugin, BaseContext } from '@apollo/server';
 import { costLimitRule } from '@escape.tech/graphql-armor-cost-limit';
+import { MemoPer } from './memo.js';
 import {
   GraphQLError, Kind, TypeInfo, getNullableType, isInputObjectType, isListType, validate, valueFromASTUntyped, visit, visitWithTypeInfo, BREAK,
   type ArgumentNode, type DocumentNode, type FieldNode, type GraphQLArgument, type GraphQLFormattedError, type GraphQLInputType,
@@ -27,6 +28,7 @@ export interface HardeningOptions<TContext extends BaseContext> {
  *   a client error (400), as without a gateway.
  */
 export function hardeningPlugin<TContext extends BaseContext>(options: HardeningOptions<TContext>): ApolloServerPlugin<TContext> {
+  const verdicts = new VerdictMemo();
   return {
     async requestDidStart() {
       return {
@@ -39,20 +41,58 @@ export function hardeningPlugin<TContext extends BaseContext>(options: Hardening
             });
           }
           const variables = request.variables ?? {};
-          const max = operation.operation === 'mutation' ? options.maxWriteListValues : options.maxListValues;
-          const long = overlongList(schema, document, operation, variables, max);
-          if (long) {
-            throw new GraphQLError(`${long.path} of ${long.field} holds ${long.count} values; a list may hold at most ${max} in a ${operation.operation}`, {
-              extensions: { code: 'BAD_USER_INPUT', field: long.path, http: { status: 400 } },
-            });
+          const verdict = verdicts.get(schema, operation, variables, () => judge(schema, document, operation, variables, options));
+          if ('refusal' in verdict) {
+            throw new GraphQLError(verdict.refusal, { extensions: { code: 'BAD_USER_INPUT', ...verdict.extensions, http: { status: 400 } } });
           }
-          const cost = operationCost(schema, document, operation, variables, options.maxCost);
-          if (typeof cost === 'string') throw new GraphQLError(cost, { extensions: { code: 'BAD_USER_INPUT', http: { status: 400 } } });
-          await options.onCost?.(cost, contextValue);
+          await options.onCost?.(verdict.cost, contextValue);
         },
       };
     },
   };
+}
+
+/** The limits' answer for one operation and its variables: its cost, or why it is refused. */
+type Verdict = { cost: number } | { refusal: string; extensions?: Record<string, unknown> };
+
+function judge<TContext extends BaseContext>(
+  schema: GraphQLSchema, document: DocumentNode, operation: OperationDefinitionNode, variables: Record<string, unknown>,
+  options: HardeningOptions<TContext>,
+): Verdict {
+  const max = operation.operation === 'mutation' ? options.maxWriteListValues : options.maxListValues;
+  const long = overlongList(schema, document, operation, variables, max);
+  if (long) {
+    return { refusal: `${long.path} of ${long.field} holds ${long.count} values; a list may hold at most ${max} in a ${operation.operation}`, extensions: { field: long.path } };
+  }
+  const cost = operationCost(schema, document, operation, variables, options.maxCost);
+  return typeof cost === 'string' ? { refusal: cost } : { cost };
+}
+
+/**
+ * Verdicts of queries kept per parsed operation (Apollo keeps one parsed document per query text
+ * and schema) and per variables, so a repeated query is not walked three times again. Mutations
+ * are judged every time: an import's variables hold up to 1,000 rows, too many to key by.
+ */
+class VerdictMemo {
+  private readonly schemas = new WeakMap<GraphQLSchema, MemoPer<OperationDefinitionNode, string, Verdict>>();
+
+  get(schema: GraphQLSchema, operation: OperationDefinitionNode, variables: Record<string, unknown>, judge: () => Verdict): Verdict {
+    const key = operation.operation === 'query' ? keyOf(variables) : undefined;
+    if (key === undefined) return judge();
+    let kept = this.schemas.get(schema);
+    if (!kept) this.schemas.set(schema, kept = new MemoPer(32));
+    return kept.get(operation, key, judge);
+  }
+}
+
+/** Variables as a key, unless they are large or too deep to write out (hostile values are judged, not kept). */
+function keyOf(variables: Record<string, unknown>): string | undefined {
+  try {
+    const key = JSON.stringify(variables);
+    return key.length <= 4_096 ? key : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 /**

@@ -2,7 +2,8 @@ import { readFileSync } from 'node:fs';
 import { Supergraph } from '@apollo/federation-internals';
 import { Kind, parse, type OperationDefinitionNode } from 'graphql';
 import { describe, expect, it } from 'vitest';
-import { operationCost, overlongList } from '../gateway/hardening.js';
+import type { ApolloServerPlugin, BaseContext } from '@apollo/server';
+import { hardeningPlugin, operationCost, overlongList } from '../gateway/hardening.js';
 import { clientAddress } from '../gateway/rate-limit.js';
 import { SUPERGRAPH_PATH } from '../scripts/lib/supergraph.js';
 
@@ -61,6 +62,37 @@ describe('the cost limit counts every page size as the subgraph uses it', () => 
     expect(cost(networks('(first: 1)'), {}, MAX_COST)).toBeLessThan(MAX_COST);
     expect(cost(networks(''), {}, MAX_COST)).toMatch(refusal);
     expect(cost(networks(''), {}, MAX_COST)).toBe(cost(networks('(first: 100)'), {}, MAX_COST));
+  });
+});
+
+describe('the gateway\'s limits, applied per request', () => {
+  /** The plugin's verdict on one parsed operation with these variables: its cost (told to onCost) or the refusal. */
+  async function verdict(plugin: ApolloServerPlugin<BaseContext>, parsed: ReturnType<typeof operationOf>, variables: Record<string, unknown>) {
+    const hooks = await plugin.requestDidStart!({} as never);
+    try {
+      await hooks!.didResolveOperation!({ ...parsed, request: { variables }, schema, contextValue: {} } as never);
+      return told.pop();
+    } catch (error) {
+      return (error as Error).message;
+    }
+  }
+  const told: number[] = [];
+  const limits = () => hardeningPlugin<BaseContext>({ maxCost: MAX_COST, maxListValues: 100, maxWriteListValues: 1_000, onCost: async (c) => { told.push(c); } });
+
+  it('judge a repeated query by its variables, every time: a kept verdict never stands in for other values', async () => {
+    const plugin = limits();
+    const query = operationOf(`query($n: Int!, $regions: [Region!]) { alliances(first: $n, filter: { regions: $regions }) {
+      edges { node { memberships { organization { memberships { alliance { memberships { organization { name kind } } } } } } } } } }`);
+    const small = { n: 1, regions: ['SL'] };
+    const cheap = await verdict(plugin, query, small);
+    expect(cheap).toBeTypeOf('number');
+    expect(await verdict(plugin, query, { n: 100, regions: ['SL'] })).toMatch(/Query Cost limit of 20000 exceeded/);
+    expect(await verdict(plugin, query, { n: 1, regions: Array(101).fill('SL') })).toBe('filter.regions of alliances holds 101 values; a list may hold at most 100 in a query');
+    expect(await verdict(plugin, query, small), 'told again for the same variables').toBe(cheap);
+    expect(await verdict(plugin, query, { n: 2, regions: ['SL'] })).toBeGreaterThan(cheap as number);
+    // A document parsed anew (another query text) is judged on its own.
+    expect(await verdict(plugin, operationOf(nested('(first: 100)')), {})).toMatch(/Query Cost limit/);
+    expect(await verdict(plugin, operationOf(nested('(first: 1)')), {})).toBeTypeOf('number');
   });
 });
 

@@ -4,6 +4,7 @@ import { parse, print, type DocumentNode, type FieldNode, type GraphQLSchema, ty
 import { ANONYMOUS, encodeViewer, type Viewer } from '../../subgraphs/kit/auth.js';
 import { REQUEST_ID_HEADER, serviceLogger } from '../../subgraphs/kit/observability.js';
 import { REGIONS } from '../../subgraphs/shared/region.js';
+import { Memo, MemoPer } from '../memo.js';
 import { entityRepresentations, type AnswerCache } from './answer-cache.js';
 import type { RoutingTable } from './declarations.js';
 import { fetchEntities } from './entity-fetch.js';
@@ -37,7 +38,7 @@ import type { Instance } from './topology.js';
 const logger = serviceLogger('gateway');
 
 export class RegionalDataSource implements GraphQLDataSource {
-  private readonly parsed = new Map<string, DocumentNode>();
+  private readonly parsed = new Memo<string, DocumentNode>(2_000);
 
   constructor(
     private readonly subgraph: string,
@@ -217,13 +218,7 @@ export class RegionalDataSource implements GraphQLDataSource {
   }
 
   private document(query: string): DocumentNode {
-    let document = this.parsed.get(query);
-    if (!document) {
-      document = inlineFragments(parse(query));
-      if (this.parsed.size > 2_000) this.parsed.clear();
-      this.parsed.set(query, document);
-    }
-    return document;
+    return this.parsed.get(query, () => inlineFragments(parse(query)));
   }
 
   /**
@@ -274,22 +269,15 @@ const fetchBody = (request: GraphQLDataSourceProcessOptions['request']) =>
  */
 const fieldNumbers = new WeakMap<FieldNode, number>();
 let nextFieldNumber = 0;
-const printedRequests = new WeakMap<OperationDefinitionNode, Map<string, string>>();
+// Fields made for one request only (a page's shares) must not pile up: 100 per operation.
+const printedRequests = new MemoPer<OperationDefinitionNode, string, string>(100);
 function queryOf(operation: OperationDefinitionNode, fields: FieldNode[]): string {
   const key = fields.map((field) => {
     let number = fieldNumbers.get(field);
     if (number === undefined) fieldNumbers.set(field, number = nextFieldNumber++);
     return number;
   }).join(',');
-  let printed = printedRequests.get(operation);
-  if (!printed) printedRequests.set(operation, printed = new Map());
-  let query = printed.get(key);
-  if (query === undefined) {
-    // Fields made for one request only (a page's shares) must not pile up.
-    if (printed.size > 100) printed.clear();
-    printed.set(key, query = print(operationWith(operation, fields)));
-  }
-  return query;
+  return printedRequests.get(operation, key, () => print(operationWith(operation, fields)));
 }
 
 /** Sends one round: each instance gets one request for all its root fields, all in parallel. */

@@ -6,6 +6,7 @@ import { type Region } from '../../subgraphs/shared/region.js';
 import {
   InstanceUnavailable, ask, regionNotServedError, unavailableErrors, type Json, type OutgoingRequest, type Route,
 } from './instance-client.js';
+import { Memo } from '../memo.js';
 import type { RoutingTable } from './declarations.js';
 import { argumentValue, responseKey } from './operation.js';
 import { comparatorFor, mergeSorted, withOrderFields, withPaths } from './order.js';
@@ -153,9 +154,11 @@ function joinEntity(parts: (Json | null)[], orders: Map<string, Order>, type: st
  * to the selection; and those lists by type and response key. Cached, as plans repeat queries.
  */
 function rewrittenEntities(routing: RoutingTable, query: string): { query: string; lists: Map<string, Order> } {
-  const cacheKey = `${routing.subgraph}\n${query}`;
-  let known = orderedQueries.get(cacheKey);
-  if (known) return known;
+  return orderedQueries.get(`${routing.subgraph}\n${query}`, () => rewriteEntities(routing, query));
+}
+const orderedQueries = new Memo<string, { query: string; lists: Map<string, Order> }>(1_000);
+
+function rewriteEntities(routing: RoutingTable, query: string): { query: string; lists: Map<string, Order> } {
   const lists = new Map<string, Order>();
   let changed = false;
   const document = visit(parse(query), {
@@ -173,9 +176,5 @@ function rewrittenEntities(routing: RoutingTable, query: string): { query: strin
       return { ...fragment, selectionSet: routing.storesEntity(type) ? withPaths(selectionSet, ['id']) : selectionSet };
     },
   });
-  known = { query: changed ? print(document) : query, lists };
-  if (orderedQueries.size > 1_000) orderedQueries.clear();
-  orderedQueries.set(cacheKey, known);
-  return known;
+  return { query: changed ? print(document) : query, lists };
 }
-const orderedQueries = new Map<string, { query: string; lists: Map<string, Order> }>();

@@ -5,6 +5,7 @@ import {
 } from 'graphql';
 import { isRegion, type Region } from '../../subgraphs/shared/region.js';
 import type { Merge } from '../../subgraphs/shared/routing.js';
+import { MemoPer } from '../memo.js';
 import type { RoutingTable } from './declarations.js';
 import { distinctErrors, type Json } from './instance-client.js';
 import { fieldForMerge, mergeAggregate } from './merge.js';
@@ -27,7 +28,7 @@ export interface RegionSplit {
 
 type AggregateMerge = Extract<Merge, { kind: 'aggregate' }>;
 
-const narrowedRequests = new WeakMap<OperationDefinitionNode, Map<string, { query: string; variables: Json }>>();
+const narrowedRequests = new MemoPer<OperationDefinitionNode, string, { query: string; variables: Json }>(500);
 
 /**
  * The split of a root query fetch, or undefined unless all its root fields are statistics over one
@@ -85,15 +86,7 @@ export function splitByRegion(
     regions: listed,
     request(region) {
       // Dashboards repeat: each region's request is made once per query and choice of the other filters.
-      let known = narrowedRequests.get(operation);
-      if (!known) narrowedRequests.set(operation, known = new Map());
-      const key = keyOf(region);
-      let made = known.get(key);
-      if (!made) {
-        if (known.size > 500) known.clear();
-        known.set(key, made = narrow(region));
-      }
-      return made;
+      return narrowedRequests.get(operation, keyOf(region), () => narrow(region));
     },
     merge(answers) {
       const data: Json = {};
