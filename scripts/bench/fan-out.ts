@@ -2,7 +2,8 @@
  * What regional routing costs: the same operations against one instance per subgraph and
  * against one instance per demo region (24 instances), same data, same process.
  *   npm run bench:fan-out [-- --requests 200 --operations FindAlliances,Dashboard]
- * Prints latency percentiles per operation and layout, and the ratio regional / single.
+ * Prints latency percentiles and CPU time per request for each operation and layout, and the ratios regional / single.
+ * CPU time is steadier than latency on a shared machine: compare it across commits.
  */
 import 'reflect-metadata';
 import { generateKeyPairSync, randomBytes } from 'node:crypto';
@@ -61,7 +62,8 @@ async function startLayout(name: string, groups: (Region[] | undefined)[], creat
   return { name, gateway, instances };
 }
 
-async function measure(url: string, query: string): Promise<number[]> {
+/** Latencies, sorted, and the process's CPU time per request (gateway, instances and client share it; PostgreSQL does not). */
+async function measure(url: string, query: string): Promise<{ times: number[]; cpuMs: number }> {
   const body = JSON.stringify({ query });
   const send = async () => {
     const response = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
@@ -70,12 +72,14 @@ async function measure(url: string, query: string): Promise<number[]> {
   };
   for (let i = 0; i < 20; i++) await send();
   const times: number[] = [];
+  const cpu = process.cpuUsage();
   for (let i = 0; i < REQUESTS; i++) {
     const started = performance.now();
     await send();
     times.push(performance.now() - started);
   }
-  return times.sort((a, b) => a - b);
+  const used = process.cpuUsage(cpu);
+  return { times: times.sort((a, b) => a - b), cpuMs: (used.user + used.system) / 1000 / REQUESTS };
 }
 
 const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
@@ -87,14 +91,15 @@ try {
   const regional = await startLayout('regional', DEMO_REGIONS.map((r) => [r]), createDatabase);
   console.log(`${REQUESTS} sequential requests per operation after 20 warm-up; node ${process.version}; `
     + `single: ${single.instances.length} instances, regional: ${regional.instances.length} instances\n`);
-  console.log('| operation | single p50 ms | single p95 ms | regional p50 ms | regional p95 ms | p50 ratio |');
-  console.log('| --- | ---: | ---: | ---: | ---: | ---: |');
+  console.log('| operation | single p50 ms | single p95 ms | single CPU ms | regional p50 ms | regional p95 ms | regional CPU ms | p50 ratio | CPU ratio |');
+  console.log('| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |');
   const chosen = values.operations?.split(',');
   for (const [name, query] of Object.entries(OPERATIONS).filter(([name]) => !chosen || chosen.includes(name))) {
     const a = await measure(single.gateway.url, query);
     const b = await measure(regional.gateway.url, query);
-    console.log(`| ${name} | ${percentile(a, 50).toFixed(2)} | ${percentile(a, 95).toFixed(2)} | ${percentile(b, 50).toFixed(2)} | `
-      + `${percentile(b, 95).toFixed(2)} | ${(percentile(b, 50) / percentile(a, 50)).toFixed(2)} |`);
+    const [pa, pb] = [percentile(a.times, 50), percentile(b.times, 50)];
+    console.log(`| ${name} | ${pa.toFixed(2)} | ${percentile(a.times, 95).toFixed(2)} | ${a.cpuMs.toFixed(2)} | ${pb.toFixed(2)} | `
+      + `${percentile(b.times, 95).toFixed(2)} | ${b.cpuMs.toFixed(2)} | ${(pb / pa).toFixed(2)} | ${(b.cpuMs / a.cpuMs).toFixed(2)} |`);
   }
   for (const layout of [single, regional]) {
     await layout.gateway.stop();
