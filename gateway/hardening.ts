@@ -4,7 +4,7 @@ import { MemoPer } from './memo.js';
 import {
   GraphQLError, Kind, TypeInfo, getNullableType, isInputObjectType, isListType, validate, valueFromASTUntyped, visit, visitWithTypeInfo, BREAK,
   type ArgumentNode, type DocumentNode, type FieldNode, type GraphQLArgument, type GraphQLFormattedError, type GraphQLInputType,
-  type GraphQLSchema, type OperationDefinitionNode, type ValidationRule, type ValueNode,
+  type GraphQLSchema, type OperationDefinitionNode, type TypeNode, type ValidationRule, type ValueNode,
 } from 'graphql';
 
 export interface HardeningOptions<TContext extends BaseContext> {
@@ -70,29 +70,47 @@ function judge<TContext extends BaseContext>(
 
 /**
  * Verdicts of queries kept per parsed operation (Apollo keeps one parsed document per query text
- * and schema) and per variables, so a repeated query is not walked three times again. Mutations
- * are judged every time: an import's variables hold up to 1,000 rows, too many to key by.
+ * and schema) and per the values of the variables that can change them, so a repeated query is
+ * not walked three times again. Mutations are judged every time: an import's variables hold up to
+ * 1,000 rows, too many to key by.
  */
 class VerdictMemo {
   private readonly schemas = new WeakMap<GraphQLSchema, MemoPer<OperationDefinitionNode, string, Verdict>>();
+  private readonly deciding = new WeakMap<OperationDefinitionNode, string[]>();
 
   get(schema: GraphQLSchema, operation: OperationDefinitionNode, variables: Record<string, unknown>, judge: () => Verdict): Verdict {
-    const key = operation.operation === 'query' ? keyOf(variables) : undefined;
+    const key = operation.operation === 'query' ? this.keyOf(schema, operation, variables) : undefined;
     if (key === undefined) return judge();
     let kept = this.schemas.get(schema);
     if (!kept) this.schemas.set(schema, kept = new MemoPer(32));
     return kept.get(operation, key, judge);
   }
+
+  /** The values that can change the verdict as a key, unless they are large or too deep to write out (then judged, not kept). */
+  private keyOf(schema: GraphQLSchema, operation: OperationDefinitionNode, variables: Record<string, unknown>): string | undefined {
+    let names = this.deciding.get(operation);
+    if (!names) this.deciding.set(operation, names = decidingVariables(schema, operation));
+    try {
+      const key = JSON.stringify(names.map((name) => variables[name]));
+      return key.length <= 4_096 ? key : undefined;
+    } catch {
+      return undefined;
+    }
+  }
 }
 
-/** Variables as a key, unless they are large or too deep to write out (hostile values are judged, not kept). */
-function keyOf(variables: Record<string, unknown>): string | undefined {
-  try {
-    const key = JSON.stringify(variables);
-    return key.length <= 4_096 ? key : undefined;
-  } catch {
-    return undefined;
-  }
+/**
+ * The variables whose values can change a verdict: lists and input objects (list lengths) and
+ * integers (page sizes). An id, a text or an enum cannot, so lookups of any record share one verdict.
+ */
+export function decidingVariables(schema: GraphQLSchema, operation: OperationDefinitionNode): string[] {
+  const deciding = (type: TypeNode): boolean => {
+    if (type.kind === Kind.LIST_TYPE) return true;
+    if (type.kind === Kind.NON_NULL_TYPE) return deciding(type.type);
+    const named = schema.getType(type.name.value);
+    return named === undefined || named === null || isInputObjectType(named) || named.name === 'Int';
+  };
+  return (operation.variableDefinitions ?? []).filter((d) => deciding(d.type)).map((d) => d.variable.name.value);
 }
 
 /**

@@ -3,7 +3,7 @@ import { Supergraph } from '@apollo/federation-internals';
 import { Kind, parse, type OperationDefinitionNode } from 'graphql';
 import { describe, expect, it } from 'vitest';
 import type { ApolloServerPlugin, BaseContext } from '@apollo/server';
-import { hardeningPlugin, operationCost, overlongList } from '../gateway/hardening.js';
+import { decidingVariables, hardeningPlugin, operationCost, overlongList } from '../gateway/hardening.js';
 import { clientAddress } from '../gateway/rate-limit.js';
 import { SUPERGRAPH_PATH } from '../scripts/lib/supergraph.js';
 
@@ -90,9 +90,21 @@ describe('the gateway\'s limits, applied per request', () => {
     expect(await verdict(plugin, query, { n: 1, regions: Array(101).fill('SL') })).toBe('filter.regions of alliances holds 101 values; a list may hold at most 100 in a query');
     expect(await verdict(plugin, query, small), 'told again for the same variables').toBe(cheap);
     expect(await verdict(plugin, query, { n: 2, regions: ['SL'] })).toBeGreaterThan(cheap as number);
+    // An input object variable decides too: its lists are counted.
+    const filtered = operationOf('query($n: Int!, $filter: AllianceFilter) { alliances(first: $n, filter: $filter) { totalCount } }');
+    expect(await verdict(plugin, filtered, { n: 1, filter: { regions: ['SL'] } })).toBeTypeOf('number');
+    expect(await verdict(plugin, filtered, { n: 1, filter: { regions: Array(101).fill('SL') } })).toMatch(/filter.regions of alliances holds 101 values/);
     // A document parsed anew (another query text) is judged on its own.
     expect(await verdict(plugin, operationOf(nested('(first: 100)')), {})).toMatch(/Query Cost limit/);
     expect(await verdict(plugin, operationOf(nested('(first: 1)')), {})).toBeTypeOf('number');
+  });
+
+  it('key a verdict by the variables that can change it only: lists, input objects and integers, not ids, texts or enums', () => {
+    const deciding = (query: string) => decidingVariables(schema, operationOf(query).operation);
+    expect(deciding('query($a: ID!, $p: ID!, $n: ID!) { alliance(id: $a) { name } project(id: $p) { title } network(id: $n) { name } }')).toEqual([]);
+    expect(deciding('query($text: String, $after: String, $region: Region!) { alliances(after: $after, filter: { text: $text }) { totalCount } networks(region: $region) { name } }')).toEqual([]);
+    expect(deciding('query($regions: [Region!], $first: Int, $filter: AllianceFilter!) { alliances(first: $first, filter: $filter) { totalCount } projectStatistics(filter: { regions: $regions }) { total } }'))
+      .toEqual(['regions', 'first', 'filter']);
   });
 });
 
