@@ -91,7 +91,8 @@ class VerdictMemo {
     let names = this.deciding.get(operation);
     if (!names) this.deciding.set(operation, names = decidingVariables(schema, operation));
     try {
-      const key = JSON.stringify(names.map((name) => variables[name]));
+      // A variable sent as null and one not sent differ: only the latter takes its default.
+      const key = JSON.stringify(names.filter((name) => Object.hasOwn(variables, name)).map((name) => [name, variables[name]]));
       return key.length <= 4_096 ? key : undefined;
     } catch {
       return undefined;

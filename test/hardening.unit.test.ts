@@ -94,6 +94,10 @@ describe('the gateway\'s limits, applied per request', () => {
     const filtered = operationOf('query($n: Int!, $filter: AllianceFilter) { alliances(first: $n, filter: $filter) { totalCount } }');
     expect(await verdict(plugin, filtered, { n: 1, filter: { regions: ['SL'] } })).toBeTypeOf('number');
     expect(await verdict(plugin, filtered, { n: 1, filter: { regions: Array(101).fill('SL') } })).toMatch(/filter.regions of alliances holds 101 values/);
+    // Sent as null, a list variable counts as no list; not sent, its default counts.
+    const defaulted = operationOf(`query($regions: [Region!] = [${Array(101).fill('SL').join(', ')}]) { projectStatistics(filter: { regions: $regions }) { total } }`);
+    expect(await verdict(plugin, defaulted, { regions: null })).toBeTypeOf('number');
+    expect(await verdict(plugin, defaulted, {})).toMatch(/filter.regions of projectStatistics holds 101 values/);
     // A document parsed anew (another query text) is judged on its own.
     expect(await verdict(plugin, operationOf(nested('(first: 100)')), {})).toMatch(/Query Cost limit/);
     expect(await verdict(plugin, operationOf(nested('(first: 1)')), {})).toBeTypeOf('number');
