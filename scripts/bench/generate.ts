@@ -574,7 +574,7 @@ export interface LoadOptions {
   batchSize?: number;
   /**
    * Refuse to replace a database that exists without the marker of this loader (one it did not
-   * create, such as `npm start`'s `hub_<subgraph>_<region>`): nothing is dropped then. `npm run generate` sets it.
+   * create, such as `npm start`'s `hub_<subgraph>_<region>`): nothing is dropped then. `npm run generate` and the bench set it.
    */
   onlyReplaceOwn?: boolean;
 }

@@ -178,7 +178,7 @@ export async function runLoadTest(options: LoadTestOptions): Promise<boolean> {
   try {
     const dataset = generateDataset({ seed: options.seed, scale: options.scale });
     log(`data (seed ${options.seed}, scale ${options.scale}): ${Object.entries(countsOf(dataset)).map(([k, v]) => `${k} ${v}`).join(', ')}`);
-    const urls = await loadDataset(dataset, { serverUrl: postgres.urlFor('postgres'), layouts: ['regional'], prefix: 'load', progress: false });
+    const urls = await loadDataset(dataset, { serverUrl: postgres.urlFor('postgres'), layouts: ['regional'], prefix: 'load', progress: false, onlyReplaceOwn: true });
     log(`loaded ${urls.size} databases`);
 
     // The budget `npm start` gives: the server's connections less the reserve, shared by every instance.

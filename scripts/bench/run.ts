@@ -256,7 +256,7 @@ export async function runBench(options: BenchOptions): Promise<BenchResult> {
     log(`data (seed ${options.seed}, scale ${options.scale}): ${Object.entries(counts).map(([k, v]) => `${k} ${v}`).join(', ')}`);
     const grouped = options.gateways.some((g) => g.startsWith('hub-grouped'));
     const layouts: Layout[] = grouped ? ['regional', 'grouped', 'single'] : ['regional', 'single'];
-    const urls = await loadDataset(dataset, { serverUrl: postgres.urlFor('postgres'), layouts, prefix: 'bench', progress: false });
+    const urls = await loadDataset(dataset, { serverUrl: postgres.urlFor('postgres'), layouts, prefix: 'bench', progress: false, onlyReplaceOwn: true });
     log(`loaded ${urls.size} databases in ${((Date.now() - started) / 1000).toFixed(1)} s`);
 
     // One process per subgraph, holding its 17 regional instances, its 4 grouped ones (when run) and its single instance.
