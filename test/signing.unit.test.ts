@@ -192,7 +192,8 @@ describe('sessions', () => {
 
   it('are dropped by the gateway when refused, so the next request offers one again', () => {
     const { gatewaySigner } = agreed();
-    gatewaySigner.forget('alliances-nw');
+    const refused = { status: 401, headers: new Headers() };
+    gatewaySigner.answered('alliances-nw', refused);
     expect(gatewaySigner.hasSession('alliances-nw')).toBe(false);
     expect(algorithm(gatewaySigner.sign(request, NOW + 1)).alg).toBe('EdDSA');
   });

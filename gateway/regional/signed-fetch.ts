@@ -1,5 +1,5 @@
 import { type Viewer } from '../../subgraphs/kit/auth.js';
-import { SESSION_HEADER, pathOf, type RequestSigner } from '../../subgraphs/kit/signing.js';
+import { pathOf, type RequestSigner } from '../../subgraphs/kit/signing.js';
 
 /** An instance as the gateway addresses it: the signature is for its name in the topology. */
 export interface Addressee {
@@ -36,11 +36,11 @@ export async function fetchInstance(signer: RequestSigner, instance: Addressee, 
   });
   const bySession = signer.hasSession(instance.name);
   let response = await send();
+  signer.answered(instance.name, response);
   if (response.status === 401 && bySession) {
     await response.body?.cancel();
-    signer.forget(instance.name);
     response = await send();
+    signer.answered(instance.name, response);
   }
-  signer.learn(instance.name, response.headers.get(SESSION_HEADER));
   return response;
 }

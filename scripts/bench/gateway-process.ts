@@ -21,7 +21,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net';
 import pg from 'pg';
 import type { RemoteGraphQLDataSource as RemoteDataSource } from '@apollo/gateway';
-import { RequestSigner, SESSION_HEADER, pathOf, readSigningKey } from '../../subgraphs/kit/index.js';
+import { RequestSigner, pathOf, readSigningKey } from '../../subgraphs/kit/index.js';
 import { encodeCursor, readCursor } from '../../subgraphs/shared/cursor.js';
 import { TEXT_SEARCH_CONFIG, germanTsQuery } from '../../subgraphs/kit/text-search.js';
 import { serveParent } from './child.js';
@@ -84,8 +84,7 @@ async function startApollo(config: GatewayConfig): Promise<{ url: string; stop()
     // Every answer passes here: the instance's answer to a session offer, as the hub's gateway takes it.
     override parseBody(...args: Parameters<RemoteDataSource['parseBody']>): ReturnType<RemoteDataSource['parseBody']> {
       const [response] = args;
-      if (response.status === 401) signer.forget(this.instance);
-      else signer.learn(this.instance, response.headers.get(SESSION_HEADER));
+      signer.answered(this.instance, response);
       return super.parseBody(...args);
     }
   }
@@ -110,8 +109,7 @@ async function startHive(config: GatewayConfig): Promise<{ url: string; stop(): 
     const signature = signer.sign({ audience, method: init?.method ?? 'GET', path: pathOf(url), body });
     for (const [name, value] of Object.entries(signature)) headers.set(name, value);
     const response = await fetch(url, { ...init, headers });
-    if (response.status === 401) signer.forget(audience);
-    else signer.learn(audience, response.headers.get(SESSION_HEADER));
+    signer.answered(audience, response);
     return response;
   });
   const runtime = createGatewayRuntime({

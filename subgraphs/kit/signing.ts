@@ -252,6 +252,12 @@ export class RequestSigner {
     this.sessions.delete(audience);
   }
 
+  /** Takes an instance's HTTP answer: a refusal (401) drops the session, any other answer may agree one (`learn`). */
+  answered(audience: string, answer: { status: number; headers: { get(name: string): string | null } }): void {
+    if (answer.status === 401) this.forget(audience);
+    else this.learn(audience, answer.headers.get(SESSION_HEADER));
+  }
+
   /** The X25519 key pair offered now; a new one (and so new sessions everywhere) after half a session's life. */
   private exchangeAt(now: number): Exchange {
     if (!this.exchange || now - this.exchange.since >= this.sessionLifetimeMs / 2 || now < this.exchange.since) {
