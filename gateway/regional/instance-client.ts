@@ -68,7 +68,7 @@ async function send(
         throw new InstanceUnavailable(instance, reason);
       }
     });
-  const text = await response.text();
+  const text = response.text;
   timer({ outcome: response.ok ? 'ok' : `http_${response.status}` });
   // A write's answer names the data version it left (data-versions.ts).
   const version = response.headers.get(DATA_VERSION_HEADER);

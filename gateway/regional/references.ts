@@ -44,7 +44,7 @@ export class ReferenceTracker {
       const response = await fetchInstance(signer, instance, { method: 'GET', path: REFERENCES_PATH, signal: AbortSignal.timeout(timeoutMs) });
       if (response.ok) {
         version = response.headers.get(DATA_VERSION_HEADER) ?? undefined;
-        const body = await response.json() as Record<string, unknown>;
+        const body = JSON.parse(response.text) as Record<string, unknown>;
         regions = new Map(Object.entries(body).map(([type, list]) => [type,
           new Set((Array.isArray(list) ? list : []).filter((r): r is Region => typeof r === 'string' && isRegion(r)))]));
       }

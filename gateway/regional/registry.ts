@@ -277,7 +277,6 @@ export class TopologyRegistry {
         headers: { 'content-type': 'application/json' }, body: JSON.stringify(INTERNAL_OPERATIONS.healthProbe),
         signal: AbortSignal.timeout(Math.min(instance.timeoutMs, PROBE_TIMEOUT_MS)),
       });
-      await response.arrayBuffer();
       if (!response.ok) throw new Error(`HTTP ${response.status}`);
     } catch (error) {
       this.health.failed(instance, ticket, describeFailure(error));
@@ -293,7 +292,7 @@ export class TopologyRegistry {
 type CheckResult = { status: 'UP'; latencyMs: number } | { status: 'DOWN' | 'REFUSED'; reason: string };
 
 export function describeFailure(error: unknown): string {
-  const e = error as { name?: string; message?: string; cause?: { code?: string; message?: string } };
+  const e = error as { name?: string; code?: string; message?: string; cause?: { code?: string; message?: string } };
   if (e.name === 'TimeoutError') return 'timed out';
-  return e.cause?.code ?? e.cause?.message ?? e.message ?? String(error);
+  return e.cause?.code ?? e.code ?? e.cause?.message ?? e.message ?? String(error);
 }

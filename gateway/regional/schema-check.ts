@@ -60,7 +60,7 @@ export async function fetchInstanceSchema(instance: Addressee, timeoutMs: number
     body: JSON.stringify(INTERNAL_OPERATIONS.schemaCheck),
     signal: AbortSignal.timeout(timeoutMs),
   });
-  const body = (await response.json()) as { data?: { _service?: { sdl?: string } }; errors?: { extensions?: { reason?: unknown } }[] };
+  const body = JSON.parse(response.text) as { data?: { _service?: { sdl?: string } }; errors?: { extensions?: { reason?: unknown } }[] };
   const sdl = body.data?._service?.sdl;
   if (!sdl) {
     // A refused signature says why (e.g. AUDIENCE_MISMATCH: the instance runs under another name than the topology's).
