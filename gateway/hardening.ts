@@ -28,7 +28,7 @@ export interface HardeningOptions<TContext extends BaseContext> {
  *   a client error (400), as without a gateway.
  */
 export function hardeningPlugin<TContext extends BaseContext>(options: HardeningOptions<TContext>): ApolloServerPlugin<TContext> {
-  const verdicts = new VerdictMemo();
+  const verdicts = new VerdictMemo(options.maxListValues);
   return {
     async requestDidStart() {
       return {
@@ -41,7 +41,8 @@ export function hardeningPlugin<TContext extends BaseContext>(options: Hardening
             });
           }
           const variables = request.variables ?? {};
-          const verdict = verdicts.get(schema, operation, variables, () => judge(schema, document, operation, variables, options));
+          const verdict = verdicts.get(schema, document, operation, variables,
+            () => judge(schema, document, operation, variables, options), () => costVerdict(schema, document, operation, variables, options.maxCost));
           if ('refusal' in verdict) {
             throw new GraphQLError(verdict.refusal, { extensions: { code: 'BAD_USER_INPUT', ...verdict.extensions, http: { status: 400 } } });
           }
@@ -64,34 +65,56 @@ function judge<TContext extends BaseContext>(
   if (long) {
     return { refusal: `${long.path} of ${long.field} holds ${long.count} values; a list may hold at most ${max} in a ${operation.operation}`, extensions: { field: long.path } };
   }
-  const cost = operationCost(schema, document, operation, variables, options.maxCost);
+  return costVerdict(schema, document, operation, variables, options.maxCost);
+}
+
+function costVerdict(
+  schema: GraphQLSchema, document: DocumentNode, operation: OperationDefinitionNode, variables: Record<string, unknown>, maxCost: number,
+): Verdict {
+  const cost = operationCost(schema, document, operation, variables, maxCost);
   return typeof cost === 'string' ? { refusal: cost } : { cost };
 }
 
 /**
  * Verdicts of queries kept per parsed operation (Apollo keeps one parsed document per query text
- * and schema) and per the values of the variables that can change them, so a repeated query is
- * not walked three times again. Mutations are judged every time: an import's variables hold up to
- * 1,000 rows, too many to key by.
+ * and schema), so a repeated query is not walked three times again:
+ * - the lists: an operation whose literals and defaults hold no overlong list, sent variables
+ *   that hold none either, passes without a walk (any array found too long, or variables too
+ *   large to look through, and the operation is judged in full);
+ * - the cost: kept per operation and the values of its integer variables, the only ones that can
+ *   change it (page sizes), so searches for any text or dashboards of any regions share one.
+ * Mutations are judged every time: an import's variables hold up to 1,000 rows.
  */
 class VerdictMemo {
   private readonly schemas = new WeakMap<GraphQLSchema, MemoPer<OperationDefinitionNode, string, Verdict>>();
-  private readonly deciding = new WeakMap<OperationDefinitionNode, string[]>();
+  private readonly costDeciding = new WeakMap<OperationDefinitionNode, string[]>();
+  /** Whether the operation's own literals and variable defaults hold no overlong list, per list limit. */
+  private readonly writtenListsShort = new WeakMap<OperationDefinitionNode, boolean>();
 
-  get(schema: GraphQLSchema, operation: OperationDefinitionNode, variables: Record<string, unknown>, judge: () => Verdict): Verdict {
-    const key = operation.operation === 'query' ? this.keyOf(schema, operation, variables) : undefined;
+  constructor(private readonly maxListValues: number) {}
+
+  get(
+    schema: GraphQLSchema, document: DocumentNode, operation: OperationDefinitionNode, variables: Record<string, unknown>,
+    judge: () => Verdict, cost: () => Verdict,
+  ): Verdict {
+    if (operation.operation !== 'query') return judge();
+    let written = this.writtenListsShort.get(operation);
+    if (written === undefined) {
+      this.writtenListsShort.set(operation, written = overlongList(schema, document, operation, {}, this.maxListValues) === undefined);
+    }
+    if (!written || !arraysWithin(variables, this.maxListValues)) return judge();
+    const key = this.costKey(schema, operation, variables);
     if (key === undefined) return judge();
     let kept = this.schemas.get(schema);
     if (!kept) this.schemas.set(schema, kept = new MemoPer(32));
-    return kept.get(operation, key, judge);
+    return kept.get(operation, key, cost);
   }
 
-  /** The values that can change the verdict as a key, unless they are large or too deep to write out (then judged, not kept). */
-  private keyOf(schema: GraphQLSchema, operation: OperationDefinitionNode, variables: Record<string, unknown>): string | undefined {
-    let names = this.deciding.get(operation);
-    if (!names) this.deciding.set(operation, names = decidingVariables(schema, operation));
+  /** The integer variables' values as a key (a variable sent as null and one not sent differ: only the latter takes its default). */
+  private costKey(schema: GraphQLSchema, operation: OperationDefinitionNode, variables: Record<string, unknown>): string | undefined {
+    let names = this.costDeciding.get(operation);
+    if (!names) this.costDeciding.set(operation, names = costVariables(schema, operation));
     try {
-      // A variable sent as null and one not sent differ: only the latter takes its default.
       const key = JSON.stringify(names.filter((name) => Object.hasOwn(variables, name)).map((name) => [name, variables[name]]));
       return key.length <= 4_096 ? key : undefined;
     } catch {
@@ -101,17 +124,37 @@ class VerdictMemo {
 }
 
 /**
- * The variables whose values can change a verdict: lists and input objects (list lengths) and
- * integers (page sizes). An id, a text or an enum cannot, so lookups of any record share one verdict.
+ * The variables whose values can change an operation's cost: integers (page sizes are `Int`) and
+ * any type the schema does not know. An id, a text, an enum or a list of regions cannot.
  */
-export function decidingVariables(schema: GraphQLSchema, operation: OperationDefinitionNode): string[] {
+export function costVariables(schema: GraphQLSchema, operation: OperationDefinitionNode): string[] {
   const deciding = (type: TypeNode): boolean => {
-    if (type.kind === Kind.LIST_TYPE) return true;
+    if (type.kind === Kind.LIST_TYPE) return false;
     if (type.kind === Kind.NON_NULL_TYPE) return deciding(type.type);
     const named = schema.getType(type.name.value);
-    return named === undefined || named === null || isInputObjectType(named) || named.name === 'Int';
+    return named === undefined || named === null || named.name === 'Int';
   };
   return (operation.variableDefinitions ?? []).filter((d) => deciding(d.type)).map((d) => d.variable.name.value);
+}
+
+/**
+ * Whether no array in the values holds more than `max` entries: true only after looking at every
+ * value, at most 10,000 of them (more, or too deep to matter, and the caller judges in full).
+ */
+function arraysWithin(values: Record<string, unknown>, max: number): boolean {
+  const queue: unknown[] = [values];
+  let budget = 10_000;
+  for (let value = queue.pop(); value !== undefined || queue.length > 0; value = queue.pop()) {
+    if (value === null || typeof value !== 'object') continue;
+    if (--budget < 0) return false;
+    if (Array.isArray(value)) {
+      if (value.length > max) return false;
+      queue.push(...value);
+    } else {
+      queue.push(...Object.values(value));
+    }
+  }
+  return true;
 }
 
 /**

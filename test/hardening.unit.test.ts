@@ -3,7 +3,7 @@ import { Supergraph } from '@apollo/federation-internals';
 import { Kind, parse, type OperationDefinitionNode } from 'graphql';
 import { describe, expect, it } from 'vitest';
 import type { ApolloServerPlugin, BaseContext } from '@apollo/server';
-import { decidingVariables, hardeningPlugin, operationCost, overlongList } from '../gateway/hardening.js';
+import { costVariables, hardeningPlugin, operationCost, overlongList } from '../gateway/hardening.js';
 import { clientAddress } from '../gateway/rate-limit.js';
 import { SUPERGRAPH_PATH } from '../scripts/lib/supergraph.js';
 
@@ -103,12 +103,26 @@ describe('the gateway\'s limits, applied per request', () => {
     expect(await verdict(plugin, operationOf(nested('(first: 1)')), {})).toBeTypeOf('number');
   });
 
-  it('key a verdict by the variables that can change it only: lists, input objects and integers, not ids, texts or enums', () => {
-    const deciding = (query: string) => decidingVariables(schema, operationOf(query).operation);
+  it('key a cost by the variables that can change it only: integers, not ids, texts, enums or lists', () => {
+    const deciding = (query: string) => costVariables(schema, operationOf(query).operation);
     expect(deciding('query($a: ID!, $p: ID!, $n: ID!) { alliance(id: $a) { name } project(id: $p) { title } network(id: $n) { name } }')).toEqual([]);
     expect(deciding('query($text: String, $after: String, $region: Region!) { alliances(after: $after, filter: { text: $text }) { totalCount } networks(region: $region) { name } }')).toEqual([]);
-    expect(deciding('query($regions: [Region!], $first: Int, $filter: AllianceFilter!) { alliances(first: $first, filter: $filter) { totalCount } projectStatistics(filter: { regions: $regions }) { total } }'))
-      .toEqual(['regions', 'first', 'filter']);
+    expect(deciding('query($regions: [Region!], $first: Int, $filter: AllianceFilter!, $last: Int!) { alliances(first: $first, last: $last, filter: $filter) { totalCount } projectStatistics(filter: { regions: $regions }) { total } }'))
+      .toEqual(['first', 'last']);
+  });
+
+  it('look through sent lists every time, also where the cost is kept: one too long among many is refused', async () => {
+    const plugin = limits();
+    const query = operationOf('query($r: [Region!], $f: AllianceFilter) { a: alliances(filter: { regions: $r }) { totalCount } b: alliances(filter: $f) { totalCount } }');
+    expect(await verdict(plugin, query, { r: ['SL'], f: { regions: ['HH'] } })).toBeTypeOf('number');
+    expect(await verdict(plugin, query, { r: ['SL'], f: { regions: Array(101).fill('HH') } })).toMatch(/filter.regions of alliances holds 101 values/);
+    expect(await verdict(plugin, query, { r: Array(101).fill('SL'), f: null })).toMatch(/filter.regions of alliances holds 101 values/);
+    // A long list in a variable no argument uses is no refusal: the full walk decides.
+    expect(await verdict(plugin, query, { r: ['SL'], unused: Array(500).fill(1) })).toBeTypeOf('number');
+    // Variables too many to look through are judged in full, not waved through.
+    const many = Array.from({ length: 120 }, () => Array.from({ length: 100 }, () => 'SL'));
+    expect(await verdict(plugin, query, { r: ['SL'], f: { regions: ['HH'] }, unused: many })).toBeTypeOf('number');
+    expect(await verdict(plugin, query, { r: Array(101).fill('SL'), unused: many })).toMatch(/holds 101 values/);
   });
 });
 
