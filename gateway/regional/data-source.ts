@@ -73,8 +73,11 @@ export class RegionalDataSource implements GraphQLDataSource {
   private async regionByRegion(
     request: GraphQLDataSourceProcessOptions['request'], byRegion: RegionSplit, viewer: Viewer, requestId: string | undefined,
   ): Promise<GatewayGraphQLResponse> {
-    const answers = await Promise.all(byRegion.regions.map((region) =>
-      this.run({ ...request, ...byRegion.request(region) }, viewer, requestId, true)));
+    const answers = await Promise.all(byRegion.regions.map((region) => {
+      const narrowed = { ...request, ...byRegion.request(region) };
+      // Each region's fetch is kept whole as well: read again for another choice of regions, it is not planned again.
+      return this.cache!.fetch(this.subgraph, viewer, fetchBody(narrowed), () => this.run(narrowed, viewer, requestId, true));
+    }));
     return byRegion.merge(answers);
   }
 
