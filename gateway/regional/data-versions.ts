@@ -61,7 +61,7 @@ export class DataVersions {
   }
 }
 
-/** `origin/counter` (kit/data-version.ts): a lower counter of the same origin. */
+/** `origin/counter/start` (kit/data-version.ts): a lower counter of the same origin. */
 function isOlder(version: string, than: string): boolean {
   const [origin, counter] = version.split('/');
   const [thanOrigin, thanCounter] = than.split('/');

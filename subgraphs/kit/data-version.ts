@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import type { ApolloServerPlugin, BaseContext } from '@apollo/server';
 import { DATA_VERSION_HEADER } from '../shared/limits.js';
 import type { MikroORM } from './orm.js';
@@ -74,9 +75,19 @@ export async function migrateNotingWrites(orm: MikroORM, pending: boolean, up: (
   if (pending) await connection().execute(`update "${DATA_VERSION_TABLE}" set "version" = "version" + 1 where "id" = 1`);
 }
 
+/** A random name for each instance's start (its ORM). */
+const starts = new WeakMap<MikroORM, string>();
+const startOf = (orm: MikroORM): string => {
+  let start = starts.get(orm);
+  if (!start) starts.set(orm, start = randomUUID().slice(0, 8));
+  return start;
+};
+
 /**
- * `origin/counter`: the counter, and the random origin of this database's counter (a database
- * restored or made anew starts another, so a lower counter is never taken for an old reading).
+ * `origin/counter/start`: the counter, the random origin of this database's counter (a database
+ * restored or made anew starts another, so a lower counter is never taken for an old reading),
+ * and this instance's start: a restarted instance may run other code, which may answer the same
+ * query otherwise, so its version reads as new though its data has not moved.
  * Undefined where it cannot be read (not set up, or the database unreachable): the gateway then
  * keeps answers only for its short time to live.
  */
@@ -84,7 +95,7 @@ export async function dataVersion(orm: MikroORM): Promise<string | undefined> {
   try {
     const rows = await orm.em.fork().getConnection().execute<{ version: string }[]>(
       `${PROBE_STATEMENT} select "origin" || '/' || "version" as "version" from "${DATA_VERSION_TABLE}" where "id" = 1`);
-    return rows[0]?.version;
+    return rows[0] && `${rows[0].version}/${startOf(orm)}`;
   } catch {
     return undefined;
   }
