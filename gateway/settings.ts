@@ -25,7 +25,7 @@ export const GATEWAY_TUNING_HELP: Record<string, string> = {
   HUB_ANSWER_CACHE_TTL_MS: 'how long read answers of instances are kept; every write through the gateway empties the cache, '
     + 'writes made directly on an instance that reports no data version show after this time at the latest (default 5000; 0 turns the cache off)',
   HUB_ANSWER_CACHE_VERSIONED_TTL_MS: 'the same for subgraphs whose instances all report where their data stands: their answers are dropped '
-    + 'when a health probe sees that move, so writes past the gateway show within a probe round (default 300000; 0: TTL_MS for all)',
+    + 'when a health probe sees that move, so writes past the gateway show within a probe round (default 3600000; 0: TTL_MS for all)',
   HUB_ANSWER_CACHE_MB: 'memory for kept answers (default 64)',
 };
 

@@ -73,7 +73,7 @@ Settings (environment variables, all optional):
   HUB_SHARE_IN_FLIGHT   on or off: identical reads in flight share one subgraph request (on)
   HUB_ANSWER_CACHE_TTL_MS, HUB_ANSWER_CACHE_VERSIONED_TTL_MS, HUB_ANSWER_CACHE_MB   the gateway's
                         answer cache: how long read answers are kept (5000 ms; 0 = off), how long
-                        where every instance reports its data version (300000 ms; dropped as soon as
+                        where every instance reports its data version (3600000 ms; dropped as soon as
                         a probe sees that move), and their memory (64 MB)
   HUB_AUDIT_RETENTION_DAYS  days an audit entry is kept (365)
   HUB_OTEL_ENDPOINT     send traces (OTLP/HTTP) to this URL (off)

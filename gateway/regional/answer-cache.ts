@@ -41,9 +41,11 @@ export class WriteClock {
 
 /**
  * The shipped setting: writes past the gateway show within a probe round (2 s) where instances
- * report their data version, within 5 s where they do not; 64 MB of answers.
+ * report their data version, within 5 s where they do not; 64 MB of answers. Where versions are
+ * reported, every committed write and every restart of an instance moves them (kit/data-version.ts),
+ * so an answer may be kept for an hour: what a coordinator read before a break still holds after it.
  */
-export const DEFAULT_ANSWER_CACHE: AnswerCacheOptions = { ttlMs: 5_000, versionedTtlMs: 300_000, maxBytes: 64 * 2 ** 20 };
+export const DEFAULT_ANSWER_CACHE: AnswerCacheOptions = { ttlMs: 5_000, versionedTtlMs: 3_600_000, maxBytes: 64 * 2 ** 20 };
 
 export interface AnswerCacheOptions {
   /** How long an answer is served without asking its instance again: what bounds staleness for writes made past the gateway. */
