@@ -73,11 +73,8 @@ export class RegionalDataSource implements GraphQLDataSource {
   private async regionByRegion(
     request: GraphQLDataSourceProcessOptions['request'], byRegion: RegionSplit, viewer: Viewer, requestId: string | undefined,
   ): Promise<GatewayGraphQLResponse> {
-    const answers = await Promise.all(byRegion.regions.map((region) => {
-      const narrowed = { ...request, ...byRegion.request(region) };
-      // Each region's fetch is kept whole as well: read again for another choice of regions, it is not planned again.
-      return this.cache!.fetch(this.subgraph, viewer, fetchBody(narrowed), () => this.run(narrowed, viewer, requestId, true));
-    }));
+    const answers = await Promise.all(byRegion.regions.map((region) =>
+      this.run({ ...request, ...byRegion.request(region) }, viewer, requestId, true)));
     return byRegion.merge(answers);
   }
 
@@ -159,10 +156,11 @@ export class RegionalDataSource implements GraphQLDataSource {
       return complete(await fetchMutations(route, this.routing, viewer, operation, roots, variables, integrity));
     }
     const isEntities = roots.length === 1 && roots[0].name.value === '_entities';
-    const response = await complete(isEntities
-      ? await fetchEntities(route, this.routing, this.printed(document, request.query!), request.operationName, roots[0], variables)
-      : await this.queries(send, operation, roots, variables, this.cache && keepAnswers && !isMutation ? { viewer, request } : undefined),
-    isEntities ? argumentValue(roots[0], 'representations', variables) as Json[] : undefined);
+    const response = isEntities
+      ? await complete(
+        await fetchEntities(route, this.routing, this.printed(document, request.query!), request.operationName, roots[0], variables),
+        argumentValue(roots[0], 'representations', variables) as Json[])
+      : await this.queries(send, operation, roots, variables, complete, this.cache && keepAnswers && !isMutation ? { viewer, request } : undefined);
     // An instance answering for regions it does not own is misconfigured or hostile: operators must know.
     for (const error of response.errors ?? []) {
       if (error.extensions?.code === 'FOREIGN_RECORD') logger.warn({ requestId, ...error.extensions }, error.message);
@@ -225,27 +223,26 @@ export class RegionalDataSource implements GraphQLDataSource {
   }
 
   /**
-   * Root query fields: planned from their declarations (planner.ts, no I/O), then asked (`rounds`);
-   * with answers kept, pages of keys are cut from chunks and merged fan-outs kept whole.
+   * Root query fields: planned from their declarations (planner.ts, no I/O), asked (`rounds`) and
+   * completed across regions; with answers kept, pages of keys are cut from chunks, and any other
+   * fetch is kept whole as completed.
    */
   private async queries(
     send: Send, operation: OperationDefinitionNode, roots: FieldNode[], variables: Json,
+    complete: (response: GatewayGraphQLResponse) => Promise<GatewayGraphQLResponse>,
     kept?: { viewer: Viewer; request: GraphQLDataSourceProcessOptions['request'] },
   ): Promise<GatewayGraphQLResponse> {
     const planned = planFields(this.subgraph, this.registry, this.routing, this.schema, roots, variables);
-    if (kept) {
-      // With answers kept, a page of keys is cut from chunks each instance is always asked alike (key-chunks.ts).
-      const chunks = keyChunksOf(operation, planned, variables);
-      if (chunks) {
-        const direct = (instance: Instance) => ask(send, instance, { query: queryOf(operation, [chunks.plan.sent.get(instance)!]), variables });
-        return asResponse(assemble(this.subgraph, roots, planned, await readKeyChunks(send, chunks, this.registry.writes, direct)));
-      }
-      // Merged from several instances' kept answers, the fetch is kept whole too: made again, it costs no merge.
-      if (planned.some((plan) => plan.instances.length > 1)) {
-        return this.cache!.fetch(this.subgraph, kept.viewer, fetchBody(kept.request), () => this.rounds(send, operation, roots, variables, planned));
-      }
+    const asked = async () => complete(await this.rounds(send, operation, roots, variables, planned));
+    if (!kept) return asked();
+    // With answers kept, a page of keys is cut from chunks each instance is always asked alike (key-chunks.ts).
+    const chunks = keyChunksOf(operation, planned, variables);
+    if (chunks) {
+      const direct = (instance: Instance) => ask(send, instance, { query: queryOf(operation, [chunks.plan.sent.get(instance)!]), variables });
+      return complete(asResponse(assemble(this.subgraph, roots, planned, await readKeyChunks(send, chunks, this.registry.writes, direct))));
     }
-    return this.rounds(send, operation, roots, variables, planned);
+    // Kept whole as completed: asked again, the fetch costs no merge and no walk for records of other regions.
+    return this.cache!.fetch(this.subgraph, kept.viewer, fetchBody(kept.request), asked);
   }
 
   /** At most two rounds of requests (the first only for paged fan-outs), each instance asked once per round, and the merge. */
