@@ -87,9 +87,8 @@ function costVerdict(
  */
 class VerdictMemo {
   private readonly schemas = new WeakMap<GraphQLSchema, MemoPer<OperationDefinitionNode, string, Verdict>>();
-  private readonly costDeciding = new WeakMap<OperationDefinitionNode, string[]>();
-  /** Whether the operation's own literals and variable defaults hold no overlong list, per list limit. */
-  private readonly writtenListsShort = new WeakMap<OperationDefinitionNode, boolean>();
+  /** What each operation's text alone decides: its integer variables, and whether its literals and defaults hold no overlong list. */
+  private readonly written = new WeakMap<OperationDefinitionNode, { costVariables: string[]; listsShort: boolean }>();
 
   constructor(private readonly maxListValues: number) {}
 
@@ -98,28 +97,30 @@ class VerdictMemo {
     judge: () => Verdict, cost: () => Verdict,
   ): Verdict {
     if (operation.operation !== 'query') return judge();
-    let written = this.writtenListsShort.get(operation);
-    if (written === undefined) {
-      this.writtenListsShort.set(operation, written = overlongList(schema, document, operation, {}, this.maxListValues) === undefined);
+    let written = this.written.get(operation);
+    if (!written) {
+      this.written.set(operation, written = {
+        costVariables: costVariables(schema, operation),
+        listsShort: overlongList(schema, document, operation, {}, this.maxListValues) === undefined,
+      });
     }
-    if (!written || !arraysWithin(variables, this.maxListValues)) return judge();
-    const key = this.costKey(schema, operation, variables);
+    if (!written.listsShort || !arraysWithin(variables, this.maxListValues)) return judge();
+    const key = costKey(written.costVariables, variables);
     if (key === undefined) return judge();
     let kept = this.schemas.get(schema);
     if (!kept) this.schemas.set(schema, kept = new MemoPer(32));
     return kept.get(operation, key, cost);
   }
 
-  /** The integer variables' values as a key (a variable sent as null and one not sent differ: only the latter takes its default). */
-  private costKey(schema: GraphQLSchema, operation: OperationDefinitionNode, variables: Record<string, unknown>): string | undefined {
-    let names = this.costDeciding.get(operation);
-    if (!names) this.costDeciding.set(operation, names = costVariables(schema, operation));
-    try {
-      const key = JSON.stringify(names.filter((name) => Object.hasOwn(variables, name)).map((name) => [name, variables[name]]));
-      return key.length <= 4_096 ? key : undefined;
-    } catch {
-      return undefined;
-    }
+}
+
+/** The integer variables' values as a key (a variable sent as null and one not sent differ: only the latter takes its default). */
+function costKey(names: string[], variables: Record<string, unknown>): string | undefined {
+  try {
+    const key = JSON.stringify(names.filter((name) => Object.hasOwn(variables, name)).map((name) => [name, variables[name]]));
+    return key.length <= 4_096 ? key : undefined;
+  } catch {
+    return undefined;
   }
 }
 

@@ -100,9 +100,10 @@ export class AnswerCache {
   /**
    * A subgraph fetch's whole answer, as the gateway made it from kept answers (a fan-out merged,
    * statistics added up region by region, records of other regions filled in): a fetch made again
-   * costs neither those answers read one by one nor their merge. Kept by the same rules, under the subgraph's epoch,
-   * and only while its instances report data versions: made from kept answers, a whole fetch
-   * could otherwise outlive the short time to live that bounds what those answers may show.
+   * costs neither those answers read one by one nor their merge. Kept by the same rules, under
+   * the subgraph's epoch, and only while its instances report data versions: made from kept
+   * answers, a whole fetch could otherwise outlive the short time to live that bounds what those
+   * answers may show.
    */
   fetch(subgraph: string, viewer: Viewer, body: string, run: () => Promise<GatewayGraphQLResponse>): Promise<GatewayGraphQLResponse> {
     const when = this.moment(subgraph);
