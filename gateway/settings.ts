@@ -21,7 +21,7 @@ export const gatewayTuningSettings = {
 /** What `--help` says about them. */
 export const GATEWAY_TUNING_HELP: Record<string, string> = {
   'HUB_RATE_LIMIT_WINDOW_SECONDS, _ANONYMOUS, _SIGNED_IN': 'rate-limit window and points (60 s; 600 per address, 3,000 per token subject)',
-  HUB_SHARE_IN_FLIGHT: 'on or off: identical reads in flight at the same time share one subgraph request (default on)',
+  HUB_SHARE_IN_FLIGHT: 'on or off: identical reads in flight at the same time share one subgraph request, and records several fetches miss at once are read together (default on)',
   HUB_ANSWER_CACHE_TTL_MS: 'how long read answers of instances are kept; every write through the gateway empties the cache, '
     + 'writes made directly on an instance that reports no data version show after this time at the latest (default 5000; 0 turns the cache off)',
   HUB_ANSWER_CACHE_VERSIONED_TTL_MS: 'the same for subgraphs whose instances all report where their data stands: their answers are dropped '

@@ -117,6 +117,99 @@ describe('answer cache, entities kept per record', () => {
     expect(asked).toEqual([rep('d')]);
   });
 
+  it('reads records that fetches miss at the same moment in one request, each fetch getting its own copy and its own errors', async () => {
+    const cache = new AnswerCache(new WriteClock(), { ttlMs: 60_000, maxBytes: 2 ** 20 });
+    const asked: unknown[][] = [];
+    const fetch = async (subset: unknown[]) => {
+      asked.push(subset);
+      const ids = subset.map((r) => (r as { id: string }).id);
+      return {
+        data: { _entities: ids.map((id) => (id === 'x' ? null : { contacts: [{ id: `${id}:p` }] })) },
+        errors: [{ message: 'x is gone', path: ['_entities', ids.indexOf('x'), 'contacts'], extensions: { code: 'GONE' } }],
+      };
+    };
+    const [one, two] = await Promise.all([
+      cache.entities('people', ANONYMOUS, QUERY, {}, [rep('a'), rep('b')], fetch),
+      cache.entities('people', ANONYMOUS, QUERY, {}, [rep('x'), rep('b'), rep('c')], fetch),
+    ]);
+    expect(asked).toEqual([[rep('a'), rep('b'), rep('x'), rep('c')]]);
+    expect(one).toEqual({ data: { _entities: [{ contacts: [{ id: 'a:p' }] }, { contacts: [{ id: 'b:p' }] }] } });
+    expect(two).toEqual({
+      data: { _entities: [null, { contacts: [{ id: 'b:p' }] }, { contacts: [{ id: 'c:p' }] }] },
+      errors: [{ message: 'x is gone', path: ['_entities', 0, 'contacts'], extensions: { code: 'GONE' } }],
+    });
+    // b reached both fetches: each holds its own copy.
+    ((one.data!._entities as { contacts: unknown[] }[])[1]).contacts.push('changed');
+    expect((two.data!._entities as { contacts: unknown[] }[])[1]).toEqual({ contacts: [{ id: 'b:p' }] });
+    // Kept per record as before; the failed one is read again.
+    await cache.entities('people', ANONYMOUS, QUERY, {}, [rep('a'), rep('x')], fetch);
+    expect(asked.at(-1)).toEqual([rep('x')]);
+  });
+
+  it('awaits a record already being read instead of reading it again, unless a write began since', async () => {
+    const clock = new WriteClock();
+    const cache = new AnswerCache(clock, { ttlMs: 60_000, maxBytes: 2 ** 20 });
+    const asked: unknown[][] = [];
+    const answers: ReturnType<typeof deferred<void>>[] = [];
+    const fetch = async (subset: unknown[]) => {
+      asked.push(subset);
+      const gate = deferred<void>();
+      answers.push(gate);
+      await gate.promise;
+      return { data: { _entities: subset.map((r) => ({ contacts: [{ id: `${(r as { id: string }).id}:${asked.length}` }] })) } };
+    };
+    const first = cache.entities('people', ANONYMOUS, QUERY, {}, [rep('a')], fetch);
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(asked).toEqual([[rep('a')]]);
+    // Asked while a is being read: only b is read.
+    const second = cache.entities('people', ANONYMOUS, QUERY, {}, [rep('b'), rep('a')], fetch);
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(asked).toEqual([[rep('a')], [rep('b')]]);
+    answers.forEach((gate) => gate.resolve());
+    expect((await second).data!._entities).toEqual([{ contacts: [{ id: 'b:2' }] }, { contacts: [{ id: 'a:2' }] }]);
+    expect((await first).data!._entities).toEqual([{ contacts: [{ id: 'a:2' }] }]);
+    // After a write has begun, a record being read since before it is read again.
+    const third = cache.entities('people', ANONYMOUS, QUERY, {}, [rep('c')], fetch);
+    await new Promise((resolve) => setImmediate(resolve));
+    const write = clock.around(async () => undefined);
+    const fourth = cache.entities('people', ANONYMOUS, QUERY, {}, [rep('c')], fetch);
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(asked.slice(2)).toEqual([[rep('c')], [rep('c')]]);
+    answers.forEach((gate) => gate.resolve());
+    await Promise.all([third, fourth, write]);
+  });
+
+  it('reads each fetch\'s records on their own when sharing is off', async () => {
+    const cache = new AnswerCache(new WriteClock(), { ttlMs: 60_000, maxBytes: 2 ** 20 });
+    const asked: unknown[][] = [];
+    const fetch = async (subset: unknown[]) => {
+      asked.push(subset);
+      return { data: { _entities: subset.map(() => ({ contacts: [] })) } };
+    };
+    await Promise.all([
+      cache.entities('people', ANONYMOUS, QUERY, {}, [rep('a'), rep('b')], fetch, false),
+      cache.entities('people', ANONYMOUS, QUERY, {}, [rep('b'), rep('c')], fetch, false),
+    ]);
+    expect(asked).toEqual([[rep('a'), rep('b')], [rep('b'), rep('c')]]);
+  });
+
+  it('reports an error that names no record to every fetch that waited on the request, and keeps nothing of it', async () => {
+    const cache = new AnswerCache(new WriteClock(), { ttlMs: 60_000, maxBytes: 2 ** 20 });
+    let reads = 0;
+    const fetch = async (subset: unknown[]) => {
+      reads++;
+      return { data: { _entities: subset.map(() => ({ contacts: [] })) }, errors: [{ message: 'partial' }] };
+    };
+    const both = await Promise.all([
+      cache.entities('people', ANONYMOUS, QUERY, {}, [rep('a')], fetch),
+      cache.entities('people', ANONYMOUS, QUERY, {}, [rep('b')], fetch),
+    ]);
+    expect(reads).toBe(1);
+    for (const answer of both) expect(answer.errors).toEqual([{ message: 'partial' }]);
+    await cache.entities('people', ANONYMOUS, QUERY, {}, [rep('a')], fetch);
+    expect(reads).toBe(2);
+  });
+
   it('recognises only the planner\'s entity fetches', () => {
     expect(entityRepresentations(QUERY, { representations: [rep('a')] })).toEqual([rep('a')]);
     expect(entityRepresentations('{ alliances { edges { node { id } } } }', { representations: [] })).toBeUndefined();

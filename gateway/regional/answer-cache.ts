@@ -1,4 +1,5 @@
 import type { GatewayGraphQLResponse } from '@apollo/server-gateway-interface';
+import type { GraphQLFormattedError } from 'graphql';
 import { LRUCache } from 'lru-cache';
 import type { Viewer } from '../../subgraphs/kit/auth.js';
 import type { DataVersions } from './data-versions.js';
@@ -89,7 +90,10 @@ export class AnswerCache {
     this.answers = new LRUCache<string, string>({
       ttl: options.ttlMs, maxSize: options.maxBytes, sizeCalculation: (text, key) => text.length + key.length,
     });
-    clock.onWrite(() => this.answers.clear());
+    clock.onWrite(() => {
+      this.answers.clear();
+      this.forgetInFlight();
+    });
   }
 
   /** An instance's answer to one request. */
@@ -143,13 +147,17 @@ export class AnswerCache {
 
   /**
    * An `_entities` fetch, kept per record: each representation's answer under the subgraph, the
-   * selection, the other variables and the viewer's class. Only the records not kept are fetched
-   * (in one request, as the gateway would have sent them); errors are pointed back at their
-   * records, and a record with an error, or missing, is not kept.
+   * selection, the other variables and the viewer's class. Only the records not kept are fetched;
+   * errors are pointed back at their records, and a record with an error, or missing, is not kept.
+   * With `together`, records missing at the same moment for several fetches of one kind (same
+   * subgraph, selection, variables and viewer class) are read in one request, sent once the
+   * gateway's current turn of work is done, and a record already being read is awaited, not read
+   * again: pages read at once cost one request per instance, not one each. Without it, each
+   * fetch reads its own missing records in one request.
    */
   async entities(
     subgraph: string, viewer: Viewer, query: string, variables: Record<string, unknown>, representations: unknown[],
-    fetch: (subset: unknown[]) => Promise<GatewayGraphQLResponse>,
+    fetch: (subset: unknown[]) => Promise<GatewayGraphQLResponse>, together = true,
   ): Promise<GatewayGraphQLResponse> {
     const { representations: _, ...others } = variables;
     const when = this.moment(subgraph);
@@ -163,26 +171,135 @@ export class AnswerCache {
     this.hits += representations.length - missing.length;
     this.misses += missing.length;
     if (missing.length === 0) return { data: { _entities: results } };
-    const answer = await fetch(missing.map((i) => representations[i]));
-    const fetched = (answer.data?._entities as unknown[] | undefined) ?? [];
-    const failed = new Set<number>();
-    let unplaced = false;
-    const errors = answer.errors?.map((error) => {
-      const [root, local, ...rest] = error.path ?? [];
-      if (root !== '_entities' || typeof local !== 'number' || missing[local] === undefined) {
-        unplaced = true;
-        return error;
+    // Alone: one request of its own for what is missing.
+    const own = together ? undefined : new RecordBatch(when, fetch);
+    const places = missing.map((original) => {
+      if (own) return own.add(keys[original], representations[original]);
+      let place = this.recordsInFlight.get(keys[original]);
+      if (!place) {
+        place = this.gatheringFor(prefix, when, fetch).add(keys[original], representations[original]);
+        this.recordsInFlight.set(keys[original], place);
       }
-      failed.add(local);
-      return { ...error, path: [root, missing[local], ...rest] };
+      return place;
     });
-    const keep = this.stillHolds(when) && !unplaced;
-    missing.forEach((original, local) => {
-      const value = fetched[local] ?? null;
-      results[original] = value;
-      if (keep && value !== null && !failed.has(local)) this.answers.set(keys[original], JSON.stringify(value), { ttl: when.ttl });
+    for (const place of places) place.batch.waiters[place.local]++;
+    if (own) void this.run(own);
+    await Promise.all([...new Set(places.map((place) => place.batch.read))]);
+    const errors: GraphQLFormattedError[] = [];
+    const unplaced = new Set<GraphQLFormattedError>();
+    missing.forEach((original, n) => {
+      const { batch, local } = places[n];
+      results[original] = batch.take(local);
+      errors.push(...batch.errors[local].map((error) => ({ ...error, path: ['_entities', original, ...error.path!] })));
+      for (const error of batch.unplaced) unplaced.add(error);
     });
-    return { data: { _entities: results }, ...(errors?.length ? { errors } : {}) };
+    const all = [...errors, ...unplaced];
+    return { data: { _entities: results }, ...(all.length ? { errors: all } : {}) };
+  }
+
+  /** Record reads being gathered for the end of the current turn, by kind; and each record being read, by key. */
+  private readonly gathering = new Map<string, RecordBatch>();
+  private readonly recordsInFlight = new Map<string, RecordPlace>();
+
+  private gatheringFor(prefix: string, when: Moment, fetch: (subset: unknown[]) => Promise<GatewayGraphQLResponse>): RecordBatch {
+    const open = this.gathering.get(prefix);
+    if (open && open.size < MAX_GATHERED) return open;
+    const batch = new RecordBatch(when, fetch);
+    this.gathering.set(prefix, batch);
+    setImmediate(() => {
+      if (this.gathering.get(prefix) === batch) this.gathering.delete(prefix);
+      void this.run(batch);
+    });
+    return batch;
+  }
+
+  /** Reads a batch's records, keeps those that may be kept and lets go of its places in flight. */
+  private async run(batch: RecordBatch): Promise<void> {
+    try {
+      const answer = await batch.fetch(batch.representations);
+      batch.settle(answer, this.stillHolds(batch.when), (key, text) => this.answers.set(key, text, { ttl: batch.when.ttl }));
+    } catch (error) {
+      batch.fail(error);
+    } finally {
+      batch.keys.forEach((key, local) => {
+        if (this.recordsInFlight.get(key)?.batch === batch && this.recordsInFlight.get(key)?.local === local) this.recordsInFlight.delete(key);
+      });
+    }
+  }
+
+  /** A write may change any record: later reads gather anew instead of joining reads begun before it. */
+  private forgetInFlight(): void {
+    this.gathering.clear();
+    this.recordsInFlight.clear();
+  }
+}
+
+/** At most this many records in one gathered request. */
+const MAX_GATHERED = 500;
+
+interface RecordPlace { batch: RecordBatch; local: number }
+
+/**
+ * Records read in one `_entities` request for any number of fetches: each record's value and the
+ * errors pointed at it (their paths from the record on), and errors that name no record, which
+ * every fetch that waited on the batch reports.
+ */
+class RecordBatch {
+  readonly keys: string[] = [];
+  readonly representations: unknown[] = [];
+  /** How many places in fetches wait on each record: more than one, and each gets its own copy. */
+  readonly waiters: number[] = [];
+  values: unknown[] = [];
+  private texts: (string | undefined)[] = [];
+  errors: GraphQLFormattedError[][] = [];
+  unplaced: GraphQLFormattedError[] = [];
+  readonly read: Promise<void>;
+  private resolve!: () => void;
+  private reject!: (error: unknown) => void;
+
+  constructor(readonly when: Moment, readonly fetch: (subset: unknown[]) => Promise<GatewayGraphQLResponse>) {
+    this.read = new Promise<void>((resolve, reject) => { this.resolve = resolve; this.reject = reject; });
+  }
+
+  get size(): number {
+    return this.keys.length;
+  }
+
+  add(key: string, representation: unknown): RecordPlace {
+    this.keys.push(key);
+    this.representations.push(representation);
+    this.waiters.push(0);
+    return { batch: this, local: this.keys.length - 1 };
+  }
+
+  /** The answer split by record; `keep` is called for each complete record when the answer may be kept. */
+  settle(answer: GatewayGraphQLResponse, mayKeep: boolean, keep: (key: string, text: string) => void): void {
+    const fetched = (answer.data?._entities as unknown[] | undefined) ?? [];
+    this.errors = this.keys.map(() => []);
+    for (const error of answer.errors ?? []) {
+      const [root, local, ...rest] = error.path ?? [];
+      if (root !== '_entities' || typeof local !== 'number' || this.errors[local] === undefined) this.unplaced.push(error);
+      else this.errors[local].push({ ...error, path: rest });
+    }
+    this.values = this.keys.map((_, local) => fetched[local] ?? null);
+    this.texts = this.values.map((value, local) => {
+      const complete = mayKeep && this.unplaced.length === 0 && value !== null && this.errors[local].length === 0;
+      // Written before any waiter continues: the first to continue may change its copy.
+      const text = complete || this.waiters[local] > 1 ? JSON.stringify(value) : undefined;
+      if (complete) keep(this.keys[local], text!);
+      return text;
+    });
+    this.resolve();
+  }
+
+  fail(error: unknown): void {
+    this.reject(error);
+  }
+
+  /** A waiter's copy of a record: the value itself when it is the only one waiting. */
+  take(local: number): unknown {
+    const text = this.texts[local];
+    return this.waiters[local] > 1 && text !== undefined ? JSON.parse(text) : this.values[local];
   }
 }
 

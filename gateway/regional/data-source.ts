@@ -93,10 +93,13 @@ export class RegionalDataSource implements GraphQLDataSource {
     return split.sites.reduce((answer, site, index) => (filled[index] ? withRecords(answer, site, filled[index]) : answer), keys);
   }
 
-  /** Entities, kept one record at a time: a record read for any earlier page or lookup costs nothing again. */
+  /**
+   * Entities, kept one record at a time: a record read for any earlier page or lookup costs nothing
+   * again. Sharing what is in flight, records several fetches miss at once are read together.
+   */
   private records(viewer: Viewer, requestId: string | undefined, query: string, variables: Json, representations: unknown[]): Promise<GatewayGraphQLResponse> {
     return this.cache!.entities(this.subgraph, viewer, query, variables, representations,
-      (subset) => this.run({ query, variables: { ...variables, representations: subset } }, viewer, requestId, false));
+      (subset) => this.run({ query, variables: { ...variables, representations: subset } }, viewer, requestId, false), this.shareInFlight);
   }
 
   /** The fetch as one fetch per region, if it asks only for statistics over a list of regions. */
