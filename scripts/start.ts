@@ -70,7 +70,8 @@ Settings (environment variables, all optional):
                         (default: the server's budget shared by all)
   HUB_RATE_LIMIT_WINDOW_SECONDS, HUB_RATE_LIMIT_ANONYMOUS, HUB_RATE_LIMIT_SIGNED_IN   the gateway's
                         rate limits (60 s; 600 points per client address, 3000 per token subject)
-  HUB_SHARE_IN_FLIGHT   on or off: identical reads in flight share one subgraph request (on)
+  HUB_SHARE_IN_FLIGHT   on or off: identical reads in flight share one subgraph request, and records
+                        several fetches miss at once are read together (on)
   HUB_ANSWER_CACHE_TTL_MS, HUB_ANSWER_CACHE_VERSIONED_TTL_MS, HUB_ANSWER_CACHE_MB   the gateway's
                         answer cache: how long read answers are kept (5000 ms; 0 = off), how long
                         where every instance reports its data version (3600000 ms; dropped as soon as

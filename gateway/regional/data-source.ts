@@ -64,7 +64,7 @@ export class RegionalDataSource implements GraphQLDataSource {
       // Added up from kept figures, the whole fetch is kept too: made again, it costs no merge.
       return this.cache.fetch(this.subgraph, viewer, fetchBody(request), () => this.regionByRegion(request, byRegion, viewer, requestId));
     }
-    // A page is not kept whole: its records are kept one by one already, and pages after any cursor are many.
+    // A page is not kept whole: its keys are (as any fetch) and its records one by one, since pages after any cursor are many.
     const split = this.pagesOf(request.query!, request.operationName);
     return split ? this.keysThenRecords(request, split, viewer, requestId) : this.run(request, viewer, requestId, true);
   }
@@ -227,7 +227,7 @@ export class RegionalDataSource implements GraphQLDataSource {
 
   /**
    * Root query fields: planned from their declarations (planner.ts, no I/O), asked (`rounds`) and
-   * completed across regions; with answers kept, pages of keys are cut from chunks, and any other
+   * completed across regions; with answers kept, pages of keys are cut from chunks, and every
    * fetch is kept whole as completed.
    */
   private async queries(
@@ -240,12 +240,12 @@ export class RegionalDataSource implements GraphQLDataSource {
     if (!kept) return asked();
     // With answers kept, a page of keys is cut from chunks each instance is always asked alike (key-chunks.ts).
     const chunks = keyChunksOf(operation, planned, variables);
-    if (chunks) {
+    const cut = chunks && (async () => {
       const direct = (instance: Instance) => ask(send, instance, { query: queryOf(operation, [chunks.plan.sent.get(instance)!]), variables });
       return complete(asResponse(assemble(this.subgraph, roots, planned, await readKeyChunks(send, chunks, this.registry.writes, direct))));
-    }
-    // Kept whole as completed: asked again, the fetch costs no merge and no walk for records of other regions.
-    return this.cache!.fetch(this.subgraph, kept.viewer, fetchBody(kept.request), asked);
+    });
+    // Kept whole as completed: asked again, the fetch costs no cut, no merge and no walk for records of other regions.
+    return this.cache!.fetch(this.subgraph, kept.viewer, fetchBody(kept.request), cut ?? asked);
   }
 
   /** At most two rounds of requests (the first only for paged fan-outs), each instance asked once per round, and the merge. */
