@@ -297,7 +297,11 @@ describe('answer cache under data versions', () => {
     const versions = new DataVersions(() => [INSTANCE, OTHER]);
     const cache = new AnswerCache(new WriteClock(), { ttlMs: 60_000, versionedTtlMs: 60_000, maxBytes: 2 ** 20 }, versions);
     let runs = 0;
-    const fetch = () => cache.fetch('alliances', ANONYMOUS, 'q', async () => ({ data: { merged: ++runs } }));
+    const told: boolean[] = [];
+    const fetch = () => cache.fetch('alliances', ANONYMOUS, 'q', async (keptWhole) => {
+      told.push(keptWhole);
+      return { data: { merged: ++runs } };
+    });
     versions.observe(INSTANCE, 'o/1');
     await fetch();
     // One instance without a version: not kept (made of kept answers, it could outlive their time to live).
@@ -305,6 +309,8 @@ describe('answer cache under data versions', () => {
     versions.observe(OTHER, 'o/1');
     await fetch();
     expect(await fetch()).toEqual({ data: { merged: 3 } });
+    // The fetch is told when it is kept whole, so the answers it is made of need not be kept as well.
+    expect(told).toEqual([false, false, true]);
     versions.observe(OTHER, 'o/2');
     expect(await fetch()).toEqual({ data: { merged: 4 } });
   });

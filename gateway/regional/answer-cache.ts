@@ -102,16 +102,16 @@ export class AnswerCache {
   }
 
   /**
-   * A subgraph fetch's whole answer, as the gateway made it from kept answers (a fan-out merged,
-   * statistics added up region by region, records of other regions filled in): a fetch made again
-   * costs neither those answers read one by one nor their merge. Kept by the same rules, under
-   * the subgraph's epoch, and only while its instances report data versions: made from kept
-   * answers, a whole fetch could otherwise outlive the short time to live that bounds what those
-   * answers may show.
+   * A subgraph fetch's whole answer, as the gateway made it (a fan-out merged, statistics added
+   * up region by region, records of other regions filled in): a fetch made again costs neither
+   * its instances' answers nor their merge. Kept by the same rules, under the subgraph's epoch,
+   * and only while its instances report data versions: made from kept answers, a whole fetch
+   * could otherwise outlive the short time to live that bounds what those answers may show.
+   * `run` is told whether the whole is kept: then the answers it is made of need not be.
    */
-  fetch(subgraph: string, viewer: Viewer, body: string, run: () => Promise<GatewayGraphQLResponse>): Promise<GatewayGraphQLResponse> {
+  fetch(subgraph: string, viewer: Viewer, body: string, run: (keptWhole: boolean) => Promise<GatewayGraphQLResponse>): Promise<GatewayGraphQLResponse> {
     const when = this.moment(subgraph);
-    return when.versioned ? this.keep(`${subgraph} fetch`, when, viewer, body, run) : run();
+    return when.versioned ? this.keep(`${subgraph} fetch`, when, viewer, body, () => run(true)) : run(false);
   }
 
   private async keep<T extends { data?: unknown; errors?: readonly unknown[] }>(

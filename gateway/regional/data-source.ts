@@ -123,6 +123,7 @@ export class RegionalDataSource implements GraphQLDataSource {
     const fetchRead = (instance: Instance, outgoing: OutgoingRequest, body: string) => (this.shareInFlight
       ? this.shared(instance, body, viewer, () => sendToInstance(this.registry, instance, outgoing, viewer, headers, body))
       : sendToInstance(this.registry, instance, outgoing, viewer, headers, body));
+    const unkept: Send = (instance, outgoing) => fetchRead(instance, outgoing, JSON.stringify(outgoing));
     const read: Send = (instance, outgoing) => {
       const body = JSON.stringify(outgoing);
       return this.cache && keepAnswers ? this.cache.read(instance, viewer, body, () => fetchRead(instance, outgoing, body)) : fetchRead(instance, outgoing, body);
@@ -163,7 +164,7 @@ export class RegionalDataSource implements GraphQLDataSource {
       ? await complete(
         await fetchEntities(route, this.routing, this.printed(document, request.query!), request.operationName, roots[0], variables),
         argumentValue(roots[0], 'representations', variables) as Json[])
-      : await this.queries(send, operation, roots, variables, complete, this.cache && keepAnswers && !isMutation ? { viewer, request } : undefined);
+      : await this.queries(send, operation, roots, variables, complete, this.cache && keepAnswers && !isMutation ? { viewer, request, unkept } : undefined);
     // An instance answering for regions it does not own is misconfigured or hostile: operators must know.
     for (const error of response.errors ?? []) {
       if (error.extensions?.code === 'FOREIGN_RECORD') logger.warn({ requestId, ...error.extensions }, error.message);
@@ -233,19 +234,21 @@ export class RegionalDataSource implements GraphQLDataSource {
   private async queries(
     send: Send, operation: OperationDefinitionNode, roots: FieldNode[], variables: Json,
     complete: (response: GatewayGraphQLResponse) => Promise<GatewayGraphQLResponse>,
-    kept?: { viewer: Viewer; request: GraphQLDataSourceProcessOptions['request'] },
+    kept?: { viewer: Viewer; request: GraphQLDataSourceProcessOptions['request']; unkept: Send },
   ): Promise<GatewayGraphQLResponse> {
     const planned = planFields(this.subgraph, this.registry, this.routing, this.schema, roots, variables);
-    const asked = async () => complete(await this.rounds(send, operation, roots, variables, planned));
-    if (!kept) return asked();
+    const asked = (through: Send) => async () => complete(await this.rounds(through, operation, roots, variables, planned));
+    if (!kept) return asked(send)();
     // With answers kept, a page of keys is cut from chunks each instance is always asked alike (key-chunks.ts).
     const chunks = keyChunksOf(operation, planned, variables);
     const cut = chunks && (async () => {
       const direct = (instance: Instance) => ask(send, instance, { query: queryOf(operation, [chunks.plan.sent.get(instance)!]), variables });
       return complete(asResponse(assemble(this.subgraph, roots, planned, await readKeyChunks(send, chunks, this.registry.writes, direct))));
     });
-    // Kept whole as completed: asked again, the fetch costs no cut, no merge and no walk for records of other regions.
-    return this.cache!.fetch(this.subgraph, kept.viewer, fetchBody(kept.request), cut ?? asked);
+    // Kept whole as completed: asked again, the fetch costs no cut, no merge and no walk for records
+    // of other regions. Its instances' answers are then not kept as well (chunks are: other pages
+    // are cut from them); where whole fetches are not kept, they are.
+    return this.cache!.fetch(this.subgraph, kept.viewer, fetchBody(kept.request), (whole) => (cut ?? asked(whole ? kept.unkept : send))());
   }
 
   /** At most two rounds of requests (the first only for paged fan-outs), each instance asked once per round, and the merge. */
