@@ -152,8 +152,10 @@ export class AnswerCache {
    * With `together`, records missing at the same moment for several fetches of one kind (same
    * subgraph, selection, variables and viewer class) are read in one request, sent once the
    * gateway's current turn of work is done, and a record already being read is awaited, not read
-   * again: pages read at once cost one request per instance, not one each. Without it, each
-   * fetch reads its own missing records in one request.
+   * again: pages read at once cost one request per instance, not one each. The request goes out
+   * as the first of those fetches sends it (its viewer, its request id): what it reads depends on
+   * the viewer's class only, as what is kept does. Without `together`, each fetch reads its own
+   * missing records in one request.
    */
   async entities(
     subgraph: string, viewer: Viewer, query: string, variables: Record<string, unknown>, representations: unknown[],

@@ -236,19 +236,21 @@ export class RegionalDataSource implements GraphQLDataSource {
     complete: (response: GatewayGraphQLResponse) => Promise<GatewayGraphQLResponse>,
     kept?: { viewer: Viewer; request: GraphQLDataSourceProcessOptions['request']; unkept: Send },
   ): Promise<GatewayGraphQLResponse> {
-    const planned = planFields(this.subgraph, this.registry, this.routing, this.schema, roots, variables);
-    const asked = (through: Send) => async () => complete(await this.rounds(through, operation, roots, variables, planned));
-    if (!kept) return asked(send)();
-    // With answers kept, a page of keys is cut from chunks each instance is always asked alike (key-chunks.ts).
-    const chunks = keyChunksOf(operation, planned, variables);
-    const cut = chunks && (async () => {
-      const direct = (instance: Instance) => ask(send, instance, { query: queryOf(operation, [chunks.plan.sent.get(instance)!]), variables });
-      return complete(asResponse(assemble(this.subgraph, roots, planned, await readKeyChunks(send, chunks, this.registry.writes, direct))));
+    const plan = () => planFields(this.subgraph, this.registry, this.routing, this.schema, roots, variables);
+    if (!kept) return complete(await this.rounds(send, operation, roots, variables, plan()));
+    // Kept whole as completed: asked again, the fetch costs no planning, no cut, no merge and no
+    // walk for records of other regions. Its instances' answers are then not kept as well (chunks
+    // are: other pages are cut from them); where whole fetches are not kept, they are.
+    return this.cache!.fetch(this.subgraph, kept.viewer, fetchBody(kept.request), async (whole) => {
+      const planned = plan();
+      // A page of keys is cut from chunks each instance is always asked alike (key-chunks.ts).
+      const chunks = keyChunksOf(operation, planned, variables);
+      if (chunks) {
+        const direct = (instance: Instance) => ask(send, instance, { query: queryOf(operation, [chunks.plan.sent.get(instance)!]), variables });
+        return complete(asResponse(assemble(this.subgraph, roots, planned, await readKeyChunks(send, chunks, this.registry.writes, direct))));
+      }
+      return complete(await this.rounds(whole ? kept.unkept : send, operation, roots, variables, planned));
     });
-    // Kept whole as completed: asked again, the fetch costs no cut, no merge and no walk for records
-    // of other regions. Its instances' answers are then not kept as well (chunks are: other pages
-    // are cut from them); where whole fetches are not kept, they are.
-    return this.cache!.fetch(this.subgraph, kept.viewer, fetchBody(kept.request), (whole) => (cut ?? asked(whole ? kept.unkept : send))());
   }
 
   /** At most two rounds of requests (the first only for paged fan-outs), each instance asked once per round, and the merge. */
