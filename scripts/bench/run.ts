@@ -27,8 +27,9 @@
  *
  * Order: all gateways start; a sample of each workload's requests is answered by every gateway and
  * compared in order with stock Apollo's; SQL statements are counted for a small and a big network;
- * then `rounds` rounds of varied load (each round every gateway × workload, so a slow minute of the
- * machine spreads over all), then the repeated-request and signed-in rows.
+ * then `rounds` rounds of varied load (each round every gateway × workload, every other round in
+ * reverse order, so a slow minute of the machine spreads over all), then the repeated-request and
+ * signed-in rows.
  */
 import './quiet.js';
 import 'reflect-metadata';
@@ -220,6 +221,16 @@ async function raiseConnectionLimit(pgHandle: EmbeddedPostgresHandle): Promise<b
   }
 }
 
+async function checkpoint(pgHandle: EmbeddedPostgresHandle): Promise<void> {
+  const client = new pg.Client({ connectionString: pgHandle.urlFor('postgres') });
+  await client.connect();
+  try {
+    await client.query('checkpoint');
+  } finally {
+    await client.end();
+  }
+}
+
 export async function runBench(options: BenchOptions): Promise<BenchResult> {
   const log = options.log ?? ((m: string) => console.log(m));
   const started = Date.now();
@@ -258,6 +269,8 @@ export async function runBench(options: BenchOptions): Promise<BenchResult> {
     const layouts: Layout[] = grouped ? ['regional', 'grouped', 'single'] : ['regional', 'single'];
     const urls = await loadDataset(dataset, { serverUrl: postgres.urlFor('postgres'), layouts, prefix: 'bench', progress: false, onlyReplaceOwn: true });
     log(`loaded ${urls.size} databases in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+    // The load's pages written out now, not by a checkpoint during the first measurements.
+    await checkpoint(postgres);
 
     // One process per subgraph, holding its 17 regional instances, its 4 grouped ones (when run) and its single instance.
     const groups: [string, Region[] | undefined, Layout][] = [
@@ -383,9 +396,10 @@ export async function runBench(options: BenchOptions): Promise<BenchResult> {
     };
     if (options.measure !== false) {
       const length = 20_000;
-      // Rounds interleave the gateways, so a slow minute of the machine does not land on one of them.
+      // Rounds interleave the gateways, every other round in reverse order: neither a slow minute
+      // of the machine nor the first place after the start lands on one gateway in every round.
       for (let round = 1; round <= (options.rounds ?? 2); round++) {
-        for (const gateway of options.gateways) {
+        for (const gateway of round % 2 === 0 ? [...options.gateways].reverse() : options.gateways) {
           for (const workload of options.workloads) {
             await measure(gateway, workload, 'varied', round, requestSequence(workload, dataset, { seed: options.seed * 1000 + round, length }));
           }
