@@ -525,7 +525,7 @@ export function report(result: BenchResult): string {
   lines.push(`Supergraph: ${result.supergraphNote}, the same for every gateway.`);
   lines.push(`Data: seed ${o.seed}, scale ${o.scale}: ${Object.entries(result.counts).map(([k, v]) => `${v} ${k}`).join(', ')}`);
   lines.push(`Load: ${o.connections} connections (keep-alive), ${o.warmupSeconds} s warm-up + ${o.durationSeconds} s per gateway × workload × round, `
-    + `${o.rounds ?? 2} rounds interleaving the gateways; seeded varied requests (scripts/bench/requests.ts), every answer checked: `
+    + `${o.rounds ?? 2} rounds interleaving the gateways (every other round in reverse order); seeded varied requests (scripts/bench/requests.ts), every answer checked: `
     + 'only answers with HTTP 200, no errors and the data present count; the driver in one process, the instances in one process per subgraph, '
     + 'each gateway in its own; one PostgreSQL 18 (embedded) for all.');
   lines.push('');
