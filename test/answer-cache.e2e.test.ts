@@ -12,7 +12,7 @@ import { MAX_PAGE_SIZE, encodeCursor } from '../subgraphs/shared/cursor.js';
 import { sortKeyOf } from '../subgraphs/shared/sort-key.js';
 import type { Region } from '../subgraphs/shared/region.js';
 import { HUB_ADMIN, gatewaySignature } from './support/security.js';
-import { startTestHub, waitFor, type TestHub } from './support/hub.js';
+import { instanceName, startTestHub, waitFor, type TestHub } from './support/hub.js';
 import { expectEveryRecordOnceWhileWriting } from './support/paging.js';
 
 const TTL_MS = 1_500;
@@ -89,6 +89,41 @@ describe('answer cache', () => {
     const plain = await costOf(uncached, () => uncached.anonymous(narrow));
     expect(plain.data).toEqual(again.data);
     expect(plain.statements).toBeGreaterThan(2);
+  });
+
+  it('keeps records of other regions one by one: an organisation of another instance read for one alliance costs it nothing for the next', async () => {
+    const created = async (mutation: string, input: Record<string, unknown>) => {
+      const { data, errors } = await hub.query(mutation, { i: input });
+      expect(errors).toBeUndefined();
+      return (Object.values(data)[0] as { id: string }).id;
+    };
+    const organization = (name: string) => created('mutation($i: CreateOrganizationInput!) { createOrganization(input: $i) { id } }',
+      { region: 'BW', name, kind: 'CHAMBER' });
+    const shared = await organization('Landesfamilienrat Querverbund');
+    const another = await organization('Kammerverbund Querverbund');
+    // The first alliance names both organisations, the second only the shared one.
+    const alliances: string[] = [];
+    for (const [name, members] of [['Querbündnis Saar A', [shared, another]], ['Querbündnis Saar B', [shared]]] as const) {
+      const alliance = await created('mutation($i: CreateAllianceInput!) { createAlliance(input: $i) { id } }', { region: 'SL', name });
+      for (const organizationId of members) {
+        await created('mutation($i: CreateMembershipInput!) { createMembership(input: $i) { id } }', { allianceId: alliance, organizationId });
+      }
+      alliances.push(alliance);
+    }
+    const READ = 'query($id: ID!) { alliance(id: $id) { id memberships { organization { id name } } } }';
+    const other = instanceName('alliances', GROUPS[1]);
+    const namesOf = (answer: { data: unknown }) => (answer.data as { alliance: { memberships: { organization: { name: string } }[] } })
+      .alliance.memberships.map((m) => m.organization.name).sort();
+    const first = await costOf(hub, () => hub.anonymous(READ, { id: alliances[0] }));
+    expect(hub.subgraphs[other].statements.length).toBeGreaterThan(0);
+    expect(namesOf(first)).toEqual(['Kammerverbund Querverbund', 'Landesfamilienrat Querverbund']);
+    // The second alliance is new to the gateway (its own instance is asked); its organisation is not.
+    const second = await costOf(hub, () => hub.anonymous(READ, { id: alliances[1] }));
+    expect(second.statements).toBeGreaterThan(0);
+    expect(hub.subgraphs[other].statements).toEqual([]);
+    expect(namesOf(second)).toEqual(['Landesfamilienrat Querverbund']);
+    for (const id of alliances) expect((await hub.query('mutation($id: ID!) { deleteAlliance(id: $id) }', { id })).errors).toBeUndefined();
+    for (const id of [shared, another]) expect((await hub.query('mutation($id: ID!) { deleteOrganization(id: $id) }', { id })).errors).toBeUndefined();
   });
 
   it('cuts pages of a list over several instances from chunks each instance is asked alike: a page after any cursor costs nothing once its chunks were read', async () => {

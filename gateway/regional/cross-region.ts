@@ -178,8 +178,12 @@ async function fillGaps(
   const { declared, field } = group[0];
   const request = entitiesRequest(operation, declared.type, field.selectionSet!, variables);
   const representations = group.map((gap) => ({ __typename: declared.type, id: gap.id }));
-  const answer = await fetchEntities(route, routing, print(request.document), undefined, request.field,
-    { ...request.variables, [request.variableName]: representations });
+  const query = print(request.document);
+  const read = (subset: unknown[]) => fetchEntities(route, routing, query, undefined, request.field, { ...request.variables, [request.variableName]: subset });
+  // Kept per record where answers are kept: an organisation of another region, member of many alliances, is read once.
+  const answer = route.records && request.variableName === 'representations'
+    ? await route.records(query, request.variables, representations, read)
+    : await read(representations);
   const list = ((answer.data as Json | null | undefined)?._entities as (Json | null)[] | undefined) ?? [];
   const type = schema.getType(declared.type) as GraphQLObjectType;
   group.forEach((gap, index) => {

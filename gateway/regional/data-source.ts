@@ -151,8 +151,12 @@ export class RegionalDataSource implements GraphQLDataSource {
     const variables = withDefaults(operation, (request.variables ?? {}) as Json) as Json;
     const roots = fieldsOf(operation.selectionSet);
     const route: Route = { subgraph: this.subgraph, registry: this.registry, send };
+    // Records of other regions, read for a query's answer: kept one by one, like any record.
+    const records: Route['records'] = this.cache && operation.operation === 'query'
+      ? (query, given, representations, fetch) => this.cache!.entities(this.subgraph, viewer, query, given, representations, fetch, this.shareInFlight)
+      : undefined;
     const complete = (response: GatewayGraphQLResponse, representations?: Json[]) =>
-      completeCrossRegion({ ...route, send: read }, this.routing, this.schema, operation, variables, response, representations);
+      completeCrossRegion({ ...route, send: read, records }, this.routing, this.schema, operation, variables, response, representations);
     if (operation.operation === 'mutation') {
       const integrity = this.integrity && {
         guard: this.integrity, send: (instance: Instance, outgoing: OutgoingRequest) => sendToInstance(this.registry, instance, outgoing, viewer, headers),

@@ -1,3 +1,4 @@
+import type { GatewayGraphQLResponse } from '@apollo/server-gateway-interface';
 import type { GraphQLFormattedError } from 'graphql';
 import { ANONYMOUS, type Viewer } from '../../subgraphs/kit/auth.js';
 import { subgraphFetches } from '../../subgraphs/kit/observability.js';
@@ -121,6 +122,11 @@ export interface Route {
   subgraph: string;
   registry: TopologyRegistry;
   send: Send;
+  /**
+   * Reads records (`_entities` over `$representations`) through the answer cache, kept one record
+   * at a time; `fetch` reads those not kept. Absent: every read goes through `send` as it is.
+   */
+  records?: (query: string, variables: Json, representations: Json[], fetch: (subset: unknown[]) => Promise<GatewayGraphQLResponse>) => Promise<GatewayGraphQLResponse>;
 }
 
 /** An instance's answer, or why it could not give one. */
