@@ -96,10 +96,13 @@ export class RegionalDataSource implements GraphQLDataSource {
   /**
    * Entities, kept one record at a time: a record read for any earlier page or lookup costs nothing
    * again. Sharing what is in flight, records several fetches miss at once are read together.
+   * `fetch` reads those not kept (by default as a fetch of the query plan).
    */
-  private records(viewer: Viewer, requestId: string | undefined, query: string, variables: Json, representations: unknown[]): Promise<GatewayGraphQLResponse> {
-    return this.cache!.entities(this.subgraph, viewer, query, variables, representations,
-      (subset) => this.run({ query, variables: { ...variables, representations: subset } }, viewer, requestId, false), this.shareInFlight);
+  private records(
+    viewer: Viewer, requestId: string | undefined, query: string, variables: Json, representations: unknown[],
+    fetch = (subset: unknown[]) => this.run({ query, variables: { ...variables, representations: subset } }, viewer, requestId, false),
+  ): Promise<GatewayGraphQLResponse> {
+    return this.cache!.entities(this.subgraph, viewer, query, variables, representations, fetch, this.shareInFlight);
   }
 
   /** The fetch as one fetch per region, if it asks only for statistics over a list of regions. */
@@ -153,7 +156,7 @@ export class RegionalDataSource implements GraphQLDataSource {
     const route: Route = { subgraph: this.subgraph, registry: this.registry, send };
     // Records of other regions, read for a query's answer: kept one by one, like any record.
     const records: Route['records'] = this.cache && operation.operation === 'query'
-      ? (query, given, representations, fetch) => this.cache!.entities(this.subgraph, viewer, query, given, representations, fetch, this.shareInFlight)
+      ? (query, given, representations, fetch) => this.records(viewer, requestId, query, given, representations, fetch)
       : undefined;
     const complete = (response: GatewayGraphQLResponse, representations?: Json[]) =>
       completeCrossRegion({ ...route, send: read, records }, this.routing, this.schema, operation, variables, response, representations);
