@@ -223,9 +223,8 @@ export class AnswerCache {
     } catch (error) {
       batch.fail(error);
     } finally {
-      batch.keys.forEach((key, local) => {
-        if (this.recordsInFlight.get(key)?.batch === batch && this.recordsInFlight.get(key)?.local === local) this.recordsInFlight.delete(key);
-      });
+      // A key is in one gathered batch at most: later fetches join it instead of adding it again.
+      for (const key of batch.keys) if (this.recordsInFlight.get(key)?.batch === batch) this.recordsInFlight.delete(key);
     }
   }
 

@@ -40,7 +40,6 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { SignJWT } from 'jose';
-import pg from 'pg';
 import { REGIONS, type Region } from '../../subgraphs/kit/index.js';
 import { SUBGRAPHS } from '../../subgraphs/index.js';
 import { PROJECT_ROOT, startEmbeddedPostgres, type EmbeddedPostgresHandle } from '../lib/embedded-postgres.js';
@@ -207,28 +206,14 @@ export function machineDescription(): string {
 }
 
 async function raiseConnectionLimit(pgHandle: EmbeddedPostgresHandle): Promise<boolean> {
-  const client = new pg.Client({ connectionString: pgHandle.urlFor('postgres') });
-  await client.connect();
-  try {
+  return pgHandle.admin(async (client) => {
     const current = Number((await client.query('show max_connections')).rows[0].max_connections);
     if (current >= 900) return false;
     // 72 instances with pools of up to 10 connections, plus the floor and the generator.
     await client.query('alter system set max_connections = 1000');
     await client.query("alter system set shared_buffers = '256MB'");
     return true;
-  } finally {
-    await client.end();
-  }
-}
-
-async function checkpoint(pgHandle: EmbeddedPostgresHandle): Promise<void> {
-  const client = new pg.Client({ connectionString: pgHandle.urlFor('postgres') });
-  await client.connect();
-  try {
-    await client.query('checkpoint');
-  } finally {
-    await client.end();
-  }
+  });
 }
 
 export async function runBench(options: BenchOptions): Promise<BenchResult> {
@@ -270,7 +255,7 @@ export async function runBench(options: BenchOptions): Promise<BenchResult> {
     const urls = await loadDataset(dataset, { serverUrl: postgres.urlFor('postgres'), layouts, prefix: 'bench', progress: false, onlyReplaceOwn: true });
     log(`loaded ${urls.size} databases in ${((Date.now() - started) / 1000).toFixed(1)} s`);
     // The load's pages written out now, not by a checkpoint during the first measurements.
-    await checkpoint(postgres);
+    await postgres.admin((client) => client.query('checkpoint'));
 
     // One process per subgraph, holding its 17 regional instances, its 4 grouped ones (when run) and its single instance.
     const groups: [string, Region[] | undefined, Layout][] = [

@@ -10,6 +10,8 @@ export { PGDATA_ROOT, PROJECT_ROOT } from './paths.js';
 export interface EmbeddedPostgresHandle {
   /** `postgres://user:password@localhost:port/` + database name. */
   urlFor(database: string): string;
+  /** Runs `work` on a connection to the `postgres` database as the server's superuser, closed after. */
+  admin<T>(work: (client: pg.Client) => Promise<T>): Promise<T>;
   createDatabase(database: string): Promise<void>;
   dropDatabase(database: string): Promise<void>;
   stop(): Promise<void>;
@@ -80,6 +82,7 @@ export async function startEmbeddedPostgres(
   return {
     port: options.port,
     urlFor,
+    admin,
     createDatabase: (database) => admin(async (client) => {
       const exists = await client.query('select 1 from pg_database where datname = $1', [database]);
       if (exists.rowCount === 0) await client.query(`create database "${database}"`);
