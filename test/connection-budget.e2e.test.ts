@@ -9,6 +9,7 @@ import { networksSubgraph } from '../subgraphs/networks/index.js';
 import { projectsSubgraph } from '../subgraphs/projects/index.js';
 import { peopleSubgraph } from '../subgraphs/people/index.js';
 import { Region } from '../subgraphs/kit/index.js';
+import { IDLE_CONNECTION_MS } from '../subgraphs/kit/connections.js';
 import { startGateway, type RunningGateway } from '../gateway/server.js';
 import { tokenAuthenticator } from '../gateway/auth.js';
 import { SUPERGRAPH_PATH } from '../scripts/lib/supergraph.js';
@@ -141,6 +142,15 @@ describe('an instance with a tiny pool', () => {
     expect(answers.filter(served)).toHaveLength(BUDGET.maxWaiting);
     for (const answer of answers.filter(served)) expect(answer.data).toEqual(before.data);
     expect(answers.flatMap(codesOf)).not.toContain('INTERNAL_SERVER_ERROR');
+  });
+
+  it('keeps the connections a burst opened for a minute unused, not pg-pool\'s 10 s', async () => {
+    const pool = await poolOf(tiny);
+    expect(pool.options.idleTimeoutMillis).toBe(IDLE_CONNECTION_MS);
+    expect(IDLE_CONNECTION_MS).toBeGreaterThanOrEqual(60_000);
+    const release = await holdAll(pool);
+    release();
+    expect(pool.totalCount).toBe(BUDGET.max);
   });
 
   it('refuses a query that waited longer than the acquire timeout, and serves the next one', async () => {

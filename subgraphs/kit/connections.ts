@@ -25,6 +25,15 @@ export interface ConnectionBudget {
  */
 export const DEFAULT_CONNECTION_BUDGET: ConnectionBudget = { max: 10, acquireTimeoutMs: 2_000, maxWaiting: 100 };
 
+/**
+ * How long a connection a burst opened stays in the pool unused. A new connection costs the server
+ * a process, an authentication and cold catalog caches, far more than the few queries an instance
+ * answers in between; pg-pool's 10 s made instances behind the regional gateway, each seeing a
+ * part of the traffic, connect again several times a second under load. Every connection of every
+ * pool is within the server's budget anyway (`poolSizeFor`).
+ */
+export const IDLE_CONNECTION_MS = 60_000;
+
 /** The smallest pool a budget computes: a write's transaction holds one connection while the rest of its request may need another. */
 export const MIN_COMPUTED_POOL_SIZE = 2;
 
