@@ -103,6 +103,8 @@ export interface Measurement {
   failureReasons: [string, number][];
   sqlPerRequest: number;
   cpuMsPerRequest: number;
+  /** CPU of the subgraph processes per answer (the floor has none: its SQL runs in its own process). */
+  subgraphCpuMsPerRequest: number;
   peakRssMb: number;
 }
 
@@ -145,8 +147,8 @@ class SubgraphHost extends BenchChild {
     return answer.urls as string[];
   }
 
-  async statements(): Promise<number> {
-    return ((await this.ask({ type: 'stats' })).stats as ProcessStats).statements;
+  async stats(): Promise<ProcessStats> {
+    return (await this.ask({ type: 'stats' })).stats as ProcessStats;
   }
 }
 
@@ -300,7 +302,9 @@ export async function runBench(options: BenchOptions): Promise<BenchResult> {
     });
     // One gateway is loaded at a time: every statement the instances send meanwhile is its.
     const statementCount = async (gateway: GatewayName, child: GatewayChild) => (gateway === 'floor'
-      ? (await child.stats()).statements : (await Promise.all(hosts.map((h) => h.statements()))).reduce((a, b) => a + b, 0));
+      ? (await child.stats()).statements : (await subgraphStats()).statements);
+    const subgraphStats = async () => (await Promise.all(hosts.map((h) => h.stats())))
+      .reduce((sum, s) => ({ statements: sum.statements + s.statements, cpuMicros: sum.cpuMicros + s.cpuMicros }), { statements: 0, cpuMicros: 0 });
 
     const running = new Map<GatewayName, { child: GatewayChild; url: string }>();
     for (const gateway of options.gateways) {
@@ -363,8 +367,10 @@ export async function runBench(options: BenchOptions): Promise<BenchResult> {
       await child.gc();
       const before = await child.stats(true);
       const sqlBefore = await statementCount(gateway, child);
+      const subgraphsBefore = await subgraphStats();
       const run = await drive(url, requests, { connections: options.connections, seconds: options.durationSeconds, headersFor });
       const sqlAfter = await statementCount(gateway, child);
+      const subgraphsAfter = await subgraphStats();
       const after = await child.stats();
       const answered = run.good + run.bad;
       const m: Measurement = {
@@ -372,11 +378,12 @@ export async function runBench(options: BenchOptions): Promise<BenchResult> {
         p50: percentile(run.latencies, 50), p95: percentile(run.latencies, 95), p99: percentile(run.latencies, 99),
         sqlPerRequest: (sqlAfter - sqlBefore) / Math.max(1, answered),
         cpuMsPerRequest: (after.cpuMicros - before.cpuMicros) / 1000 / Math.max(1, answered),
+        subgraphCpuMsPerRequest: gateway === 'floor' ? 0 : (subgraphsAfter.cpuMicros - subgraphsBefore.cpuMicros) / 1000 / Math.max(1, answered),
         peakRssMb: after.peakRss / 2 ** 20,
       };
       measurements.push(m);
       log(`${gateway.padEnd(21)} ${`${workload}${mode === 'varied' ? ` r${round}` : ` (${mode})`}`.padEnd(26)} ${m.rps.toFixed(1).padStart(8)} req/s  `
-        + `p50 ${m.p50.toFixed(1)} p95 ${m.p95.toFixed(1)} p99 ${m.p99.toFixed(1)} ms  SQL/req ${m.sqlPerRequest.toFixed(1)}  CPU ${m.cpuMsPerRequest.toFixed(2)} ms/req`
+        + `p50 ${m.p50.toFixed(1)} p95 ${m.p95.toFixed(1)} p99 ${m.p99.toFixed(1)} ms  SQL/req ${m.sqlPerRequest.toFixed(1)}  CPU ${m.cpuMsPerRequest.toFixed(2)} ms/req  subgraphs ${m.subgraphCpuMsPerRequest.toFixed(2)} ms/req`
         + `${m.failures ? `  BAD ANSWERS ${m.failures} (${run.badReasons.slice(0, 2).map(([r, n]) => `${n}× ${r}`).join('; ')})` : ''}`);
     };
     if (options.measure !== false) {
@@ -458,7 +465,7 @@ const median = (values: number[]) => {
 export interface Summary {
   gateway: GatewayName; workload: WorkloadName; mode: Mode; rounds: number;
   rps: number; rpsMin: number; rpsMax: number; p50: number; p95: number; p99: number;
-  sqlPerRequest: number; cpuMsPerRequest: number; peakRssMb: number; failures: number;
+  sqlPerRequest: number; cpuMsPerRequest: number; subgraphCpuMsPerRequest: number; peakRssMb: number; failures: number;
 }
 
 export function summaries(result: BenchResult): Summary[] {
@@ -472,6 +479,7 @@ export function summaries(result: BenchResult): Summary[] {
     rps: median(list.map((m) => m.rps)), rpsMin: Math.min(...list.map((m) => m.rps)), rpsMax: Math.max(...list.map((m) => m.rps)),
     p50: median(list.map((m) => m.p50)), p95: median(list.map((m) => m.p95)), p99: median(list.map((m) => m.p99)),
     sqlPerRequest: median(list.map((m) => m.sqlPerRequest)), cpuMsPerRequest: median(list.map((m) => m.cpuMsPerRequest)),
+    subgraphCpuMsPerRequest: median(list.map((m) => m.subgraphCpuMsPerRequest)),
     peakRssMb: Math.max(...list.map((m) => m.peakRssMb)), failures: list.reduce((n, m) => n + m.failures, 0),
   }));
 }
@@ -516,17 +524,18 @@ export function report(result: BenchResult): string {
   lines.push('');
   lines.push('req/s is the median over the rounds with its range; latency, SQL and CPU are medians. "bare": the hub with every gateway-side saving off '
     + '(HUB_SHARE_IN_FLIGHT=off, HUB_ANSWER_CACHE_TTL_MS=0), i.e. every request costs its subgraph work; the others run as shipped. "repeated": one identical body for the whole run (what sharing makes of it). '
-    + '"signed-in": a different token subject per connection.');
+    + '"signed-in": a different token subject per connection. Subgraph CPU: the four subgraph processes together, per answer, '
+    + 'including the health probes every hub gateway keeps sending while another is measured (PostgreSQL\'s own CPU is in no column).');
   lines.push('');
-  lines.push('| workload | mode | gateway | req/s (range) | p50 ms | p95 ms | p99 ms | SQL/req | gateway CPU ms/req | peak RSS MB | bad answers |');
-  lines.push('| --- | --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |');
+  lines.push('| workload | mode | gateway | req/s (range) | p50 ms | p95 ms | p99 ms | SQL/req | gateway CPU ms/req | subgraph CPU ms/req | peak RSS MB | bad answers |');
+  lines.push('| --- | --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |');
   const all = summaries(result);
   for (const mode of ['varied', 'signed-in', 'repeated'] as Mode[]) {
     for (const w of o.workloads) {
       for (const m of all.filter((x) => x.workload === w && x.mode === mode)) {
         const range = m.rounds > 1 ? ` (${m.rpsMin.toFixed(1)}–${m.rpsMax.toFixed(1)})` : '';
         lines.push(`| ${w} | ${mode} | ${m.gateway} | ${m.rps.toFixed(1)}${range} | ${m.p50.toFixed(1)} | ${m.p95.toFixed(1)} | ${m.p99.toFixed(1)} | `
-          + `${m.sqlPerRequest.toFixed(1)} | ${m.cpuMsPerRequest.toFixed(2)} | ${m.peakRssMb.toFixed(0)} | ${m.failures} |`);
+          + `${m.sqlPerRequest.toFixed(1)} | ${m.cpuMsPerRequest.toFixed(2)} | ${m.gateway === 'floor' ? '–' : m.subgraphCpuMsPerRequest.toFixed(2)} | ${m.peakRssMb.toFixed(0)} | ${m.failures} |`);
       }
     }
   }
