@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { EntityClass } from '@mikro-orm/core';
 import { readRows, type EntityManager } from '../subgraphs/kit/index.js';
 import { alliancesSubgraph } from '../subgraphs/alliances/index.js';
@@ -64,5 +64,37 @@ describe('readRows: plain rows for answering', () => {
     expect(memberships.length).toBeGreaterThan(0);
     expect(memberships.map((m) => m.id)).toEqual(expected.map((m) => m.id));
     expect(memberships.every((m) => m.alliance.id === alliance.id && m.leftOn === null)).toBe(true);
+  });
+
+  it('builds a keyed read once and runs it with each call\'s own keys, filter values and transaction', async () => {
+    const em = fork();
+    const alliances = await em.find(Alliance, { memberships: { $some: {} } }, { limit: 3, orderBy: { id: 'desc' } });
+    expect(alliances.length).toBeGreaterThanOrEqual(2);
+    const built = vi.spyOn(em, 'createQueryBuilder');
+    const shape = (id: string) => readRows(em, Membership, { leftOn: null }, { keys: { property: 'alliance', values: [id] }, orderBy: { joinedOn: 'asc', id: 'asc' } });
+    for (const alliance of alliances) {
+      const expected = await fork().find(Membership, { alliance, leftOn: null }, { orderBy: { joinedOn: 'asc', id: 'asc' } });
+      expect((await shape(alliance.id)).map((m) => m.id)).toEqual(expected.map((m) => m.id));
+    }
+    // The same shape again costs no query building; another filter value is another statement.
+    expect(built.mock.calls.length).toBeLessThanOrEqual(1);
+    const all = await readRows(em, Membership, {}, { keys: { property: 'alliance', values: [alliances[0].id] } });
+    const current = await readRows(em, Membership, { leftOn: null }, { keys: { property: 'alliance', values: [alliances[0].id] } });
+    expect(all.length).toBe(await fork().count(Membership, { alliance: alliances[0] }));
+    expect(current.length).toBe(await fork().count(Membership, { alliance: alliances[0], leftOn: null }));
+    built.mockRestore();
+
+    // Inside a transaction the read sees the transaction's own writes (it runs on its connection).
+    const [organization] = await fork().find(Organization, {}, { limit: 1, orderBy: { id: 'asc' } });
+    await fork().transactional(async (tx) => {
+      const renamed = await tx.findOneOrFail(Organization, organization.id);
+      renamed.name = `${organization.name} (umbenannt)`;
+      await tx.flush();
+      const [seen] = await readRows(tx as EntityManager, Organization, {}, { keys: { property: 'id', values: [organization.id] } });
+      expect(seen.name).toBe(`${organization.name} (umbenannt)`);
+      throw Object.assign(new Error('rolled back'), { rollback: true });
+    }).catch((error: { rollback?: boolean }) => { if (!error.rollback) throw error; });
+    const [after] = await readRows(fork(), Organization, {}, { keys: { property: 'id', values: [organization.id] } });
+    expect(after.name).toBe(organization.name);
   });
 });

@@ -1,4 +1,5 @@
 import DataLoader from 'dataloader';
+import { LRUCache } from 'lru-cache';
 import type { EntityClass, EntityManager, EntityMetadata, FilterQuery, QueryOrderMap } from '@mikro-orm/core';
 import { ReferenceKind, Utils } from '@mikro-orm/core';
 import type { EntityManager as SqlEntityManager } from '@mikro-orm/postgresql';
@@ -72,6 +73,29 @@ export interface ReadOptions<T> {
   keys?: { property: keyof T & string; values: readonly string[] };
 }
 
+/** A keyed read's statement, built once: its parameters, the keys' array among them at `keysAt`. */
+interface KeyedStatement {
+  sql: string;
+  params: readonly unknown[];
+  keysAt: number;
+}
+
+/**
+ * Keyed reads (every DataLoader batch) differ only in their keys, so each shape of read (entity,
+ * key property, filter, order, limit) is built by MikroORM's QueryBuilder once and then run with
+ * the new keys: building the query cost more CPU than running it and shaping its rows. Filters
+ * holding anything but plain values (a date, an entity) are built every time.
+ */
+const keyedStatements = new WeakMap<EntityMetadata, LRUCache<string, KeyedStatement>>();
+const KEYS_PLACEHOLDER = '{"\u0000hub keys\u0000"}';
+
+function shapeOf(value: unknown): string | undefined {
+  const plain = (v: unknown): boolean => v === null || ['string', 'number', 'boolean'].includes(typeof v)
+    || (Array.isArray(v) && v.every(plain))
+    || (typeof v === 'object' && Object.getPrototypeOf(v) === Object.prototype && Object.values(v as object).every(plain));
+  return plain(value) ? JSON.stringify(value) : undefined;
+}
+
 /**
  * Rows to answer with, never to change: records with the entity's property names (a ManyToOne
  * as `{ id }`, as an unloaded reference reads), outside the identity map and unit of work.
@@ -88,19 +112,41 @@ export async function readRows<T extends object>(
     const keyed = keys ? { $and: [{ [keys.property]: { $in: [...keys.values] } }, where] } : where;
     return em.find(entity, keyed as never, { orderBy: options.orderBy as never, limit: options.limit }) as Promise<T[]>;
   }
-  const qb = (em as unknown as SqlEntityManager).createQueryBuilder(entity as EntityClass<object>).select(plan.columns as never);
-  if (keys) {
-    // One array parameter instead of `in (?, ?, …)`: MikroORM builds a criteria node per listed
-    // value, which cost more than the rows for a batch of thousands of ids.
-    const column = (meta.properties as Record<string, { fieldNames: string[] }>)[keys.property].fieldNames[0];
-    qb.where(`${qb.alias}."${column}" = any(?::text[])`, [textArrayLiteral(keys.values)]);
-    if (Object.keys(where).length) qb.andWhere(where as never);
+  const build = (keyValues: string) => {
+    const qb = (em as unknown as SqlEntityManager).createQueryBuilder(entity as EntityClass<object>).select(plan.columns as never);
+    if (keys) {
+      // One array parameter instead of `in (?, ?, …)`: MikroORM builds a criteria node per listed
+      // value, which cost more than the rows for a batch of thousands of ids.
+      const column = (meta.properties as Record<string, { fieldNames: string[] }>)[keys.property].fieldNames[0];
+      qb.where(`${qb.alias}."${column}" = any(?::text[])`, [keyValues]);
+      if (Object.keys(where).length) qb.andWhere(where as never);
+    } else {
+      qb.where(where as never);
+    }
+    if (options.orderBy) qb.orderBy(options.orderBy as never);
+    if (options.limit !== undefined) qb.limit(options.limit);
+    return qb;
+  };
+  const shape = keys && shapeOf([keys.property, where, options.orderBy ?? null, options.limit ?? null]);
+  let rows: Record<string, unknown>[];
+  if (keys && shape !== undefined) {
+    let statements = keyedStatements.get(meta);
+    if (!statements) keyedStatements.set(meta, statements = new LRUCache({ max: 200 }));
+    let statement = statements.get(shape);
+    if (!statement) {
+      const { sql, params } = build(KEYS_PLACEHOLDER).toQuery();
+      statement = { sql, params, keysAt: params.indexOf(KEYS_PLACEHOLDER) };
+      if (statement.keysAt < 0) throw new Error(`readRows: the keys of ${meta.className} are not a parameter of its query`);
+      statements.set(shape, statement);
+    }
+    const params = [...statement.params];
+    params[statement.keysAt] = textArrayLiteral(keys.values);
+    const driver = em.getDriver();
+    const found = await (em as unknown as SqlEntityManager).getConnection().execute(statement.sql, params, 'all', em.getTransactionContext());
+    rows = (found as Record<string, unknown>[]).map((row) => driver.mapResult(row as never, meta) as Record<string, unknown>);
   } else {
-    qb.where(where as never);
+    rows = await build(keys ? textArrayLiteral(keys.values) : '').execute('all', true) as Record<string, unknown>[];
   }
-  if (options.orderBy) qb.orderBy(options.orderBy as never);
-  if (options.limit !== undefined) qb.limit(options.limit);
-  const rows = await qb.execute('all', true) as Record<string, unknown>[];
   for (const row of rows) {
     for (const name of plan.references) {
       const id = row[name];
