@@ -85,6 +85,9 @@ Topology: .hub/topology.json is written at every start; instances added in
 /** How long stopping may take before the process exits anyway; requests in flight get 10 s of it. */
 export const STOP_DEADLINE_SECONDS = 30;
 
+/** Subgraph instances started at the same time (the rest wait for one of them to be up). */
+const STARTING_AT_ONCE = 4;
+
 function usageAndExit(code: number, problem?: string): never {
   if (problem) console.error(`${problem}\n`);
   (code === 0 ? console.log : console.error)(USAGE.replace('${STOP_DEADLINE}', String(STOP_DEADLINE_SECONDS)));
@@ -250,13 +253,19 @@ async function main(): Promise<void> {
   const urls = new Map<string, string>();
   for (const entry of plan) urls.set(entry.name, await database(entry.database));
   const gatewayUrl = `http://localhost:${config.PORT}`;
-  await Promise.all(plan.map(async (entry) => {
-    instances.push(await startSubgraph(entry.definition, {
-      databaseUrl: urls.get(entry.name)!, port: entry.port, regions: [entry.region], seed,
-      instanceName: entry.name, gatewayPublicKeys, connections, auditRetentionDays: config.HUB_AUDIT_RETENTION_DAYS,
-      // One process, one set of metrics (labelled by instance): served on the gateway's port only.
-      metricsServedElsewhere: `${gatewayUrl}/metrics`,
-    }));
+  // A few instances at a time: starting one is mostly CPU of this process (schema, ORM metadata,
+  // migrations), and 68 started at once on two cores kept each other's first database connection
+  // waiting past the acquire timeout.
+  const waiting = [...plan];
+  await Promise.all(Array.from({ length: STARTING_AT_ONCE }, async () => {
+    for (let entry = waiting.shift(); entry; entry = waiting.shift()) {
+      instances.push(await startSubgraph(entry.definition, {
+        databaseUrl: urls.get(entry.name)!, port: entry.port, regions: [entry.region], seed,
+        instanceName: entry.name, gatewayPublicKeys, connections, auditRetentionDays: config.HUB_AUDIT_RETENTION_DAYS,
+        // One process, one set of metrics (labelled by instance): served on the gateway's port only.
+        metricsServedElsewhere: `${gatewayUrl}/metrics`,
+      }));
+    }
   }));
   console.log(`${instances.length} subgraph instances: ${SUBGRAPHS.map((s) => s.name).join(', ')} × ${regions.join(', ')}`
     + ` on ports ${config.HUB_PORT_BASE}-${Math.max(...plan.map((e) => e.port))}`);
