@@ -70,6 +70,15 @@ describe('readRows: plain rows for answering', () => {
     const em = fork();
     const alliances = await em.find(Alliance, { memberships: { $some: {} } }, { limit: 3, orderBy: { id: 'desc' } });
     expect(alliances.length).toBeGreaterThanOrEqual(2);
+    // Built once or not, a keyed read shapes its rows as em.find does: embeddables, arrays, dates, references.
+    for (const entity of [Alliance, Organization, Membership] as EntityClass<object>[]) {
+      const managed = await fork().find(entity, {}, { limit: 5, orderBy: { id: 'asc' } as never }) as { id: string }[];
+      const ids = managed.map((record) => record.id);
+      for (let round = 0; round < 2; round++) {
+        const rows = await readRows(em, entity, {}, { keys: { property: 'id' as never, values: ids }, orderBy: { id: 'asc' } as never });
+        expect(rows.map((row) => readable(em, entity, row))).toEqual(managed.map((record) => readable(em, entity, record)));
+      }
+    }
     const built = vi.spyOn(em, 'createQueryBuilder');
     const shape = (id: string) => readRows(em, Membership, { leftOn: null }, { keys: { property: 'alliance', values: [id] }, orderBy: { joinedOn: 'asc', id: 'asc' } });
     for (const alliance of alliances) {
