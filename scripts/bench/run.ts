@@ -301,10 +301,14 @@ export async function runBench(options: BenchOptions): Promise<BenchResult> {
       savings: !gateway.endsWith('-bare'),
     });
     // One gateway is loaded at a time: every statement the instances send meanwhile is its.
-    const statementCount = async (gateway: GatewayName, child: GatewayChild) => (gateway === 'floor'
-      ? (await child.stats()).statements : (await subgraphStats()).statements);
+    // The subgraph processes' statements and CPU, added up; the floor's statements are its own process's.
     const subgraphStats = async () => (await Promise.all(hosts.map((h) => h.stats())))
       .reduce((sum, s) => ({ statements: sum.statements + s.statements, cpuMicros: sum.cpuMicros + s.cpuMicros }), { statements: 0, cpuMicros: 0 });
+    const sample = async (gateway: GatewayName, child: GatewayChild) => {
+      const subgraphs = await subgraphStats();
+      return { statements: gateway === 'floor' ? (await child.stats()).statements : subgraphs.statements, subgraphCpuMicros: subgraphs.cpuMicros };
+    };
+    const statementCount = async (gateway: GatewayName, child: GatewayChild) => (await sample(gateway, child)).statements;
 
     const running = new Map<GatewayName, { child: GatewayChild; url: string }>();
     for (const gateway of options.gateways) {
@@ -366,19 +370,17 @@ export async function runBench(options: BenchOptions): Promise<BenchResult> {
       if (options.warmupSeconds > 0) await drive(url, warmup, { connections: options.connections, seconds: options.warmupSeconds, headersFor });
       await child.gc();
       const before = await child.stats(true);
-      const sqlBefore = await statementCount(gateway, child);
-      const subgraphsBefore = await subgraphStats();
+      const sampledBefore = await sample(gateway, child);
       const run = await drive(url, requests, { connections: options.connections, seconds: options.durationSeconds, headersFor });
-      const sqlAfter = await statementCount(gateway, child);
-      const subgraphsAfter = await subgraphStats();
+      const sampledAfter = await sample(gateway, child);
       const after = await child.stats();
       const answered = run.good + run.bad;
       const m: Measurement = {
         gateway, workload, mode, round, rps: run.good / run.seconds, requests: run.good, failures: run.bad, failureReasons: run.badReasons,
         p50: percentile(run.latencies, 50), p95: percentile(run.latencies, 95), p99: percentile(run.latencies, 99),
-        sqlPerRequest: (sqlAfter - sqlBefore) / Math.max(1, answered),
+        sqlPerRequest: (sampledAfter.statements - sampledBefore.statements) / Math.max(1, answered),
         cpuMsPerRequest: (after.cpuMicros - before.cpuMicros) / 1000 / Math.max(1, answered),
-        subgraphCpuMsPerRequest: gateway === 'floor' ? 0 : (subgraphsAfter.cpuMicros - subgraphsBefore.cpuMicros) / 1000 / Math.max(1, answered),
+        subgraphCpuMsPerRequest: gateway === 'floor' ? 0 : (sampledAfter.subgraphCpuMicros - sampledBefore.subgraphCpuMicros) / 1000 / Math.max(1, answered),
         peakRssMb: after.peakRss / 2 ** 20,
       };
       measurements.push(m);
