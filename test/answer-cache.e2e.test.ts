@@ -14,6 +14,9 @@ import type { Region } from '../subgraphs/shared/region.js';
 import { HUB_ADMIN, gatewaySignature } from './support/security.js';
 import { instanceName, startTestHub, waitFor, type TestHub } from './support/hub.js';
 import { expectEveryRecordOnceWhileWriting } from './support/paging.js';
+import { startPassThroughProxy } from './support/proxy.js';
+import { MISSED_PROBE_GRACE_MS } from '../gateway/regional/data-versions.js';
+import { REFERENCES_PATH } from '../subgraphs/shared/limits.js';
 
 const TTL_MS = 1_500;
 /** Every instance reports its data version: answers live this long unless a probe sees it move. */
@@ -269,6 +272,36 @@ describe('answer cache', () => {
     expect(reloaded.accepted).toBe(true);
     expect((await costOf(hub, () => hub.anonymous(ALLIANCE, { id }))).statements).toBeGreaterThan(0);
   });
+
+  it('keeps its answers through probes an overloaded instance misses, for a grace time only', async () => {
+    const sl = hub.subgraphs[instanceName('alliances', ['SL'] as Region[])];
+    // The instance's /references answers 503 (no database connection free) while its GraphQL answers.
+    let overloaded = false;
+    const proxy = await startPassThroughProxy(sl.url, (req) =>
+      (overloaded && req.url?.startsWith(REFERENCES_PATH) ? { status: 503, body: '{"error":{"code":"SERVICE_OVERLOADED"}}' } : undefined));
+    const others = Object.values(hub.subgraphs).filter((s) => s !== sl);
+    try {
+      expect((await hub.useTopology([...others, { ...sl, url: proxy.url }])).accepted).toBe(true);
+      const id = DEMO.alliance.saarbruecken;
+      const read = () => costOf(hub, () => hub.anonymous(ALLIANCE, { id }));
+      await read();
+      expect((await read()).statements).toBe(0);
+
+      overloaded = true;
+      const from = Date.now();
+      await waitFor(async () => proxy.intercepted, (n) => n > 0, 3 * PROBE_ROUND_MS);
+      expect(proxy.intercepted).toBeGreaterThan(0);
+      expect((await read()).statements, 'a missed probe dropped the kept answers').toBe(0);
+      // Past the grace time (5 s after the instance last answered) its version no longer holds.
+      const statements = await waitFor(async () => (await read()).statements, (n) => n > 0, 6 * PROBE_ROUND_MS);
+      expect(statements).toBeGreaterThan(0);
+      expect(Date.now() - from).toBeGreaterThan(MISSED_PROBE_GRACE_MS - PROBE_ROUND_MS - 500);
+    } finally {
+      overloaded = false;
+      await hub.useTopology(Object.values(hub.subgraphs));
+      await proxy.close();
+    }
+  }, 40_000);
 
   describe('viewers', () => {
     const PERSON = 'query($id: ID!) { person(id: $id) { id contact { email phone } } alliance(id: "BW:alliance:heidelberg") { contacts { id contact { email } } } }';

@@ -264,6 +264,34 @@ describe('answer cache under data versions', () => {
     expect(versions.versioned('alliances')).toBe(false);
   });
 
+  it('keeps the last version through probes an instance missed for the grace time, but not an answer without a version', async () => {
+    let now = 0;
+    const versions = new DataVersions(() => [INSTANCE, OTHER], 5_000, () => now);
+    versions.observe(INSTANCE, 'o/7');
+    versions.observe(OTHER, 'o/3');
+    const epoch = versions.epoch('alliances');
+    now = 3_000;
+    expect(versions.read(INSTANCE, { answered: false })).toBe(true);
+    now = 5_000;
+    expect(versions.read(INSTANCE, { answered: false })).toBe(true);
+    expect(versions.epoch('alliances')).toBe(epoch);
+    expect(versions.versioned('alliances')).toBe(true);
+    // Answered again with the same version: nothing changed.
+    now = 6_000;
+    expect(versions.read(INSTANCE, { answered: true, version: 'o/7' })).toBe(true);
+    now = 10_000;
+    expect(versions.read(INSTANCE, { answered: false })).toBe(true);
+    expect(versions.epoch('alliances')).toBe(epoch);
+    // More than the grace time since it last answered: no version now.
+    now = 11_001;
+    expect(versions.read(INSTANCE, { answered: false })).toBe(false);
+    expect(versions.epoch('alliances')).toBe(epoch + 1);
+    expect(versions.versioned('alliances')).toBe(false);
+    // An answer without a version counts at once, whenever the last answer was.
+    expect(versions.read(OTHER, { answered: true, version: undefined })).toBe(false);
+    expect(versions.epoch('alliances')).toBe(epoch + 2);
+  });
+
   it('does not keep a read that a version change overlapped: it may predate the change', async () => {
     const { versions, read, fetches } = versioned();
     versions.observe(INSTANCE, 'o/7');

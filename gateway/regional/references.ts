@@ -1,6 +1,7 @@
 import { type RequestSigner } from '../../subgraphs/kit/signing.js';
 import { DATA_VERSION_HEADER, REFERENCES_PATH } from '../../subgraphs/shared/limits.js';
 import { isRegion, type Region } from '../../subgraphs/shared/region.js';
+import type { VersionReading } from './data-versions.js';
 import { fetchInstance } from './signed-fetch.js';
 import type { Instance } from './topology.js';
 
@@ -35,25 +36,34 @@ export class ReferenceTracker {
     this.known.delete(name);
   }
 
-  /** Reads the instance's references again; returns where its data stands, if it says (data-versions.ts). */
-  async refresh(instance: Instance, signer: RequestSigner, timeoutMs: number): Promise<string | undefined> {
+  /**
+   * Reads the instance's references again, and where its data stands (data-versions.ts). An
+   * instance that does not answer (unreachable, timed out, overloaded: 5xx) keeps what was read
+   * before: the registry forgets it when the instance's last data version stops holding.
+   */
+  async refresh(instance: Instance, signer: RequestSigner, timeoutMs: number): Promise<VersionReading> {
     const epoch = this.epochs.get(instance.name) ?? 0;
-    let regions: Map<string, Set<Region>> | undefined;
-    let version: string | undefined;
+    let response;
     try {
-      const response = await fetchInstance(signer, instance, { method: 'GET', path: REFERENCES_PATH, signal: AbortSignal.timeout(timeoutMs) });
-      if (response.ok) {
-        version = response.headers.get(DATA_VERSION_HEADER) ?? undefined;
+      response = await fetchInstance(signer, instance, { method: 'GET', path: REFERENCES_PATH, signal: AbortSignal.timeout(timeoutMs) });
+    } catch {
+      return { answered: false };
+    }
+    if (response.status >= 500) return { answered: false };
+    const version = response.headers.get(DATA_VERSION_HEADER) ?? undefined;
+    let regions: Map<string, Set<Region>> | undefined;
+    if (response.ok) {
+      try {
         const body = JSON.parse(response.text) as Record<string, unknown>;
         regions = new Map(Object.entries(body).map(([type, list]) => [type,
           new Set((Array.isArray(list) ? list : []).filter((r): r is Region => typeof r === 'string' && isRegion(r)))]));
+      } catch {
+        // Unknown until the next probe: the instance is asked about everything meanwhile.
       }
-    } catch {
-      // Unknown until the next probe: the instance is asked about everything meanwhile.
     }
-    if ((this.epochs.get(instance.name) ?? 0) !== epoch) return version;
+    if ((this.epochs.get(instance.name) ?? 0) !== epoch) return { answered: true, version };
     if (regions) this.known.set(instance.name, regions);
     else this.known.delete(instance.name);
-    return version;
+    return { answered: true, version };
   }
 }

@@ -6,7 +6,7 @@ import { fetchInstanceSchema, schemaDifferences } from './schema-check.js';
 import { fetchInstance } from './signed-fetch.js';
 import { INTERNAL_OPERATIONS } from '../../subgraphs/shared/limits.js';
 import { WriteClock } from './answer-cache.js';
-import { DataVersions } from './data-versions.js';
+import { DataVersions, type VersionReading } from './data-versions.js';
 import { ReferenceTracker } from './references.js';
 import { TopologyError, readTopologyFile, type Instance, type Topology } from './topology.js';
 import {
@@ -204,8 +204,8 @@ export class TopologyRegistry {
         this.record(instance, applied, results[index]);
       }
     });
-    await Promise.all(all.map(async (i) => this.versions.observe(i, this.healthOf(i).status === 'UP'
-      ? await this.references.refresh(i, this.signer, Math.min(i.timeoutMs, PROBE_TIMEOUT_MS)) : undefined)));
+    await Promise.all(all.map(async (i) => this.note(i, this.healthOf(i).status === 'UP'
+      ? await this.references.refresh(i, this.signer, Math.min(i.timeoutMs, PROBE_TIMEOUT_MS)) : { answered: false })));
     return undefined;
   }
 
@@ -280,12 +280,20 @@ export class TopologyRegistry {
       if (!response.ok) throw new Error(`HTTP ${response.status}`);
     } catch (error) {
       this.health.failed(instance, ticket, describeFailure(error));
-      this.references.forget(instance);
-      this.versions.observe(instance, undefined);
+      this.note(instance, { answered: false });
       return;
     }
     this.health.succeeded(instance, ticket, { latencyMs: Date.now() - started });
-    this.versions.observe(instance, await this.references.refresh(instance, this.signer, Math.min(instance.timeoutMs, PROBE_TIMEOUT_MS)));
+    this.note(instance, await this.references.refresh(instance, this.signer, Math.min(instance.timeoutMs, PROBE_TIMEOUT_MS)));
+  }
+
+  /**
+   * What a probe read of where the instance's data stands. A probe an overloaded instance missed
+   * keeps its last version, and the references read with it, for a grace time (data-versions.ts):
+   * its kept answers are not dropped just when asking again costs most.
+   */
+  private note(instance: Instance, reading: VersionReading): void {
+    if (!this.versions.read(instance, reading) && !reading.answered) this.references.forget(instance);
   }
 }
 

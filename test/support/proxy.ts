@@ -1,0 +1,53 @@
+import { createServer, type IncomingMessage, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+/** An answer the proxy gives itself instead of forwarding the request. */
+export interface ProxyAnswer {
+  status: number;
+  body?: string;
+}
+
+export interface PassThroughProxy {
+  /** The proxy's GraphQL URL, to put in a topology in place of the target's. */
+  url: string;
+  /** Requests answered by `intercept` instead of the target. */
+  intercepted: number;
+  close(): Promise<void>;
+}
+
+const HOP_BY_HOP = new Set(['host', 'connection', 'content-length', 'transfer-encoding', 'keep-alive']);
+
+/**
+ * Stands in front of an instance and forwards every request to it as it came (signature
+ * headers, path, body) and its answer back with its headers (data versions among them), unless
+ * `intercept` answers a request itself.
+ */
+export async function startPassThroughProxy(
+  targetUrl: string, intercept: (request: IncomingMessage, body: string) => ProxyAnswer | undefined = () => undefined,
+): Promise<PassThroughProxy> {
+  const proxy: PassThroughProxy = { url: '', intercepted: 0, close: () => Promise.resolve() };
+  const server: Server = createServer(async (req, res) => {
+    const chunks: Buffer[] = [];
+    for await (const chunk of req) chunks.push(chunk as Buffer);
+    const body = Buffer.concat(chunks);
+    const own = intercept(req, body.toString('utf8'));
+    if (own) {
+      proxy.intercepted++;
+      res.writeHead(own.status, { 'content-type': 'application/json' }).end(own.body ?? '{}');
+      return;
+    }
+    const headers = Object.fromEntries(Object.entries(req.headers)
+      .filter(([name, value]) => !HOP_BY_HOP.has(name) && typeof value === 'string')) as Record<string, string>;
+    try {
+      const answer = await fetch(new URL(req.url ?? '/', targetUrl), { method: req.method, headers, body: req.method === 'POST' ? body : undefined });
+      const answerHeaders = Object.fromEntries([...answer.headers].filter(([name]) => !HOP_BY_HOP.has(name) && name !== 'content-encoding'));
+      res.writeHead(answer.status, answerHeaders).end(Buffer.from(await answer.arrayBuffer()));
+    } catch {
+      res.destroy();
+    }
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  proxy.url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/graphql`;
+  proxy.close = () => new Promise((resolve) => { server.closeAllConnections(); server.close(() => resolve()); });
+  return proxy;
+}
