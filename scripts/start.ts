@@ -32,6 +32,7 @@ import {
 import { SUPERGRAPH_PATH } from './lib/supergraph.js';
 import { ensureNationalDemo, nationalDatabase } from './lib/national-demo.js';
 import { stopWithin, type Stoppable } from './lib/shutdown.js';
+import { INSTANCES_STARTING_AT_ONCE, aFewAtATime } from './lib/a-few-at-a-time.js';
 
 const USAGE = `Usage: npm start [-- --help]
 
@@ -84,9 +85,6 @@ Topology: .hub/topology.json is written at every start; instances added in
 
 /** How long stopping may take before the process exits anyway; requests in flight get 10 s of it. */
 export const STOP_DEADLINE_SECONDS = 30;
-
-/** Subgraph instances started at the same time (the rest wait for one of them to be up). */
-const STARTING_AT_ONCE = 4;
 
 function usageAndExit(code: number, problem?: string): never {
   if (problem) console.error(`${problem}\n`);
@@ -253,20 +251,13 @@ async function main(): Promise<void> {
   const urls = new Map<string, string>();
   for (const entry of plan) urls.set(entry.name, await database(entry.database));
   const gatewayUrl = `http://localhost:${config.PORT}`;
-  // A few instances at a time: starting one is mostly CPU of this process (schema, ORM metadata,
-  // migrations), and 68 started at once on two cores kept each other's first database connection
-  // waiting past the acquire timeout.
-  const waiting = [...plan];
-  await Promise.all(Array.from({ length: STARTING_AT_ONCE }, async () => {
-    for (let entry = waiting.shift(); entry; entry = waiting.shift()) {
-      instances.push(await startSubgraph(entry.definition, {
-        databaseUrl: urls.get(entry.name)!, port: entry.port, regions: [entry.region], seed,
-        instanceName: entry.name, gatewayPublicKeys, connections, auditRetentionDays: config.HUB_AUDIT_RETENTION_DAYS,
-        // One process, one set of metrics (labelled by instance): served on the gateway's port only.
-        metricsServedElsewhere: `${gatewayUrl}/metrics`,
-      }));
-    }
-  }));
+  // Each kept as soon as it is up: a failed start stops those already running.
+  await aFewAtATime(plan, INSTANCES_STARTING_AT_ONCE, async (entry) => void instances.push(await startSubgraph(entry.definition, {
+    databaseUrl: urls.get(entry.name)!, port: entry.port, regions: [entry.region], seed,
+    instanceName: entry.name, gatewayPublicKeys, connections, auditRetentionDays: config.HUB_AUDIT_RETENTION_DAYS,
+    // One process, one set of metrics (labelled by instance): served on the gateway's port only.
+    metricsServedElsewhere: `${gatewayUrl}/metrics`,
+  })));
   console.log(`${instances.length} subgraph instances: ${SUBGRAPHS.map((s) => s.name).join(', ')} × ${regions.join(', ')}`
     + ` on ports ${config.HUB_PORT_BASE}-${Math.max(...plan.map((e) => e.port))}`);
 

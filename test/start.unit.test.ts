@@ -7,10 +7,30 @@ import { stopWithin } from '../scripts/lib/shutdown.js';
 import { recoverStaleLock } from '../scripts/lib/postgres-lock.js';
 import { TopologyError, readTopologyFile } from '../gateway/regional/topology.js';
 import { PROJECT_ROOT } from '../scripts/lib/paths.js';
+import { aFewAtATime } from '../scripts/lib/a-few-at-a-time.js';
 
 const SUBGRAPHS = ['alliances', 'networks', 'projects', 'people'];
 const folder = mkdtempSync(join(tmpdir(), 'hub-start-unit-'));
 afterAll(() => rmSync(folder, { recursive: true, force: true }));
+
+describe('starting a few at a time', () => {
+  it('never runs more than the limit at once, starts the next as one ends, and keeps the order', async () => {
+    let running = 0;
+    let most = 0;
+    const results = await aFewAtATime([30, 5, 20, 1, 10, 2, 8], 3, async (ms) => {
+      most = Math.max(most, ++running);
+      await new Promise((resolve) => setTimeout(resolve, ms));
+      running--;
+      return ms * 2;
+    });
+    expect(results).toEqual([60, 10, 40, 2, 20, 4, 16]);
+    expect(most).toBe(3);
+  });
+
+  it('fails with the first failure', async () => {
+    await expect(aFewAtATime([1, 2, 3], 2, async (n) => { if (n === 2) throw new Error('no port'); return n; })).rejects.toThrow('no port');
+  });
+});
 
 describe('stopping within a deadline', () => {
   it('resolves at the deadline when a part never stops, naming it and what came after it', async () => {
