@@ -303,6 +303,57 @@ describe('answer cache', () => {
     }
   }, 40_000);
 
+  it('points an error at every record an instance left unanswered: none looks deleted, none is kept', async () => {
+    const sl = hub.subgraphs[instanceName('alliances', ['SL'] as Region[])];
+    // The instance answers pages (its keys) but fails every record read.
+    let failing = true;
+    const proxy = await startPassThroughProxy(sl.url, (_, body) => (failing && body.includes('_entities') ? { status: 503 } : undefined));
+    const others = Object.values(hub.subgraphs).filter((s) => s !== sl);
+    const SL_PAGE = '{ alliances(first: 4, filter: { regions: [SL] }) { edges { node { id name } } } }';
+    try {
+      expect((await hub.useTopology([...others, { ...sl, url: proxy.url }])).accepted).toBe(true);
+      const expected = (await uncached.anonymous(SL_PAGE)).data.alliances.edges.length;
+      expect(expected).toBeGreaterThan(1);
+      // Nodes are not nullable: the answer has no data, and an error for each record.
+      const { data, errors } = await hub.anonymous(SL_PAGE);
+      expect(data).toBeNull();
+      expect((errors ?? []).map((e) => [e.extensions?.code, e.extensions?.region, e.path]))
+        .toEqual(Array.from({ length: expected }, (_, i) => ['REGION_UNAVAILABLE', 'SL', ['alliances', 'edges', i, 'node']]));
+      // Nothing of it was kept: once the instance answers, the records are there.
+      failing = false;
+      const again = await hub.anonymous(SL_PAGE);
+      expect(again.errors).toBeUndefined();
+      expect(again.data.alliances.edges.every((e: { node: { name?: string } | null }) => typeof e.node?.name === 'string')).toBe(true);
+    } finally {
+      await hub.useTopology(Object.values(hub.subgraphs));
+      await proxy.close();
+    }
+  });
+
+  it('points an error at every record an instance adding fields to it left unanswered', async () => {
+    const projectsSl = hub.subgraphs[instanceName('projects', ['SL'] as Region[])];
+    let failing = true;
+    const proxy = await startPassThroughProxy(projectsSl.url, (_, body) => (failing && body.includes('_entities') ? { status: 503 } : undefined));
+    const others = Object.values(hub.subgraphs).filter((s) => s !== projectsSl);
+    const SL_PROJECTS = '{ alliances(first: 4, filter: { regions: [SL] }) { edges { node { id projects { title } } } } }';
+    try {
+      expect((await hub.useTopology([...others, { ...projectsSl, url: proxy.url }])).accepted).toBe(true);
+      const { data, errors } = await hub.anonymous(SL_PROJECTS);
+      const nodes = data.alliances.edges.map((e: { node: { projects: unknown } }) => e.node);
+      expect(nodes.length).toBeGreaterThan(1);
+      expect(nodes.map((n: { projects: unknown }) => n.projects)).toEqual(nodes.map(() => null));
+      expect((errors ?? []).map((e) => [e.extensions?.code, e.extensions?.subgraph, e.extensions?.region, e.path]))
+        .toEqual(nodes.map((_: unknown, i: number) => ['REGION_UNAVAILABLE', 'projects', 'SL', ['alliances', 'edges', i, 'node']]));
+      failing = false;
+      const again = await hub.anonymous(SL_PROJECTS);
+      expect(again.errors).toBeUndefined();
+      expect(again).toEqual(await uncached.anonymous(SL_PROJECTS));
+    } finally {
+      await hub.useTopology(Object.values(hub.subgraphs));
+      await proxy.close();
+    }
+  });
+
   describe('viewers', () => {
     const PERSON = 'query($id: ID!) { person(id: $id) { id contact { email phone } } alliance(id: "BW:alliance:heidelberg") { contacts { id contact { email } } } }';
     const CONTACT = { email: 'kontakt@cache.example', phone: '+49 6221 555 99' };

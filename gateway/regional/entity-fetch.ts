@@ -36,7 +36,7 @@ export async function fetchEntities(
   const groups = new Map<Instance, number[]>();
   const unowned = new Map<string, number[]>();
   representations.forEach((representation, index) => {
-    const region = typeof representation.id === 'string' ? regionOfId(representation.id) : undefined;
+    const region = regionOfRepresentation(representation);
     const instance = region ? route.registry.owner(route.subgraph, region) : route.registry.instances(route.subgraph)[0];
     if (instance) groups.set(instance, [...(groups.get(instance) ?? []), index]);
     else unowned.set(region!, [...(unowned.get(region!) ?? []), index]);
@@ -57,8 +57,12 @@ export async function fetchEntities(
       errors.push(...repointed(answer.errors, key, indexes));
     } catch (error) {
       if (!(error instanceof InstanceUnavailable)) throw error;
-      const regions = [...new Set(indexes.map((i) => regionOfId(String(representations[i].id)) ?? '?'))];
-      errors.push(...unavailableErrors(route.subgraph, error, regions, [key, indexes[0]]));
+      // Each record left without an answer has its own error: the answer cache hands the records
+      // of one request to several fetches (answer-cache.ts), and one without an error of its own
+      // would look deleted, or be kept.
+      for (const index of indexes) {
+        errors.push(...unavailableErrors(route.subgraph, error, [regionOfRepresentation(representations[index]) ?? '?'], [key, index]));
+      }
     }
   }));
   return { data: { [key]: results }, ...(errors.length ? { errors } : {}) };
@@ -78,7 +82,7 @@ async function fetchExtensionEntities(
   const groups = new Map<string, { type: string; region?: Region; indexes: number[] }>();
   representations.forEach((representation, index) => {
     const type = String(representation.__typename);
-    const region = typeof representation.id === 'string' ? regionOfId(representation.id) : undefined;
+    const region = regionOfRepresentation(representation);
     const groupKey = `${type}\n${region ?? ''}`;
     let group = groups.get(groupKey);
     if (!group) groups.set(groupKey, group = { type, region, indexes: [] });
@@ -100,12 +104,23 @@ async function fetchExtensionEntities(
     const { indexes } = asked[n];
     const list = (outcome.answer?.data?.[key] as (Json | null)[] | undefined) ?? [];
     indexes.forEach((original, local) => parts[original].push(list[local] ?? null));
-    if (outcome.failure) errors.push(...unavailableErrors(route.subgraph, outcome.failure, outcome.instance.regions, [key, indexes[0]]));
+    // Each record the instance may have added to has its own error, as above: the region of the
+    // record where the instance owns it, else the instance's regions (it was asked for its references).
+    if (outcome.failure) {
+      for (const index of indexes) {
+        const region = regionOfRepresentation(representations[index]);
+        const regions = region && outcome.instance.regions.includes(region) ? [region] : outcome.instance.regions;
+        errors.push(...unavailableErrors(route.subgraph, outcome.failure, regions, [key, index]));
+      }
+    }
     errors.push(...repointed(outcome.answer?.errors, key, indexes));
   });
   const results = parts.map((part, index) => joinEntity(part, ordered.lists, String(representations[index].__typename)));
   return { data: { [key]: results }, ...(errors.length ? { errors } : {}) };
 }
+
+const regionOfRepresentation = (representation: Json): Region | undefined =>
+  (typeof representation.id === 'string' ? regionOfId(representation.id) : undefined);
 
 /** The `_entities` request for some of the representations (`indexes` into them); all of them: unchanged. */
 function subsetRequest(

@@ -74,14 +74,26 @@ async function send(
   // A write's answer names the data version it left (data-versions.ts).
   const version = response.headers.get(DATA_VERSION_HEADER);
   if (version) registry.versions.wrote(instance, version);
-  try {
-    const answer = JSON.parse(text) as InstanceAnswer;
-    observation.succeeded();
-    return answer;
-  } catch {
+  const answer = graphQLAnswerIn(text);
+  if (!answer) {
     if (response.status >= 500) observation.failed(`HTTP ${response.status}`);
     throw new InstanceUnavailable(instance, `HTTP ${response.status} without a GraphQL answer`);
   }
+  observation.succeeded();
+  return answer;
+}
+
+/** The GraphQL answer (data, errors or both) a body holds; undefined for anything else, JSON or not (a proxy's own error page). */
+function graphQLAnswerIn(text: string): InstanceAnswer | undefined {
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+  if (!value || typeof value !== 'object') return undefined;
+  const answer = value as InstanceAnswer;
+  return answer.data !== undefined || Array.isArray(answer.errors) ? answer : undefined;
 }
 
 /** One error per region an unavailable instance owns here: the rest of the answer stands. */
