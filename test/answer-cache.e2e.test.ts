@@ -16,7 +16,7 @@ import { instanceName, startTestHub, waitFor, type TestHub } from './support/hub
 import { expectEveryRecordOnceWhileWriting } from './support/paging.js';
 import { startPassThroughProxy } from './support/proxy.js';
 import { MISSED_PROBE_GRACE_MS } from '../gateway/regional/data-versions.js';
-import { REFERENCES_PATH } from '../subgraphs/shared/limits.js';
+import { INTERNAL_OPERATIONS, REFERENCES_PATH } from '../subgraphs/shared/limits.js';
 
 const TTL_MS = 1_500;
 /** Every instance reports its data version: answers live this long unless a probe sees it move. */
@@ -286,6 +286,11 @@ describe('answer cache', () => {
       const read = () => costOf(hub, () => hub.anonymous(ALLIANCE, { id }));
       await read();
       expect((await read()).statements).toBe(0);
+      // A probe is one GET /references while it answers them.
+      const probes = () => proxy.seen.filter((r) => r.method === 'GET' || r.body.includes(INTERNAL_OPERATIONS.healthProbe.operationName));
+      const healthy = probes().length;
+      await waitFor(async () => probes().length, (n) => n >= healthy + 2, 3 * PROBE_ROUND_MS);
+      expect(probes().slice(healthy).map((r) => `${r.method} ${r.path}`)).toEqual(probes().slice(healthy).map(() => `GET ${REFERENCES_PATH}`));
 
       overloaded = true;
       const from = Date.now();
@@ -296,6 +301,8 @@ describe('answer cache', () => {
       const statements = await waitFor(async () => (await read()).statements, (n) => n > 0, 6 * PROBE_ROUND_MS);
       expect(statements).toBeGreaterThan(0);
       expect(Date.now() - from).toBeGreaterThan(MISSED_PROBE_GRACE_MS - PROBE_ROUND_MS - 500);
+      // Overloaded, it was asked `__typename` as well, answered, and stayed in: every read above had no errors.
+      expect(proxy.seen.filter((r) => r.body.includes(INTERNAL_OPERATIONS.healthProbe.operationName)).length).toBeGreaterThan(0);
     } finally {
       overloaded = false;
       await hub.useTopology(Object.values(hub.subgraphs));

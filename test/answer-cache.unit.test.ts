@@ -271,20 +271,20 @@ describe('answer cache under data versions', () => {
     versions.observe(OTHER, 'o/3');
     const epoch = versions.epoch('alliances');
     now = 3_000;
-    expect(versions.read(INSTANCE, { answered: false })).toBe(true);
+    expect(versions.read(INSTANCE, { answered: false, reached: true })).toBe(true);
     now = 5_000;
-    expect(versions.read(INSTANCE, { answered: false })).toBe(true);
+    expect(versions.read(INSTANCE, { answered: false, reached: true })).toBe(true);
     expect(versions.epoch('alliances')).toBe(epoch);
     expect(versions.versioned('alliances')).toBe(true);
     // Answered again with the same version: nothing changed.
     now = 6_000;
     expect(versions.read(INSTANCE, { answered: true, version: 'o/7' })).toBe(true);
     now = 10_000;
-    expect(versions.read(INSTANCE, { answered: false })).toBe(true);
+    expect(versions.read(INSTANCE, { answered: false, reached: true })).toBe(true);
     expect(versions.epoch('alliances')).toBe(epoch);
     // More than the grace time since it last answered: no version now.
     now = 11_001;
-    expect(versions.read(INSTANCE, { answered: false })).toBe(false);
+    expect(versions.read(INSTANCE, { answered: false, reached: true })).toBe(false);
     expect(versions.epoch('alliances')).toBe(epoch + 1);
     expect(versions.versioned('alliances')).toBe(false);
     // An answer without a version counts at once, whenever the last answer was.

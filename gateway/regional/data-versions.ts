@@ -6,8 +6,13 @@ import type { Instance } from './topology.js';
  */
 export const MISSED_PROBE_GRACE_MS = 5_000;
 
-/** What a probe read of where an instance's data stands: its version (undefined: it reports none), or no answer at all. */
-export type VersionReading = { answered: true; version: string | undefined } | { answered: false };
+/**
+ * What a probe read of where an instance's data stands: its version (undefined: it reports none),
+ * or no answer at all; `reached` says whether the instance's server answered HTTP (an overloaded
+ * one answers 503 without a version).
+ */
+export type VersionReading = { answered: true; version: string | undefined }
+  | { answered: false; reached: true } | { answered: false; reached: false; failure: unknown };
 
 /**
  * Where each instance's data stands, as it reports it (`hub-data-version`, read with its

@@ -38,28 +38,27 @@ export class ReferenceTracker {
 
   /**
    * Reads the instance's references again, and where its data stands (data-versions.ts). An
-   * instance that does not answer (unreachable, timed out, overloaded: 5xx) keeps what was read
-   * before: the registry forgets it when the instance's last data version stops holding.
+   * instance that does not answer them (unreachable, timed out, overloaded: 503, older than the
+   * index: 404) keeps what was read before: the registry forgets it when the instance's last data
+   * version stops holding.
    */
   async refresh(instance: Instance, signer: RequestSigner, timeoutMs: number): Promise<VersionReading> {
     const epoch = this.epochs.get(instance.name) ?? 0;
     let response;
     try {
       response = await fetchInstance(signer, instance, { method: 'GET', path: REFERENCES_PATH, signal: AbortSignal.timeout(timeoutMs) });
-    } catch {
-      return { answered: false };
+    } catch (failure) {
+      return { answered: false, reached: false, failure };
     }
-    if (response.status >= 500) return { answered: false };
+    if (!response.ok) return { answered: false, reached: true };
     const version = response.headers.get(DATA_VERSION_HEADER) ?? undefined;
     let regions: Map<string, Set<Region>> | undefined;
-    if (response.ok) {
-      try {
-        const body = JSON.parse(response.text) as Record<string, unknown>;
-        regions = new Map(Object.entries(body).map(([type, list]) => [type,
-          new Set((Array.isArray(list) ? list : []).filter((r): r is Region => typeof r === 'string' && isRegion(r)))]));
-      } catch {
-        // Unknown until the next probe: the instance is asked about everything meanwhile.
-      }
+    try {
+      const body = JSON.parse(response.text) as Record<string, unknown>;
+      regions = new Map(Object.entries(body).map(([type, list]) => [type,
+        new Set((Array.isArray(list) ? list : []).filter((r): r is Region => typeof r === 'string' && isRegion(r)))]));
+    } catch {
+      // Unknown until the next probe: the instance is asked about everything meanwhile.
     }
     if ((this.epochs.get(instance.name) ?? 0) !== epoch) return { answered: true, version };
     if (regions) this.known.set(instance.name, regions);

@@ -205,7 +205,7 @@ export class TopologyRegistry {
       }
     });
     await Promise.all(all.map(async (i) => this.note(i, this.healthOf(i).status === 'UP'
-      ? await this.references.refresh(i, this.signer, Math.min(i.timeoutMs, PROBE_TIMEOUT_MS)) : { answered: false })));
+      ? await this.references.refresh(i, this.signer, Math.min(i.timeoutMs, PROBE_TIMEOUT_MS)) : { answered: false, reached: false, failure: undefined })));
     return undefined;
   }
 
@@ -264,27 +264,38 @@ export class TopologyRegistry {
     }));
   }
 
-  /** A verified instance is asked for `__typename`; one never verified has its schema checked. */
+  /**
+   * A verified instance is asked for its references and data version (references.ts): one request
+   * that shows it alive. Only when its server answers that without them (overloaded: 503; an older
+   * instance: 404) is it asked for `__typename` as well, which needs no database. One never
+   * verified has its schema checked.
+   */
   private async probe(instance: Instance): Promise<void> {
     const ticket = this.health.begin();
     if (!this.healthOf(instance).verified) {
       this.record(instance, ticket, await this.check(instance));
       return;
     }
-    const started = Date.now();
-    try {
-      const response = await fetchInstance(this.signer, instance, {
-        headers: { 'content-type': 'application/json' }, body: JSON.stringify(INTERNAL_OPERATIONS.healthProbe),
-        signal: AbortSignal.timeout(Math.min(instance.timeoutMs, PROBE_TIMEOUT_MS)),
-      });
-      if (!response.ok) throw new Error(`HTTP ${response.status}`);
-    } catch (error) {
-      this.health.failed(instance, ticket, describeFailure(error));
-      this.note(instance, { answered: false });
-      return;
+    const timeoutMs = Math.min(instance.timeoutMs, PROBE_TIMEOUT_MS);
+    let started = Date.now();
+    const reading = await this.references.refresh(instance, this.signer, timeoutMs);
+    if (!reading.answered && reading.reached) {
+      started = Date.now();
+      try {
+        const response = await fetchInstance(this.signer, instance, {
+          headers: { 'content-type': 'application/json' }, body: JSON.stringify(INTERNAL_OPERATIONS.healthProbe),
+          signal: AbortSignal.timeout(timeoutMs),
+        });
+        if (!response.ok) throw new Error(`HTTP ${response.status}`);
+      } catch (error) {
+        this.health.failed(instance, ticket, describeFailure(error));
+        this.note(instance, reading);
+        return;
+      }
     }
-    this.health.succeeded(instance, ticket, { latencyMs: Date.now() - started });
-    this.note(instance, await this.references.refresh(instance, this.signer, Math.min(instance.timeoutMs, PROBE_TIMEOUT_MS)));
+    if (reading.answered || reading.reached) this.health.succeeded(instance, ticket, { latencyMs: Date.now() - started });
+    else this.health.failed(instance, ticket, describeFailure(reading.failure));
+    this.note(instance, reading);
   }
 
   /**

@@ -12,6 +12,8 @@ export interface PassThroughProxy {
   url: string;
   /** Requests answered by `intercept` instead of the target. */
   intercepted: number;
+  /** Every request that reached the proxy: method, path and body. */
+  seen: { method: string; path: string; body: string }[];
   close(): Promise<void>;
 }
 
@@ -25,11 +27,12 @@ const HOP_BY_HOP = new Set(['host', 'connection', 'content-length', 'transfer-en
 export async function startPassThroughProxy(
   targetUrl: string, intercept: (request: IncomingMessage, body: string) => ProxyAnswer | undefined = () => undefined,
 ): Promise<PassThroughProxy> {
-  const proxy: PassThroughProxy = { url: '', intercepted: 0, close: () => Promise.resolve() };
+  const proxy: PassThroughProxy = { url: '', intercepted: 0, seen: [], close: () => Promise.resolve() };
   const server: Server = createServer(async (req, res) => {
     const chunks: Buffer[] = [];
     for await (const chunk of req) chunks.push(chunk as Buffer);
     const body = Buffer.concat(chunks);
+    proxy.seen.push({ method: req.method ?? '', path: req.url ?? '', body: body.toString('utf8') });
     const own = intercept(req, body.toString('utf8'));
     if (own) {
       proxy.intercepted++;
