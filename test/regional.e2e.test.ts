@@ -69,6 +69,28 @@ describe('regional instances behind one gateway', () => {
     expect((await instances['alliances-sl'].query(`{ alliances { totalCount } }`)).data.alliances.totalCount).toBe(5);
   });
 
+  it('counts a list\'s total only where it is asked: without it, each instance reads its page in one statement', async () => {
+    const page = (total: string, node = 'id') => `{ alliances(first: 3) { ${total} edges { node { ${node} } } pageInfo { hasNextPage } } }`;
+    const costOf = async (query: string) => {
+      hub.resetStatements();
+      const answer = await hub.query(query);
+      expect(answer.errors).toBeUndefined();
+      return { data: answer.data, statements: hub.statementCount() };
+    };
+    const keys = await costOf(page(''));
+    expect(keys.statements).toBe(GROUPS.length);
+    const counted = await costOf(page('totalCount'));
+    expect(counted.statements).toBe(2 * GROUPS.length);
+    expect(counted.data.alliances.edges).toEqual(keys.data.alliances.edges);
+    expect(counted.data.alliances.totalCount).toBe((await hub.query('{ alliances(first: 0) { totalCount } }')).data.alliances.totalCount);
+    // Paged in two rounds (more than keys): the first round asks for cursors, and for totals only if asked.
+    const named = await costOf(page('', 'id name'));
+    const namedCounted = await costOf(page('totalCount', 'id name'));
+    expect(namedCounted.data.alliances.edges).toEqual(named.data.alliances.edges);
+    expect(namedCounted.data.alliances.totalCount).toBe(counted.data.alliances.totalCount);
+    expect(namedCounted.statements).toBeGreaterThan(named.statements);
+  });
+
   it('pages through the merged list of all regions: every alliance once, in name order, no gaps', async () => {
     const seen = await allAlliances();
     const { data } = await hub.query(`{ alliances(first: 0) { totalCount } }`);

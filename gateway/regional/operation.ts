@@ -78,13 +78,17 @@ const field = (name: string, alias?: string, selections?: FieldNode[]): FieldNod
 /** Response keys of the fields merging adds to a fanned-out connection, and strips again. */
 export const PAGING = { total: '__hub_total', edges: '__hub_edges', cursor: '__hub_cursor', more: '__hub_more', pageInfo: '__hub_page' } as const;
 
+/** Whether a connection field asks for its total: counting costs each instance a statement of its own. */
+export const asksTotal = (connection: FieldNode): boolean => fieldsOf(connection.selectionSet).some((f) => f.name.value === 'totalCount');
+
 /**
- * A connection field that also selects what merging needs whatever the client asked: the total,
- * every edge's cursor (it carries the sort key) and whether an instance has more.
+ * A connection field that also selects what merging needs whatever the client asked: every
+ * edge's cursor (it carries the sort key), whether an instance has more, and the total where
+ * `total` (the client asks for it: merged, it is the sum of the instances' totals).
  */
-export function withPagingFields(connection: FieldNode): FieldNode {
+export function withPagingFields(connection: FieldNode, total = asksTotal(connection)): FieldNode {
   const extra = [
-    field('totalCount', PAGING.total),
+    ...(total ? [field('totalCount', PAGING.total)] : []),
     field('edges', PAGING.edges, [field('cursor', PAGING.cursor)]),
     field('pageInfo', PAGING.pageInfo, [field('hasNextPage', PAGING.more)]),
   ];
@@ -106,9 +110,9 @@ export function asksOnlyKeys(connection: FieldNode): boolean {
   });
 }
 
-/** The connection field asking only for what merging needs: cursors, totals, whether there is more. */
+/** The connection field asking only for what merging needs: cursors, whether there is more, and the total if the client asks for it. */
 export function cursorsOnly(connection: FieldNode): FieldNode {
-  return withPagingFields({ ...connection, selectionSet: { kind: Kind.SELECTION_SET, selections: [] } });
+  return withPagingFields({ ...connection, selectionSet: { kind: Kind.SELECTION_SET, selections: [] } }, asksTotal(connection));
 }
 
 /** The field with its `first` argument set to `n`. */

@@ -1,4 +1,5 @@
-import { Arg, Args, Ctx, Field, GraphQLISODateTime, ID, InputType, Query, Resolver } from 'type-graphql';
+import type { GraphQLResolveInfo } from 'graphql';
+import { Arg, Args, Ctx, Field, GraphQLISODateTime, ID, Info, InputType, Query, Resolver } from 'type-graphql';
 import { ArrayMaxSize } from 'class-validator';
 import type { FilterQuery } from '@mikro-orm/core';
 import { AuditEntry } from './audit.js';
@@ -6,7 +7,7 @@ import { refusal, type Viewer } from './auth.js';
 import type { SubgraphContext } from './context.js';
 import { badInput } from './errors.js';
 import { tryParseId } from './ids.js';
-import { ConnectionType, PageArgs, assertPageSize, decodeCursor, encodeCursor, type Connection } from './pagination.js';
+import { ConnectionType, PageArgs, assertPageSize, countsTotal, decodeCursor, encodeCursor, type Connection } from './pagination.js';
 import { REGIONS, Region } from './region.js';
 import type { SubgraphName } from './subgraph.js';
 
@@ -81,8 +82,8 @@ function readAuditCursor(cursor: string): { at: Date; region: Region; id: string
   return { at: new Date(END_OF_TIME - Number(key)), region: id.region, id: id.key };
 }
 
-/** A page of the audit log, newest first (ties by region, then id); one count and one select. */
-export async function readAuditLog(ctx: SubgraphContext, filter: AuditLogFilter, page: PageArgs): Promise<Connection<AuditEntry>> {
+/** A page of the audit log, newest first (ties by region, then id); one select, and one count if the total is selected. */
+export async function readAuditLog(ctx: SubgraphContext, filter: AuditLogFilter, page: PageArgs, info?: GraphQLResolveInfo): Promise<Connection<AuditEntry>> {
   const regions = regionsToRead(ctx, filter);
   assertPageSize(page);
   if (filter.from && filter.to && filter.to <= filter.from) throw badInput('filter.to must be after filter.from', 'filter.to');
@@ -102,7 +103,7 @@ export async function readAuditLog(ctx: SubgraphContext, filter: AuditLogFilter,
     ],
   }] : [];
   const [totalCount, rows] = await Promise.all([
-    ctx.em.count(AuditEntry, { $and: conditions }),
+    countsTotal(info) ? ctx.em.count(AuditEntry, { $and: conditions }) : 0,
     page.first === 0 ? Promise.resolve([]) : ctx.em.find(AuditEntry, { $and: [...conditions, ...after] }, {
       orderBy: { at: 'desc', region: 'asc', id: 'asc' }, limit: page.first + 1,
     }),
@@ -128,8 +129,9 @@ export function AuditLogResolver(subgraph: SubgraphName): new () => object {
       @Arg('filter', () => AuditLogFilter, { nullable: true }) filter: AuditLogFilter | undefined,
       @Args(() => PageArgs) page: PageArgs,
       @Ctx() ctx: SubgraphContext,
+      @Info() info: GraphQLResolveInfo,
     ): Promise<Connection<AuditEntry>> {
-      return readAuditLog(ctx, filter ?? {}, page);
+      return readAuditLog(ctx, filter ?? {}, page, info);
     }
   }
   return AuditLogQuery;

@@ -24,6 +24,7 @@ export * from './base-migration.js';
 export * from './columns.js';
 export * from './labelled-enum.js';
 export * from './statistics.js';
+export * from './selection.js';
 export * from './auth.js';
 export * from './signing.js';
 export * from './security-settings.js';

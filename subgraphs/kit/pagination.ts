@@ -1,11 +1,13 @@
 import { Field, Int, ObjectType, ArgsType, Directive } from 'type-graphql';
 import type { ClassType } from 'type-graphql';
 import { Max, Min } from 'class-validator';
+import type { GraphQLResolveInfo } from 'graphql';
 import type { EntityClass, EntityManager, FilterQuery, EntityName } from '@mikro-orm/core';
 import { badInput } from './errors.js';
 import { MAX_PAGE_SIZE, encodeCursor, readCursor } from '../shared/cursor.js';
 import { forbiddenCharacterIn } from './characters.js';
 import { readRows } from './loaders.js';
+import { selectedFieldNames } from './selection.js';
 
 export const DEFAULT_PAGE_SIZE = 20;
 export { MAX_PAGE_SIZE };
@@ -72,6 +74,13 @@ interface PageQuery<T> {
   /** A non-null string property; ties are broken by id. */
   sortBy: keyof T & string;
   page: PageArgs;
+  /** What the connection is selected for: the total is counted only when `totalCount` is (always without it). */
+  info?: GraphQLResolveInfo;
+}
+
+/** Whether a connection's total is wanted: counting is a statement of its own, over every matching row. */
+export function countsTotal(info: GraphQLResolveInfo | undefined): boolean {
+  return !info || selectedFieldNames(info).has('totalCount');
 }
 
 /** Refuses a page size outside 0…MAX_PAGE_SIZE (BAD_USER_INPUT naming `first`). */
@@ -81,7 +90,7 @@ export function assertPageSize(page: PageArgs): void {
   }
 }
 
-/** One count and one keyset-paged select, whatever the page size. */
+/** One keyset-paged select, whatever the page size, and one count if the total is selected. */
 export async function paginate<T extends { id: string }>(q: PageQuery<T>): Promise<Connection<T>> {
   const { em, entity, where, sortBy, page } = q;
   assertPageSize(page);
@@ -92,7 +101,8 @@ export async function paginate<T extends { id: string }>(q: PageQuery<T>): Promi
     pageWhere = { $and: [where, after] } as FilterQuery<T>;
   }
   const [totalCount, rows] = await Promise.all([
-    em.count(entity, where),
+    // Not selected: never read (GraphQL resolves only what is asked).
+    countsTotal(q.info) ? em.count(entity, where) : 0,
     page.first === 0 ? Promise.resolve([] as T[]) : readRows(em, entity as EntityClass<T>, pageWhere, {
       orderBy: { [sortBy]: 'asc', id: 'asc' } as never,
       limit: page.first + 1,

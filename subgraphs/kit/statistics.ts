@@ -1,4 +1,3 @@
-import { Kind, type GraphQLResolveInfo, type SelectionSetNode } from 'graphql';
 import { Directive, Field, Int, ObjectType } from 'type-graphql';
 import type { FilterQuery } from '@mikro-orm/core';
 import { FieldOfAction } from './field-of-action.js';
@@ -76,20 +75,6 @@ export function statisticsStatement(
   // Each branch's columns named alike, whichever comes first.
   const selects = used.map((branch, index) => `select * from (${branch.select}) as b${index}(${shape.columns.join(', ')})`);
   return `with ${withs.join(', ')} select * from (${selects.join(' union all ')}) as breakdowns order by ${shape.orderBy}`;
-}
-
-/** The names of the fields a resolver's result is selected for (inline fragments and fragment spreads included). */
-export function selectedFieldNames(info: GraphQLResolveInfo): Set<string> {
-  const names = new Set<string>();
-  const collect = (selectionSet: SelectionSetNode | undefined) => {
-    for (const selection of selectionSet?.selections ?? []) {
-      if (selection.kind === Kind.FIELD) names.add(selection.name.value);
-      else if (selection.kind === Kind.INLINE_FRAGMENT) collect(selection.selectionSet);
-      else collect(info.fragments[selection.name.value]?.selectionSet);
-    }
-  };
-  for (const node of info.fieldNodes) collect(node.selectionSet);
-  return names;
 }
 
 /** The shorter forms of a partial date: "2019-03-15" → ["2019", "2019-03"]. */

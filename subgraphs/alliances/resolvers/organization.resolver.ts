@@ -1,4 +1,5 @@
-import { Arg, Args, Ctx, FieldResolver, ID, Mutation, ObjectType, Query, Resolver, Root } from 'type-graphql';
+import type { GraphQLResolveInfo } from 'graphql';
+import { Arg, Args, Ctx, FieldResolver, ID, Mutation, ObjectType, Query, Resolver, Root, Info } from 'type-graphql';
 import type { FilterQuery } from '@mikro-orm/core';
 import {
   ConnectionType, PageArgs, applyPatch, findForUpdate, findForWrite, inTransaction, newRecordId, paginate, parseId,
@@ -23,8 +24,9 @@ export class OrganizationResolver {
     @Arg('filter', () => OrganizationFilter, { nullable: true }) filter: OrganizationFilter | undefined,
     @Args(() => PageArgs) page: PageArgs,
     @Ctx() ctx: SubgraphContext,
+    @Info() info: GraphQLResolveInfo,
   ) {
-    return paginate({ em: ctx.em, entity: Organization, where: organizationWhere(filter), sortBy: 'sortKey', page });
+    return paginate({ em: ctx.em, entity: Organization, where: organizationWhere(filter), sortBy: 'sortKey', page, info });
   }
 
   @Query(() => Organization, { nullable: true })

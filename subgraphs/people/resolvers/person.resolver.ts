@@ -1,4 +1,5 @@
-import { Arg, Args, Ctx, FieldResolver, ID, ObjectType, Query, Resolver, Root } from 'type-graphql';
+import type { GraphQLResolveInfo } from 'graphql';
+import { Arg, Args, Ctx, FieldResolver, ID, ObjectType, Query, Resolver, Root, Info } from 'type-graphql';
 import type { FilterQuery } from '@mikro-orm/core';
 import {
   canSeePersonalData, ConnectionType, PageArgs, paginate, parseId, whereAll, type SubgraphContext,
@@ -26,8 +27,9 @@ export class PersonResolver {
     @Arg('filter', () => PersonFilter, { nullable: true }) filter: PersonFilter | undefined,
     @Args(() => PageArgs) page: PageArgs,
     @Ctx() ctx: SubgraphContext,
+    @Info() info: GraphQLResolveInfo,
   ) {
-    return paginate({ em: ctx.em, entity: Person, where: personWhere(filter), sortBy: 'sortKey', page });
+    return paginate({ em: ctx.em, entity: Person, where: personWhere(filter), sortBy: 'sortKey', page, info });
   }
 
   @Query(() => Person, { nullable: true })

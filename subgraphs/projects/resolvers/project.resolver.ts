@@ -1,4 +1,5 @@
-import { Arg, Args, Ctx, FieldResolver, ID, Mutation, ObjectType, Query, Resolver, Root } from 'type-graphql';
+import type { GraphQLResolveInfo } from 'graphql';
+import { Arg, Args, Ctx, FieldResolver, ID, Mutation, ObjectType, Query, Resolver, Root, Info } from 'type-graphql';
 import {
   ConnectionType, PageArgs, applyPatch, assertNotBefore, badInput, findForUpdate, findForWrite, inTransaction, newRecordId,
   paginate, parseId, type SubgraphContext,
@@ -42,8 +43,9 @@ export class ProjectResolver {
     @Arg('filter', () => ProjectFilter, { nullable: true }) filter: ProjectFilter | undefined,
     @Args(() => PageArgs) page: PageArgs,
     @Ctx() ctx: SubgraphContext,
+    @Info() info: GraphQLResolveInfo,
   ) {
-    return paginate({ em: ctx.em, entity: Project, where: projectWhere(filter), sortBy: 'sortKey', page });
+    return paginate({ em: ctx.em, entity: Project, where: projectWhere(filter), sortBy: 'sortKey', page, info });
   }
 
   @Query(() => Project, { nullable: true })
