@@ -11,7 +11,7 @@ import { InstanceUnavailable, sendToInstance } from '../gateway/regional/instanc
 import { buildTopology, type Instance } from '../gateway/regional/topology.js';
 import { TEST_SIGNER } from './support/security.js';
 
-const SL: Instance = { subgraph: 'alliances', name: 'alliances-sl', url: 'http://alliances-sl:4000/graphql', regions: ['SL' as Region], timeoutMs: 2_000 };
+const SL: Instance = { subgraph: 'alliances', name: 'alliances-sl', url: 'http://alliances-sl:4000/graphql', regions: ['SL' as Region], timeoutMs: 2_000, maxInFlight: 8 };
 const NAMED = 'instance alliances-sl (alliances, regions SL)';
 
 /**

@@ -8,6 +8,7 @@ import { HUB_ADMIN, gatewaySignature } from './support/security.js';
 import { instanceName, startTestHub, waitFor, writeTopology, type TestHub } from './support/hub.js';
 import { startTestSubgraph, type TestSubgraph } from './support/subgraph.js';
 import type { GraphQLResponse } from './support/client.js';
+import { startPassThroughProxy } from './support/proxy.js';
 
 /** Every subgraph split into regional instances with their own databases, routed by the gateway. */
 const GROUPS = [['SL'], ['ST'], ['NW'], ['BW'], ['DE', 'TH']] as Region[][];
@@ -89,6 +90,27 @@ describe('regional instances behind one gateway', () => {
     expect(namedCounted.data.alliances.edges).toEqual(named.data.alliances.edges);
     expect(namedCounted.data.alliances.totalCount).toBe(counted.data.alliances.totalCount);
     expect(namedCounted.statements).toBeGreaterThan(named.statements);
+  });
+
+  it('has at most maxInFlight requests under way at an instance; the rest wait their turn at the gateway', async () => {
+    const sl = hub.subgraphs[instanceName('alliances', ['SL'] as Region[])];
+    const proxy = await startPassThroughProxy(sl.url, undefined, { graphqlDelayMs: 200 });
+    const others = Object.values(hub.subgraphs).filter((s) => s !== sl);
+    try {
+      expect((await hub.useTopology([...others, { ...sl, url: proxy.url }], { maxInFlight: 1 })).accepted).toBe(true);
+      const names = ['Saar', 'Familie', 'Bündnis', 'Homburg'];
+      const answers = await Promise.all(names.map((text) =>
+        hub.query('query($t: String) { alliances(first: 5, filter: { text: $t, regions: [SL] }) { edges { node { id region } } } }', { t: text })));
+      for (const answer of answers) {
+        expect(answer.errors).toBeUndefined();
+        expect(answer.data.alliances.edges.every((e: { node: { region: string } }) => e.node.region === 'SL')).toBe(true);
+      }
+      expect(proxy.seen.filter((r) => r.method === 'POST').length).toBeGreaterThanOrEqual(names.length);
+      expect(proxy.mostInFlight).toBe(1);
+    } finally {
+      await hub.useTopology(Object.values(hub.subgraphs));
+      await proxy.close();
+    }
   });
 
   it('pages through the merged list of all regions: every alliance once, in name order, no gaps', async () => {

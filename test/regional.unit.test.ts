@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { buildSchema } from 'graphql';
 import { Region } from '../subgraphs/kit/index.js';
-import { buildTopology } from '../gateway/regional/topology.js';
+import { DEFAULT_MAX_IN_FLIGHT, buildTopology, mergeTopologies } from '../gateway/regional/topology.js';
+import { Turns } from '../gateway/regional/instance-client.js';
 import { schemaDifferences } from '../gateway/regional/schema-check.js';
 
 describe('topology file', () => {
@@ -16,6 +17,15 @@ describe('topology file', () => {
     expect(topology.owners.get('alliances')!.get(Region.RP)!.name).toBe('a-sl');
     expect(topology.owners.get('people')!.size).toBe(17);
     expect(topology.subgraphs.get('people')![0].timeoutMs).toBe(5_000);
+  });
+
+  it('bounds the requests under way at each instance: the file\'s default, the instance\'s own, an overlay\'s', () => {
+    const file = { subgraphs: { alliances: [instance('a-sl', ['SL']), { ...instance('a-nw', ['NW']), maxInFlight: 2 }] } };
+    const limits = (raw: unknown) => buildTopology(raw, ['alliances']).subgraphs.get('alliances')!.map((i) => [i.name, i.maxInFlight]);
+    expect(limits(file)).toEqual([['a-nw', 2], ['a-sl', DEFAULT_MAX_IN_FLIGHT]]);
+    expect(limits({ ...file, maxInFlight: 20 })).toEqual([['a-nw', 2], ['a-sl', 20]]);
+    expect(limits(mergeTopologies(file, { maxInFlight: 3 }))).toEqual([['a-nw', 2], ['a-sl', 3]]);
+    expect(() => limits({ ...file, maxInFlight: 0 })).toThrowError(/maxInFlight/);
   });
 
   it('names every problem at once', () => {
@@ -38,5 +48,43 @@ describe('schema comparison', () => {
       'A.name: String! is missing', 'A.title: String is not in the hub\'s schema', 'E.Y is missing', 'type B is not in the hub\'s schema',
     ]);
     expect(schemaDifferences(expected, expected)).toEqual([]);
+  });
+});
+
+describe('turns at an instance', () => {
+  const never = new AbortController().signal;
+
+  it('lets `limit` requests under way and the rest follow in order as each ends', async () => {
+    const turns = new Turns();
+    const started: number[] = [];
+    const ask = (n: number) => turns.take(2, never).then(() => { started.push(n); });
+    const asked = [1, 2, 3, 4].map(ask);
+    await Promise.all(asked.slice(0, 2));
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(started).toEqual([1, 2]);
+    expect([turns.underWay, turns.waiting]).toEqual([2, 2]);
+    turns.give(2);
+    await asked[2];
+    expect(started).toEqual([1, 2, 3]);
+    // A lower limit (a topology reload) lets the next one start only once the count is below it.
+    turns.give(1);
+    turns.give(1);
+    await asked[3];
+    expect(started).toEqual([1, 2, 3, 4]);
+    expect([turns.underWay, turns.waiting]).toEqual([1, 0]);
+  });
+
+  it('takes a waiting request out of the line when its time is up, and lets the next one have its turn', async () => {
+    const turns = new Turns();
+    await turns.take(1, never);
+    const impatient = new AbortController();
+    const late = turns.take(1, impatient.signal);
+    const next = turns.take(1, never);
+    impatient.abort(new Error('timed out'));
+    await expect(late).rejects.toThrow('timed out');
+    expect(turns.waiting).toBe(1);
+    turns.give(1);
+    await next;
+    expect([turns.underWay, turns.waiting]).toEqual([1, 0]);
   });
 });

@@ -52,14 +52,26 @@ async function send(
   }
   const observation = registry.observe(instance);
   const timer = subgraphFetches.startTimer({ subgraph: instance.subgraph, instance: instance.name });
+  // The timeout runs from here: waiting for a turn at a busy instance counts against it.
+  const signal = AbortSignal.timeout(instance.timeoutMs);
   const response = await inSpan(`subgraph ${instance.name}`, SpanKind.CLIENT, { 'hub.subgraph': instance.subgraph, 'hub.instance': instance.name },
     async () => {
+      const turns = turnsAt(registry, instance);
+      try {
+        await turns.take(instance.maxInFlight, signal);
+      } catch {
+        // Never sent: the instance did no work for it, but it answered too slowly to be given this one.
+        const reason = `no answer within ${instance.timeoutMs} ms (${instance.maxInFlight} requests under way there)`;
+        observation.failed(reason);
+        timer({ outcome: 'unavailable' });
+        throw new InstanceUnavailable(instance, reason);
+      }
       try {
         return await fetchInstance(registry.signer, instance, {
           headers: withTraceHeaders({ ...headers, 'content-type': 'application/json', accept: 'application/json' }),
           body,
           viewer,
-          signal: AbortSignal.timeout(instance.timeoutMs),
+          signal,
         });
       } catch (error) {
         const reason = error instanceof Error && error.name === 'TimeoutError'
@@ -67,6 +79,8 @@ async function send(
         observation.failed(reason);
         timer({ outcome: 'unavailable' });
         throw new InstanceUnavailable(instance, reason);
+      } finally {
+        turns.give(instance.maxInFlight);
       }
     });
   const text = response.text;
@@ -94,6 +108,65 @@ function graphQLAnswerIn(text: string): InstanceAnswer | undefined {
   if (!value || typeof value !== 'object') return undefined;
   const answer = value as InstanceAnswer;
   return answer.data !== undefined || Array.isArray(answer.errors) ? answer : undefined;
+}
+
+/**
+ * Turns at one instance: at most `limit` requests under way, the rest waiting in order. A waiting
+ * request whose signal fires leaves the line. The limit is read at each call, so a topology
+ * reload that changes it applies to the next request.
+ */
+export class Turns {
+  private running = 0;
+  private readonly line: { start: () => void; signal: AbortSignal; abandon: () => void }[] = [];
+
+  get underWay(): number {
+    return this.running;
+  }
+
+  get waiting(): number {
+    return this.line.length;
+  }
+
+  take(limit: number, signal: AbortSignal): Promise<void> {
+    if (this.running < limit && this.line.length === 0) {
+      this.running++;
+      return Promise.resolve();
+    }
+    return new Promise<void>((resolve, reject) => {
+      const entry = {
+        start: () => {
+          signal.removeEventListener('abort', entry.abandon);
+          resolve();
+        },
+        signal,
+        abandon: () => {
+          const index = this.line.indexOf(entry);
+          if (index >= 0) this.line.splice(index, 1);
+          reject(signal.reason);
+        },
+      };
+      if (signal.aborted) return reject(signal.reason);
+      signal.addEventListener('abort', entry.abandon, { once: true });
+      this.line.push(entry);
+    });
+  }
+
+  give(limit: number): void {
+    this.running--;
+    while (this.running < limit && this.line.length) {
+      this.running++;
+      this.line.shift()!.start();
+    }
+  }
+}
+
+const turnsByRegistry = new WeakMap<TopologyRegistry, Map<string, Turns>>();
+function turnsAt(registry: TopologyRegistry, instance: Instance): Turns {
+  let byName = turnsByRegistry.get(registry);
+  if (!byName) turnsByRegistry.set(registry, byName = new Map());
+  let turns = byName.get(instance.name);
+  if (!turns) byName.set(instance.name, turns = new Turns());
+  return turns;
 }
 
 /** One error per region an unavailable instance owns here: the rest of the answer stands. */

@@ -14,12 +14,22 @@ const instanceSchema = z.object({
   url: z.string().url(),
   regions: z.array(z.enum(['*', ...REGIONS] as [string, ...string[]])).min(1),
   timeoutMs: z.number().int().min(50).max(120_000).optional(),
+  maxInFlight: z.number().int().min(1).max(1_000).optional(),
 });
+
+/**
+ * Requests the gateway has under way at one instance at most (the rest wait at the gateway, within
+ * their timeout): an instance holds a few database connections (kit/connections.ts), and more
+ * requests than it can serve at once only queue there, where they crowd out its health probes.
+ */
+export const DEFAULT_MAX_IN_FLIGHT = 8;
 
 const topologySchema = z.object({
   subgraphs: z.record(z.string(), z.array(instanceSchema).min(1)),
   /** Default per-region timeout of a subgraph request, in milliseconds. */
   timeoutMs: z.number().int().min(50).max(120_000).default(5_000),
+  /** Default requests under way at one instance. */
+  maxInFlight: z.number().int().min(1).max(1_000).default(DEFAULT_MAX_IN_FLIGHT),
 });
 
 export interface Instance {
@@ -29,6 +39,8 @@ export interface Instance {
   /** The regions it owns; all regions when it was declared with "*". */
   regions: Region[];
   timeoutMs: number;
+  /** Requests under way at it at most; a request waiting for its turn counts against its timeout. */
+  maxInFlight: number;
 }
 
 export interface Topology {
@@ -65,6 +77,7 @@ export function buildTopology(raw: unknown, subgraphNames: string[]): Topology {
       url: entry.url,
       regions: (entry.regions.includes('*') ? REGIONS : entry.regions) as Region[],
       timeoutMs: entry.timeoutMs ?? parsed.data.timeoutMs,
+      maxInFlight: entry.maxInFlight ?? parsed.data.maxInFlight,
     }));
     for (const instance of instances) {
       if (names.has(instance.name)) problems.push(`instance name ${instance.name} is used twice`);
@@ -95,6 +108,7 @@ function readJson(path: string): unknown {
 const overlaySchema = z.object({
   subgraphs: z.record(z.string(), z.array(instanceSchema)).default({}),
   timeoutMs: z.number().int().min(50).max(120_000).optional(),
+  maxInFlight: z.number().int().min(1).max(1_000).optional(),
 });
 
 /**
@@ -102,7 +116,7 @@ const overlaySchema = z.object({
  * touches the overlay, so what an operator adds there survives restarts). Per subgraph, an
  * overlay instance replaces the instance of the same name, and takes each region it lists from
  * whichever instance owned it (one left without a region is dropped); the overlay's `timeoutMs`
- * replaces the default. The result is checked like any topology file.
+ * and `maxInFlight` replace the defaults. The result is checked like any topology file.
  */
 export function mergeTopologies(base: unknown, overlay: unknown): unknown {
   const parsed = overlaySchema.safeParse(overlay);
@@ -127,6 +141,7 @@ export function mergeTopologies(base: unknown, overlay: unknown): unknown {
   }
   merged.subgraphs = subgraphs;
   if (parsed.data.timeoutMs !== undefined) merged.timeoutMs = parsed.data.timeoutMs;
+  if (parsed.data.maxInFlight !== undefined) merged.maxInFlight = parsed.data.maxInFlight;
   return merged;
 }
 

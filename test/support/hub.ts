@@ -31,7 +31,7 @@ export interface TestHub {
    * A regional hub: writes these instances as its topology file and waits until the gateway has
    * read it (accepted or refused); returns the outcome of that reload.
    */
-  useTopology(instances: TestSubgraph[]): Promise<{ at: string; accepted: boolean; message: string }>;
+  useTopology(instances: TestSubgraph[], defaults?: TopologyDefaults): Promise<{ at: string; accepted: boolean; message: string }>;
   stop(): Promise<void>;
 }
 
@@ -52,14 +52,19 @@ export interface TestHubOptions {
 
 export { instanceName };
 
-export function writeTopology(path: string, instances: TestSubgraph[]): void {
+/** A topology file's defaults for every instance (topology.ts). */
+export interface TopologyDefaults {
+  maxInFlight?: number;
+}
+
+export function writeTopology(path: string, instances: TestSubgraph[], defaults: TopologyDefaults = {}): void {
   const subgraphs: Record<string, unknown[]> = {};
   for (const instance of instances) {
     (subgraphs[instance.name] ??= []).push({
       name: instance.instanceName, url: instance.url, regions: instance.regions, timeoutMs: 2_000,
     });
   }
-  writeFileSync(path, JSON.stringify({ subgraphs }, null, 2));
+  writeFileSync(path, JSON.stringify({ ...defaults, subgraphs }, null, 2));
 }
 
 /** Asks `probe` until `accept` holds or the time is up, and returns its last answer. */
@@ -119,10 +124,10 @@ export async function startTestHub(options: TestHubOptions = {}): Promise<TestHu
       as,
       statementCount: () => all.reduce((sum, s) => sum + s.statements.length, 0),
       resetStatements: () => all.forEach((s) => { s.statements.length = 0; }),
-      async useTopology(instances) {
+      async useTopology(instances, defaults) {
         const reload = '{ hubTopology { lastReload { at accepted message } } }';
         const before = (await admin(reload)).data.hubTopology.lastReload.at;
-        writeTopology(topologyPath!, instances);
+        writeTopology(topologyPath!, instances, defaults);
         const after = await waitFor(() => admin(reload), (r) => r.data.hubTopology.lastReload.at !== before);
         expect(after.data.hubTopology.lastReload.at, 'the gateway did not reload its topology').not.toBe(before);
         return after.data.hubTopology.lastReload;

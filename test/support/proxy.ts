@@ -14,6 +14,9 @@ export interface PassThroughProxy {
   intercepted: number;
   /** Every request that reached the proxy: method, path and body. */
   seen: { method: string; path: string; body: string }[];
+  /** GraphQL requests being forwarded now, and the most there were at once. */
+  inFlight: number;
+  mostInFlight: number;
   close(): Promise<void>;
 }
 
@@ -26,8 +29,9 @@ const HOP_BY_HOP = new Set(['host', 'connection', 'content-length', 'transfer-en
  */
 export async function startPassThroughProxy(
   targetUrl: string, intercept: (request: IncomingMessage, body: string) => ProxyAnswer | undefined = () => undefined,
+  options: { graphqlDelayMs?: number } = {},
 ): Promise<PassThroughProxy> {
-  const proxy: PassThroughProxy = { url: '', intercepted: 0, seen: [], close: () => Promise.resolve() };
+  const proxy: PassThroughProxy = { url: '', intercepted: 0, seen: [], inFlight: 0, mostInFlight: 0, close: () => Promise.resolve() };
   const server: Server = createServer(async (req, res) => {
     const chunks: Buffer[] = [];
     for await (const chunk of req) chunks.push(chunk as Buffer);
@@ -41,12 +45,17 @@ export async function startPassThroughProxy(
     }
     const headers = Object.fromEntries(Object.entries(req.headers)
       .filter(([name, value]) => !HOP_BY_HOP.has(name) && typeof value === 'string')) as Record<string, string>;
+    const graphql = req.method === 'POST';
+    if (graphql) proxy.mostInFlight = Math.max(proxy.mostInFlight, ++proxy.inFlight);
     try {
-      const answer = await fetch(new URL(req.url ?? '/', targetUrl), { method: req.method, headers, body: req.method === 'POST' ? body : undefined });
+      if (graphql && options.graphqlDelayMs) await new Promise((resolve) => setTimeout(resolve, options.graphqlDelayMs));
+      const answer = await fetch(new URL(req.url ?? '/', targetUrl), { method: req.method, headers, body: graphql ? body : undefined });
       const answerHeaders = Object.fromEntries([...answer.headers].filter(([name]) => !HOP_BY_HOP.has(name) && name !== 'content-encoding'));
       res.writeHead(answer.status, answerHeaders).end(Buffer.from(await answer.arrayBuffer()));
     } catch {
       res.destroy();
+    } finally {
+      if (graphql) proxy.inFlight--;
     }
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
