@@ -14,7 +14,7 @@ import type { Region } from '../subgraphs/shared/region.js';
 import { HUB_ADMIN, gatewaySignature } from './support/security.js';
 import { instanceName, startTestHub, waitFor, type TestHub } from './support/hub.js';
 import { expectEveryRecordOnceWhileWriting } from './support/paging.js';
-import { startPassThroughProxy } from './support/proxy.js';
+import { startPassThroughProxy, withProxyInTopology } from './support/proxy.js';
 import { MISSED_PROBE_GRACE_MS } from '../gateway/regional/data-versions.js';
 import { INTERNAL_OPERATIONS, REFERENCES_PATH } from '../subgraphs/shared/limits.js';
 
@@ -279,9 +279,7 @@ describe('answer cache', () => {
     let overloaded = false;
     const proxy = await startPassThroughProxy(sl.url, (req) =>
       (overloaded && req.url?.startsWith(REFERENCES_PATH) ? { status: 503, body: '{"error":{"code":"SERVICE_OVERLOADED"}}' } : undefined));
-    const others = Object.values(hub.subgraphs).filter((s) => s !== sl);
-    try {
-      expect((await hub.useTopology([...others, { ...sl, url: proxy.url }])).accepted).toBe(true);
+    await withProxyInTopology(hub, sl, proxy, async () => {
       const id = DEMO.alliance.saarbruecken;
       const read = () => costOf(hub, () => hub.anonymous(ALLIANCE, { id }));
       await read();
@@ -303,11 +301,7 @@ describe('answer cache', () => {
       expect(Date.now() - from).toBeGreaterThan(MISSED_PROBE_GRACE_MS - PROBE_ROUND_MS - 500);
       // Overloaded, it was asked `__typename` as well, answered, and stayed in: every read above had no errors.
       expect(proxy.seen.filter((r) => r.body.includes(INTERNAL_OPERATIONS.healthProbe.operationName)).length).toBeGreaterThan(0);
-    } finally {
-      overloaded = false;
-      await hub.useTopology(Object.values(hub.subgraphs));
-      await proxy.close();
-    }
+    });
   }, 40_000);
 
   it('points an error at every record an instance left unanswered: none looks deleted, none is kept', async () => {
@@ -315,10 +309,8 @@ describe('answer cache', () => {
     // The instance answers pages (its keys) but fails every record read.
     let failing = true;
     const proxy = await startPassThroughProxy(sl.url, (_, body) => (failing && body.includes('_entities') ? { status: 503 } : undefined));
-    const others = Object.values(hub.subgraphs).filter((s) => s !== sl);
     const SL_PAGE = '{ alliances(first: 4, filter: { regions: [SL] }) { edges { node { id name } } } }';
-    try {
-      expect((await hub.useTopology([...others, { ...sl, url: proxy.url }])).accepted).toBe(true);
+    await withProxyInTopology(hub, sl, proxy, async () => {
       const expected = (await uncached.anonymous(SL_PAGE)).data.alliances.edges.length;
       expect(expected).toBeGreaterThan(1);
       // Nodes are not nullable: the answer has no data, and an error for each record.
@@ -331,20 +323,15 @@ describe('answer cache', () => {
       const again = await hub.anonymous(SL_PAGE);
       expect(again.errors).toBeUndefined();
       expect(again.data.alliances.edges.every((e: { node: { name?: string } | null }) => typeof e.node?.name === 'string')).toBe(true);
-    } finally {
-      await hub.useTopology(Object.values(hub.subgraphs));
-      await proxy.close();
-    }
+    });
   });
 
   it('points an error at every record an instance adding fields to it left unanswered', async () => {
     const projectsSl = hub.subgraphs[instanceName('projects', ['SL'] as Region[])];
     let failing = true;
     const proxy = await startPassThroughProxy(projectsSl.url, (_, body) => (failing && body.includes('_entities') ? { status: 503 } : undefined));
-    const others = Object.values(hub.subgraphs).filter((s) => s !== projectsSl);
     const SL_PROJECTS = '{ alliances(first: 4, filter: { regions: [SL] }) { edges { node { id projects { title } } } } }';
-    try {
-      expect((await hub.useTopology([...others, { ...projectsSl, url: proxy.url }])).accepted).toBe(true);
+    await withProxyInTopology(hub, projectsSl, proxy, async () => {
       const { data, errors } = await hub.anonymous(SL_PROJECTS);
       const nodes = data.alliances.edges.map((e: { node: { projects: unknown } }) => e.node);
       expect(nodes.length).toBeGreaterThan(1);
@@ -355,10 +342,7 @@ describe('answer cache', () => {
       const again = await hub.anonymous(SL_PROJECTS);
       expect(again.errors).toBeUndefined();
       expect(again).toEqual(await uncached.anonymous(SL_PROJECTS));
-    } finally {
-      await hub.useTopology(Object.values(hub.subgraphs));
-      await proxy.close();
-    }
+    });
   });
 
   describe('viewers', () => {

@@ -8,7 +8,7 @@ import { HUB_ADMIN, gatewaySignature } from './support/security.js';
 import { instanceName, startTestHub, waitFor, writeTopology, type TestHub } from './support/hub.js';
 import { startTestSubgraph, type TestSubgraph } from './support/subgraph.js';
 import type { GraphQLResponse } from './support/client.js';
-import { startPassThroughProxy } from './support/proxy.js';
+import { startPassThroughProxy, withProxyInTopology } from './support/proxy.js';
 
 /** Every subgraph split into regional instances with their own databases, routed by the gateway. */
 const GROUPS = [['SL'], ['ST'], ['NW'], ['BW'], ['DE', 'TH']] as Region[][];
@@ -95,9 +95,7 @@ describe('regional instances behind one gateway', () => {
   it('has at most maxInFlight requests under way at an instance; the rest wait their turn at the gateway', async () => {
     const sl = hub.subgraphs[instanceName('alliances', ['SL'] as Region[])];
     const proxy = await startPassThroughProxy(sl.url, undefined, { graphqlDelayMs: 200 });
-    const others = Object.values(hub.subgraphs).filter((s) => s !== sl);
-    try {
-      expect((await hub.useTopology([...others, { ...sl, url: proxy.url }], { maxInFlight: 1 })).accepted).toBe(true);
+    await withProxyInTopology(hub, sl, proxy, async () => {
       const names = ['Saar', 'Familie', 'Bündnis', 'Homburg'];
       const answers = await Promise.all(names.map((text) =>
         hub.query('query($t: String) { alliances(first: 5, filter: { text: $t, regions: [SL] }) { edges { node { id region } } } }', { t: text })));
@@ -107,10 +105,7 @@ describe('regional instances behind one gateway', () => {
       }
       expect(proxy.seen.filter((r) => r.method === 'POST').length).toBeGreaterThanOrEqual(names.length);
       expect(proxy.mostInFlight).toBe(1);
-    } finally {
-      await hub.useTopology(Object.values(hub.subgraphs));
-      await proxy.close();
-    }
+    }, { maxInFlight: 1 });
   });
 
   it('pages through the merged list of all regions: every alliance once, in name order, no gaps', async () => {

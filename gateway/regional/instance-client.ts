@@ -56,15 +56,17 @@ async function send(
   const signal = AbortSignal.timeout(instance.timeoutMs);
   const response = await inSpan(`subgraph ${instance.name}`, SpanKind.CLIENT, { 'hub.subgraph': instance.subgraph, 'hub.instance': instance.name },
     async () => {
+      const unavailable = (reason: string): never => {
+        observation.failed(reason);
+        timer({ outcome: 'unavailable' });
+        throw new InstanceUnavailable(instance, reason);
+      };
       const turns = turnsAt(registry, instance);
       try {
         await turns.take(instance.maxInFlight, signal);
       } catch {
         // Never sent: the instance did no work for it, but it answered too slowly to be given this one.
-        const reason = `no answer within ${instance.timeoutMs} ms (${instance.maxInFlight} requests under way there)`;
-        observation.failed(reason);
-        timer({ outcome: 'unavailable' });
-        throw new InstanceUnavailable(instance, reason);
+        return unavailable(`no answer within ${instance.timeoutMs} ms (${instance.maxInFlight} requests under way there)`);
       }
       try {
         return await fetchInstance(registry.signer, instance, {
@@ -74,11 +76,8 @@ async function send(
           signal,
         });
       } catch (error) {
-        const reason = error instanceof Error && error.name === 'TimeoutError'
-          ? `no answer within ${instance.timeoutMs} ms` : describeFailure(error);
-        observation.failed(reason);
-        timer({ outcome: 'unavailable' });
-        throw new InstanceUnavailable(instance, reason);
+        return unavailable(error instanceof Error && error.name === 'TimeoutError'
+          ? `no answer within ${instance.timeoutMs} ms` : describeFailure(error));
       } finally {
         turns.give(instance.maxInFlight);
       }
@@ -117,7 +116,7 @@ function graphQLAnswerIn(text: string): InstanceAnswer | undefined {
  */
 export class Turns {
   private running = 0;
-  private readonly line: { start: () => void; signal: AbortSignal; abandon: () => void }[] = [];
+  private readonly line: { start: () => void; abandon: () => void }[] = [];
 
   get underWay(): number {
     return this.running;
@@ -138,7 +137,6 @@ export class Turns {
           signal.removeEventListener('abort', entry.abandon);
           resolve();
         },
-        signal,
         abandon: () => {
           const index = this.line.indexOf(entry);
           if (index >= 0) this.line.splice(index, 1);

@@ -204,8 +204,9 @@ export class TopologyRegistry {
         this.record(instance, applied, results[index]);
       }
     });
-    await Promise.all(all.map(async (i) => this.note(i, this.healthOf(i).status === 'UP'
-      ? await this.references.refresh(i, this.signer, Math.min(i.timeoutMs, PROBE_TIMEOUT_MS)) : { answered: false, reached: false, failure: undefined })));
+    // Nothing is known of any instance yet (forgetAll): those not up are read at their next probe.
+    await Promise.all(all.filter((i) => this.healthOf(i).status === 'UP').map(async (i) =>
+      this.note(i, await this.references.refresh(i, this.signer, Math.min(i.timeoutMs, PROBE_TIMEOUT_MS)))));
     return undefined;
   }
 

@@ -1,5 +1,8 @@
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { expect } from 'vitest';
+import type { TestHub, TopologyDefaults } from './hub.js';
+import type { TestSubgraph } from './subgraph.js';
 
 /** An answer the proxy gives itself instead of forwarding the request. */
 export interface ProxyAnswer {
@@ -62,4 +65,21 @@ export async function startPassThroughProxy(
   proxy.url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/graphql`;
   proxy.close = () => new Promise((resolve) => { server.closeAllConnections(); server.close(() => resolve()); });
   return proxy;
+}
+
+/**
+ * Runs `use` with the hub's topology naming `proxy` in place of `instance` (and these defaults),
+ * then puts the hub's own topology back and closes the proxy, whatever `use` did.
+ */
+export async function withProxyInTopology(
+  hub: TestHub, instance: TestSubgraph, proxy: PassThroughProxy, use: () => Promise<void>, defaults?: TopologyDefaults,
+): Promise<void> {
+  const others = Object.values(hub.subgraphs).filter((s) => s !== instance);
+  try {
+    expect((await hub.useTopology([...others, { ...instance, url: proxy.url }], defaults)).accepted).toBe(true);
+    await use();
+  } finally {
+    await hub.useTopology(Object.values(hub.subgraphs));
+    await proxy.close();
+  }
 }
