@@ -155,8 +155,8 @@ const overlayPath = join(stateDir, 'topology.local.json');
 const shown = (path: string) => (path.startsWith(PROJECT_ROOT) ? relative(PROJECT_ROOT, path) : path);
 const regions: Region[] = config.HUB_REGIONS ?? (national ? [...REGIONS] : DEMO_REGIONS);
 const seed = !national && (config.HUB_SEED ?? (production ? 'false' : 'true')) === 'true';
-/** The embedded server is the hub's own: room for 24 instances' pools of 8, or 68 of 2. */
-const EMBEDDED_MAX_CONNECTIONS = 200;
+/** The embedded server is the hub's own: room for 24 instances' pools of 10, or 68 of 3, each beside its feed's connection. */
+const EMBEDDED_MAX_CONNECTIONS = 300;
 
 let postgres: EmbeddedPostgresHandle | undefined;
 const instances: RunningSubgraph[] = [];

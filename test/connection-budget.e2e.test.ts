@@ -10,12 +10,14 @@ import { projectsSubgraph } from '../subgraphs/projects/index.js';
 import { peopleSubgraph } from '../subgraphs/people/index.js';
 import { Region } from '../subgraphs/kit/index.js';
 import { IDLE_CONNECTION_MS } from '../subgraphs/kit/connections.js';
+import { dataVersion } from '../subgraphs/kit/data-version.js';
+import { DATA_VERSION_HEADER, REFERENCES_PATH } from '../subgraphs/shared/limits.js';
 import { startGateway, type RunningGateway } from '../gateway/server.js';
 import { tokenAuthenticator } from '../gateway/auth.js';
 import { SUPERGRAPH_PATH } from '../scripts/lib/supergraph.js';
 import { DEMO } from '../data/demo/ids.js';
 import { startTestSubgraph, type TestSubgraph } from './support/subgraph.js';
-import { TEST_JWT_SECRET, TEST_METRICS_TOKEN, TEST_SIGNING_KEY, gatewaySignature } from './support/security.js';
+import { HUB_ADMIN, TEST_JWT_SECRET, TEST_METRICS_TOKEN, TEST_SIGNING_KEY, gatewaySignature } from './support/security.js';
 
 /**
  * No request fails because the database has no free connection: a query waits for one of its
@@ -164,6 +166,27 @@ describe('an instance with a tiny pool', () => {
     expect(served(await post(tiny, NODE, { id: ALLIANCE }))).toBe(true);
   });
 
+  it('answers the gateway\'s probe (GET /references) with its data version while every connection of the pool is held', async () => {
+    const probe = async () => {
+      const started = Date.now();
+      const response = await fetch(new URL(REFERENCES_PATH, tiny.url), {
+        headers: gatewaySignature(tiny, '', HUB_ADMIN, { method: 'GET', path: REFERENCES_PATH }),
+      });
+      return { status: response.status, version: response.headers.get(DATA_VERSION_HEADER), ms: Date.now() - started };
+    };
+    const expected = await dataVersion(tiny.orm);
+    expect(await probe()).toMatchObject({ status: 200, version: expected });
+    const release = await holdAll(await poolOf(tiny));
+    try {
+      const held = await probe();
+      expect(held).toMatchObject({ status: 200, version: expected });
+      // Not after waiting out the acquire timeout for a connection.
+      expect(held.ms).toBeLessThan(BUDGET.acquireTimeoutMs / 2);
+    } finally {
+      release();
+    }
+  });
+
   it('answers 30 heavy requests at once with data or SERVICE_OVERLOADED only; a bystander afterwards gets the same data; the gauges move', async () => {
     const baseline = await post(tiny, HEAVY);
     expect(served(baseline)).toBe(true);
@@ -292,7 +315,8 @@ describe('a database server without a connection left', () => {
     await client.connect();
     try {
       await client.query(`create role "${role}" login password 'limited'`);
-      await client.query(`create database "${database}" owner "${role}" connection limit 1`);
+      // One for the instance's data version feed, one for its pool.
+      await client.query(`create database "${database}" owner "${role}" connection limit 2`);
     } finally {
       await client.end();
     }
@@ -328,7 +352,7 @@ describe('the connection budget settings', () => {
       encoding: 'utf8', timeout: 30_000,
     });
     expect(result.status).not.toBe(0);
-    expect(`${result.stdout}${result.stderr}`).toMatch(/HUB_DB_POOL_MAX=1000 does not fit: 24 instances would hold up to 24000 connections, but the server allows \d+/);
+    expect(`${result.stdout}${result.stderr}`).toMatch(/HUB_DB_POOL_MAX=1000 does not fit: 24 instances would hold up to 24024 connections, but the server allows \d+/);
   });
 
   it('a subgraph instance names every bad one and does not start', () => {

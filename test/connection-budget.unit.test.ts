@@ -2,29 +2,31 @@ import { describe, expect, it } from 'vitest';
 import { DriverException } from '@mikro-orm/core';
 import { GraphQLError } from 'graphql';
 import {
-  CONNECTIONS_FOR_OTHERS, ConfigError, DatabaseOverloaded, formatError, isDatabaseOverload, onlyOverloaded, poolSizeFor, toClientError,
+  CONNECTIONS_BESIDE_POOL, CONNECTIONS_FOR_OTHERS, ConfigError, DatabaseOverloaded, formatError, isDatabaseOverload, onlyOverloaded, poolSizeFor, toClientError,
 } from '../subgraphs/kit/index.js';
 
 /** The arithmetic of the connection budget and what an overload looks like to a client. */
 describe('the pool size from a server\'s limits', () => {
   const server = { maxConnections: 200, reserved: 3 };
 
-  it('shares what the server allows, less reserved slots and the room for other clients, at most 10 each', () => {
-    expect(poolSizeFor(server, 24)).toBe(Math.floor((200 - 3 - CONNECTIONS_FOR_OTHERS) / 24));
-    expect(poolSizeFor(server, 68)).toBe(2);
+  it('shares what the server allows, less reserved slots, the room for other clients and each feed\'s connection, at most 10 each', () => {
+    expect(poolSizeFor(server, 24)).toBe(Math.floor((200 - 3 - CONNECTIONS_FOR_OTHERS) / 24) - CONNECTIONS_BESIDE_POOL);
+    expect(poolSizeFor(server, 24)).toBe(7);
+    expect(poolSizeFor({ maxConnections: 300, reserved: 3 }, 68)).toBe(3);
     expect(poolSizeFor(server, 4)).toBe(10);
-    expect(poolSizeFor({ maxConnections: 100, reserved: 3 }, 24) * 24).toBeLessThanOrEqual(100 - 3 - CONNECTIONS_FOR_OTHERS);
+    expect((poolSizeFor({ maxConnections: 100, reserved: 3 }, 24) + CONNECTIONS_BESIDE_POOL) * 24)
+      .toBeLessThanOrEqual(100 - 3 - CONNECTIONS_FOR_OTHERS);
   });
 
   it('refuses a budget that leaves fewer than two connections per instance, and says why', () => {
-    expect(() => poolSizeFor({ maxConnections: 100, reserved: 3 }, 68)).toThrow(ConfigError);
-    expect(() => poolSizeFor({ maxConnections: 100, reserved: 3 }, 68))
-      .toThrow(/allows 100 connections.*3 are reserved.*for 68 instances, fewer than 2 each/);
+    expect(() => poolSizeFor(server, 68)).toThrow(ConfigError);
+    expect(() => poolSizeFor(server, 68))
+      .toThrow(/allows 200 connections.*3 are reserved.*for 68 instances, each holding 1 beside its pool, which leaves pools of fewer than 2 each/);
   });
 
   it('takes a requested size only when every instance\'s pool fits together', () => {
-    expect(poolSizeFor(server, 24, 8)).toBe(8);
-    expect(() => poolSizeFor(server, 24, 9)).toThrow(/HUB_DB_POOL_MAX=9 does not fit: 24 instances would hold up to 216 connections/);
+    expect(poolSizeFor(server, 24, 7)).toBe(7);
+    expect(() => poolSizeFor(server, 24, 8)).toThrow(/HUB_DB_POOL_MAX=8 does not fit: 24 instances would hold up to 216 connections/);
   });
 });
 

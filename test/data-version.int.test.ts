@@ -2,13 +2,14 @@
  * The data version every instance reports to the gateway's probes (kit/data-version.ts), on real
  * PostgreSQL: it moves once per committed transaction that wrote, whatever the client, only when
  * the write becomes visible, not at all for a rolled-back one; writers are not held up by it
- * before they commit.
+ * before they commit. The feed keeps it in memory from the commits' notifications, on a
+ * connection of its own, so that a probe needs no connection of the pool.
  */
 import { randomUUID } from 'node:crypto';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { initOrm, migrate, type MikroORM } from '../subgraphs/kit/index.js';
-import { dataVersion } from '../subgraphs/kit/data-version.js';
+import { DataVersionFeed, dataVersion } from '../subgraphs/kit/data-version.js';
 import { alliancesSubgraph } from '../subgraphs/alliances/index.js';
 import { createTestDatabase } from './support/databases.js';
 
@@ -99,6 +100,70 @@ describe('data version', () => {
       expect(seen).toEqual(['select 1']);
     } finally {
       await counted.close();
+    }
+  });
+});
+
+describe('the data version feed', () => {
+  /** Until `condition` holds, or fails after `timeoutMs`. */
+  async function until(condition: () => boolean, timeoutMs = 3_000): Promise<void> {
+    const end = Date.now() + timeoutMs;
+    while (!condition()) {
+      if (Date.now() > end) throw new Error('condition not met in time');
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    }
+  }
+  const counterOf = (feed: DataVersionFeed) => Number(feed.current()?.split('/')[1]);
+  // No heartbeat within a test: what moves the version is a notification.
+  const feedOf = (options: Parameters<typeof DataVersionFeed.start>[2] = {}) => DataVersionFeed.start(orm, url, { heartbeatMs: 60_000, ...options });
+
+  it('reads what dataVersion reads, and follows a commit made past the instance by its notification alone', async () => {
+    let changes = 0;
+    const feed = await feedOf({ onChange: () => { changes++; } });
+    try {
+      expect(feed.current()).toBe(await dataVersion(orm));
+      const before = counterOf(feed);
+      const writer = await client();
+      await writer.query('begin');
+      await writer.query(AUDIT, [randomUUID()]);
+      await writer.query(AUDIT, [randomUUID()]);
+      await writer.query('rollback');
+      await writer.query(AUDIT, [randomUUID()]);
+      await until(() => counterOf(feed) !== before);
+      expect(counterOf(feed), 'one commit, the rolled back transaction not at all').toBe(before + 1);
+      expect(feed.current()).toBe(await dataVersion(orm));
+      expect(changes).toBe(2);
+    } finally {
+      await feed.stop();
+    }
+  });
+
+  it('vouches for nothing once its connection is lost, and reads the counter again when it is back', async () => {
+    const feed = await feedOf();
+    try {
+      const admin = await client();
+      await admin.query('select pg_terminate_backend(pid) from pg_stat_activity where application_name = $1 and datname = current_database()', ['hub data version feed']);
+      await until(() => feed.current() === undefined);
+      // Made while the feed is away: no notification reaches it.
+      await admin.query(AUDIT, [randomUUID()]);
+      await until(() => feed.current() !== undefined);
+      expect(feed.current()).toBe(await dataVersion(orm));
+    } finally {
+      await feed.stop();
+    }
+  });
+
+  it('vouches for nothing when no heartbeat has confirmed its connection for three heartbeats\' time', async () => {
+    let now = 0;
+    const feed = await feedOf({ clock: () => now });
+    try {
+      expect(feed.current()).toBe(await dataVersion(orm));
+      now = 3 * 60_000;
+      expect(feed.current()).toBeDefined();
+      now += 1;
+      expect(feed.current()).toBeUndefined();
+    } finally {
+      await feed.stop();
     }
   });
 });

@@ -1,4 +1,5 @@
 import { createServer, type Server } from 'node:http';
+import pg from 'pg';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { alliancesSubgraph } from '../subgraphs/alliances/index.js';
@@ -183,6 +184,17 @@ describe('regional instances behind one gateway', () => {
     expect(after.errors).toBeUndefined();
     expect(after.data.alliance.contacts.map((c: { name: string }) => c.name)).toContain('Marlene Zuzug');
     expect(await referencesOf(other)).toContain('NW');
+
+    // Written straight into the database, past gateway and instance: the instance hears the commit and reads its references again.
+    expect(await referencesOf(other)).not.toContain('HB');
+    const database = new pg.Client({ connectionString: other.databaseUrl });
+    await database.connect();
+    try {
+      await database.query(`update "role" set "alliance_id" = 'HB:alliance:zuzug' where "alliance_id" = $1`, [iserlohn]);
+    } finally {
+      await database.end();
+    }
+    expect(await waitFor(() => referencesOf(other), (regions) => regions.includes('HB'), 3_000)).toContain('HB');
   });
 
   it('reloads the topology: adds an instance, refuses one with another schema, removes one', async () => {

@@ -4,12 +4,12 @@
  * internal errors, and leaves the data as it was.
  *
  *   npm run bench:load                                   scale 1, 200 concurrent clients, 30 s
- *   npm run bench:load -- --scale 0.3 --concurrency 200 --seconds 30 --max-connections 200
+ *   npm run bench:load -- --scale 0.3 --concurrency 200 --seconds 30 --max-connections 300
  *
  * Layout as `npm run bench` (run.ts), regional only: one embedded PostgreSQL (port 54416, data in
  * .pgdata/bench-load) with the national data set in one database per subgraph and region; the
  * 68 instances in one process per subgraph, each with the connection budget `npm start` would
- * give it (the server's max_connections, 200 as `npm start`'s embedded server, less the reserve,
+ * give it (the server's max_connections, 300 as `npm start`'s embedded server, less the reserve,
  * shared by all); the gateway in its own process on a topology of them; the clients here.
  *
  * Each client sends one request after another until the time is up, drawn from: NetworkMembers of
@@ -355,7 +355,7 @@ async function main(): Promise<void> {
   const { values } = parseArgs({
     options: {
       scale: { type: 'string', default: '1' }, seed: { type: 'string', default: '1' }, concurrency: { type: 'string', default: '200' },
-      seconds: { type: 'string', default: '30' }, 'pg-port': { type: 'string', default: '54416' }, 'max-connections': { type: 'string', default: '200' },
+      seconds: { type: 'string', default: '30' }, 'pg-port': { type: 'string', default: '54416' }, 'max-connections': { type: 'string', default: '300' },
     },
   });
   const options: LoadTestOptions = {

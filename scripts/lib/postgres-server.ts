@@ -40,7 +40,8 @@ async function start(): Promise<EmbeddedPostgresHandle> {
   for (let attempt = 1; ; attempt++) {
     const port = await freePort();
     try {
-      return await startEmbeddedPostgres({ name: `${name}-${port}`, port, persistent: false });
+      // Room for the test files running side by side: each instance holds its feed's connection all along.
+      return await startEmbeddedPostgres({ name: `${name}-${port}`, port, persistent: false, maxConnections: 200 });
     } catch (error) {
       if (attempt >= 5) throw error;
     }

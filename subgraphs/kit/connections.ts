@@ -75,26 +75,31 @@ export async function serverConnectionLimits(client: pg.Client): Promise<ServerC
   return { maxConnections: rows[0].max, reserved: rows[0].superuser + rows[0].reserved };
 }
 
+/** Connections an instance holds beside its pool: the one its data version feed listens on (kit/data-version.ts). */
+export const CONNECTIONS_BESIDE_POOL = 1;
+
 /**
  * The pool size of each of `instances` instances sharing one server: what the server allows,
- * less its reserved slots and CONNECTIONS_FOR_OTHERS, shared evenly, at most the default and at
- * least MIN_COMPUTED_POOL_SIZE. A requested size must fit the same way. Throws a ConfigError that
- * states the budget otherwise.
+ * less its reserved slots and CONNECTIONS_FOR_OTHERS, shared evenly, less each instance's
+ * CONNECTIONS_BESIDE_POOL, at most the default and at least MIN_COMPUTED_POOL_SIZE. A requested
+ * size must fit the same way. Throws a ConfigError that states the budget otherwise.
  */
 export function poolSizeFor(limits: ServerConnectionLimits, instances: number, requested?: number): number {
   const available = limits.maxConnections - limits.reserved - CONNECTIONS_FOR_OTHERS;
   const budget = `the server allows ${limits.maxConnections} connections (max_connections), ${limits.reserved} are reserved `
-    + `and ${CONNECTIONS_FOR_OTHERS} kept for other clients: ${available} for ${instances} instances`;
+    + `and ${CONNECTIONS_FOR_OTHERS} kept for other clients: ${available} for ${instances} instances, `
+    + `each holding ${CONNECTIONS_BESIDE_POOL} beside its pool`;
   if (requested !== undefined) {
-    if (requested * instances > available) {
+    const held = (requested + CONNECTIONS_BESIDE_POOL) * instances;
+    if (held > available) {
       throw new ConfigError(`HUB_DB_POOL_MAX=${requested} does not fit: ${instances} instances would hold up to `
-        + `${requested * instances} connections, but ${budget}. Lower HUB_DB_POOL_MAX or raise max_connections.`);
+        + `${held} connections, but ${budget}. Lower HUB_DB_POOL_MAX or raise max_connections.`);
     }
     return requested;
   }
-  const size = Math.min(DEFAULT_CONNECTION_BUDGET.max, Math.floor(available / instances));
+  const size = Math.min(DEFAULT_CONNECTION_BUDGET.max, Math.floor(available / instances) - CONNECTIONS_BESIDE_POOL);
   if (size < MIN_COMPUTED_POOL_SIZE) {
-    throw new ConfigError(`No connection budget: ${budget}, fewer than ${MIN_COMPUTED_POOL_SIZE} each. `
+    throw new ConfigError(`No connection budget: ${budget}, which leaves pools of fewer than ${MIN_COMPUTED_POOL_SIZE} each. `
       + 'Raise max_connections, run fewer instances or set HUB_DB_POOL_MAX.');
   }
   return size;

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { ApolloServerPlugin, BaseContext } from '@apollo/server';
 import { DATA_VERSION_HEADER } from '../shared/limits.js';
+import pg from 'pg';
 import type { MikroORM } from './orm.js';
 
 /** Begins the statements the gateway's probes cost (no request's work): `onQuery` does not see them (orm.ts). */
@@ -21,15 +22,21 @@ export const DATA_VERSION_TABLE = 'hub_data_version';
 
 const FUNCTION = 'hub_note_write';
 
+/** Where the trigger names every committed version (`origin/counter`): PostgreSQL sends it at commit, never for a rollback. */
+export const DATA_VERSION_CHANNEL = 'hub_data_version';
+const CHANNEL = DATA_VERSION_CHANNEL;
+
 /** Idempotent: the counter, its trigger function, and the trigger on every table that has none yet (tables added later included). */
 const NOTE_WRITES_SQL = [
   `create table if not exists "${DATA_VERSION_TABLE}" ("id" smallint primary key check ("id" = 1), "origin" uuid not null, "version" bigint not null)`,
   `insert into "${DATA_VERSION_TABLE}" ("id", "origin", "version") values (1, gen_random_uuid(), 0) on conflict ("id") do nothing`,
   `create or replace function ${FUNCTION}() returns trigger language plpgsql as $$
+declare noted text;
 begin
   if coalesce(current_setting('hub.noted_write', true), '') <> 'on' then
-    update "${DATA_VERSION_TABLE}" set "version" = "version" + 1 where "id" = 1;
+    update "${DATA_VERSION_TABLE}" set "version" = "version" + 1 where "id" = 1 returning "origin" || '/' || "version" into noted;
     perform set_config('hub.noted_write', 'on', true);
+    perform pg_notify('${CHANNEL}', noted);
   end if;
   return null;
 end $$`,
@@ -93,12 +100,146 @@ const startOf = (orm: MikroORM): string => {
  */
 export async function dataVersion(orm: MikroORM): Promise<string | undefined> {
   try {
-    const rows = await orm.em.fork().getConnection().execute<{ version: string }[]>(
-      `${PROBE_STATEMENT} select "origin" || '/' || "version" as "version" from "${DATA_VERSION_TABLE}" where "id" = 1`);
+    const rows = await orm.em.fork().getConnection().execute<{ version: string }[]>(READ_VERSION);
     return rows[0] && `${rows[0].version}/${startOf(orm)}`;
   } catch {
     return undefined;
   }
+}
+
+const READ_VERSION = `${PROBE_STATEMENT} select "origin" || '/' || "version" as "version" from "${DATA_VERSION_TABLE}" where "id" = 1`;
+
+/** How often the feed reads the counter on its own connection: proof that the connection lives, and whatever a notification missed. */
+export const FEED_HEARTBEAT_MS = 2_000;
+/** How long the feed waits before it connects again after losing its connection. */
+const FEED_RECONNECT_MS = 1_000;
+
+export interface DataVersionFeedOptions {
+  /** Hears every change of the version, writes made past the instance included. */
+  onChange?: () => void;
+  heartbeatMs?: number;
+  clock?: () => number;
+}
+
+/**
+ * An instance's data version kept in memory, so that a probe costs no database work and never
+ * waits behind the requests that hold the pool's connections: under load the pool is exactly what
+ * a probe would not get, and a probe that misses too long costs the gateway every kept answer of
+ * the subgraph (gateway/regional/data-versions.ts).
+ *
+ * One connection of its own (beside the pool, counted in the connection budget) listens on the
+ * channel the trigger notifies at every commit, and reads the counter every heartbeat. A
+ * notification only moves the version forward; a heartbeat's reading is what the database holds
+ * (a restored database may hold a lower counter). While the connection is down, or no heartbeat
+ * has answered for three heartbeats' time (the connection may be dead without having said so),
+ * `current()` is undefined and the caller reads the counter over the pool as before.
+ */
+export class DataVersionFeed {
+  private client?: pg.Client;
+  /** `origin/counter`, and when a heartbeat last confirmed the connection. */
+  private version?: string;
+  private confirmedAt = 0;
+  private heartbeat?: NodeJS.Timeout;
+  private reconnect?: NodeJS.Timeout;
+  private stopped = false;
+
+  private readonly onChange: () => void;
+  private readonly heartbeatMs: number;
+  private readonly clock: () => number;
+
+  private constructor(private readonly databaseUrl: string, private readonly start: string, options: DataVersionFeedOptions) {
+    this.onChange = options.onChange ?? (() => undefined);
+    this.heartbeatMs = options.heartbeatMs ?? FEED_HEARTBEAT_MS;
+    this.clock = options.clock ?? Date.now;
+  }
+
+  /** Starts listening; a database that cannot be reached now is tried again every FEED_RECONNECT_MS. */
+  static async start(orm: MikroORM, databaseUrl: string, options: DataVersionFeedOptions = {}): Promise<DataVersionFeed> {
+    const feed = new DataVersionFeed(databaseUrl, startOf(orm), options);
+    await feed.connect();
+    return feed;
+  }
+
+  /** `origin/counter/start` as `dataVersion` reads it, or undefined while the feed cannot vouch for it. */
+  current(): string | undefined {
+    if (!this.version || this.clock() - this.confirmedAt > 3 * this.heartbeatMs) return undefined;
+    return `${this.version}/${this.start}`;
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    clearTimeout(this.heartbeat);
+    clearTimeout(this.reconnect);
+    const client = this.client;
+    this.client = undefined;
+    this.version = undefined;
+    await client?.end().catch(() => undefined);
+  }
+
+  private async connect(): Promise<void> {
+    // A statement or handshake without an answer counts as a lost connection, as an error does.
+    const client = new pg.Client({
+      connectionString: this.databaseUrl, keepAlive: true, application_name: 'hub data version feed',
+      connectionTimeoutMillis: this.heartbeatMs, query_timeout: this.heartbeatMs,
+    });
+    // Before connect: an error of the handshake is reported here too, and must not go unhandled.
+    client.on('error', () => this.lost(client));
+    client.on('end', () => this.lost(client));
+    client.on('notification', (message) => {
+      if (message.channel === CHANNEL && message.payload && this.client === client) this.moveTo(message.payload, false);
+    });
+    this.client = client;
+    try {
+      await client.connect();
+      // Listening first: a commit between the two statements is read by the second or notified.
+      await client.query(`LISTEN ${CHANNEL}`);
+      await this.read(client);
+    } catch {
+      this.lost(client);
+      return;
+    }
+    this.scheduleHeartbeat(client);
+  }
+
+  private async read(client: pg.Client): Promise<void> {
+    const { rows } = await client.query<{ version: string }>(READ_VERSION);
+    if (this.client !== client) return;
+    if (rows[0]) this.moveTo(rows[0].version, true);
+    this.confirmedAt = this.clock();
+  }
+
+  private scheduleHeartbeat(client: pg.Client): void {
+    this.heartbeat = setTimeout(() => {
+      this.read(client).then(() => this.scheduleHeartbeat(client), () => this.lost(client));
+    }, this.heartbeatMs);
+    this.heartbeat.unref();
+  }
+
+  private moveTo(version: string, read: boolean): void {
+    if (version === this.version) return;
+    if (!read && this.version && isLower(version, this.version)) return;
+    this.version = version;
+    this.onChange();
+  }
+
+  /** The connection failed or ended: nothing is vouched for until a new one has read the counter. */
+  private lost(client: pg.Client): void {
+    if (this.client !== client) return;
+    this.client = undefined;
+    this.version = undefined;
+    clearTimeout(this.heartbeat);
+    void client.end().catch(() => undefined);
+    if (this.stopped) return;
+    this.reconnect = setTimeout(() => void this.connect(), FEED_RECONNECT_MS);
+    this.reconnect.unref();
+  }
+}
+
+/** `origin/counter`: the same origin and a lower counter. */
+function isLower(version: string, than: string): boolean {
+  const [origin, counter] = version.split('/');
+  const [thanOrigin, thanCounter] = than.split('/');
+  return origin === thanOrigin && /^\d+$/.test(counter ?? '') && /^\d+$/.test(thanCounter ?? '') && BigInt(counter) < BigInt(thanCounter);
 }
 
 /**

@@ -18,7 +18,7 @@ import { DEFAULT_AUDIT_RETENTION_DAYS, keepAuditLogFor } from './audit.js';
 import type { ConnectionBudget } from './connections.js';
 import { overloadPlugin } from './overload.js';
 import { REFERENCES_PATH, ReferenceIndex, type ReferenceColumns } from './references.js';
-import { dataVersion, dataVersionPlugin } from './data-version.js';
+import { DataVersionFeed, dataVersion, dataVersionPlugin } from './data-version.js';
 import { DATA_VERSION_HEADER } from '../shared/limits.js';
 import type { Region } from './region.js';
 
@@ -114,8 +114,12 @@ export async function startSubgraph(definition: SubgraphDefinition, options: Sub
   const references = new ReferenceIndex(orm, definition.references ?? {});
   let http: RunningHttpServer | undefined;
   let stopPruning: (() => void) | undefined;
+  let versions: DataVersionFeed | undefined;
   try {
     if (options.migrate ?? true) await migrate(orm);
+    // Any write, through this instance or past it, may change what it refers to.
+    versions = await DataVersionFeed.start(orm, options.databaseUrl, { onChange: () => references.forget() });
+    const feed = versions;
     const regions = options.regions ? new Set(options.regions) : undefined;
     if (options.seed) await definition.seed(orm.em.fork() as EntityManager, regions);
 
@@ -165,7 +169,9 @@ export async function startSubgraph(definition: SubgraphDefinition, options: Sub
         // Signed like every request from the gateway: what an instance holds is not for everyone.
         [REFERENCES_PATH]: async (req, res) => {
           gatewayViewer(req, '', res);
-          const [regions, version] = await Promise.all([references.regions(), dataVersion(orm)]);
+          // The version before the references: what they were read from is at least as new as it says.
+          const version = feed.current() ?? await dataVersion(orm);
+          const regions = await references.regions();
           sendJson(res, 200, regions, version ? { [DATA_VERSION_HEADER]: version } : {});
         },
       },
@@ -183,12 +189,14 @@ export async function startSubgraph(definition: SubgraphDefinition, options: Sub
         stopPruning?.();
         await running.close();
         await apollo.stop();
+        await feed.stop();
         await orm.close();
       },
     };
   } catch (error) {
     stopPruning?.();
     await http?.close();
+    await versions?.stop();
     await orm.close();
     throw error;
   }
