@@ -150,6 +150,15 @@ function overloadOf(error: unknown, budget: ConnectionBudget): DatabaseOverloade
   return undefined;
 }
 
+/**
+ * How long opening a connection may take: longer than a query waits for one. Under load a new
+ * connection can take seconds (a server process, a login, cold caches); dropped when its query
+ * gave up, it would be opened again by the next query and again dropped, so that the pool never
+ * grew while every query was refused. A connection that arrives after its query gave up goes to
+ * the next query instead.
+ */
+export const CONNECT_TIMEOUT_MS = 10_000;
+
 interface CountedPool {
   service: string;
   budget: ConnectionBudget;
@@ -158,39 +167,75 @@ interface CountedPool {
 const guarded = new WeakSet<pg.Pool>();
 /** The pools the metrics read; an ended pool leaves at the next scrape. */
 const counted = new Map<pg.Pool, CountedPool>();
+/** Queries of each pool that gave up while still in pg-pool's queue: they are no longer waiting, though pg-pool counts them. */
+const abandoned = new WeakMap<pg.Pool, { count: number }>();
+
+/** Queries waiting for a connection of the pool, those that gave up left out. */
+function waitingIn(pool: pg.Pool): number {
+  return Math.max(0, pool.waitingCount - (abandoned.get(pool)?.count ?? 0));
+}
 
 type ConnectCallback = (error: Error | undefined, client: pg.PoolClient | undefined, done: (release?: unknown) => void) => void;
 
 /**
  * Bounds the queue of a pool: pg-pool queues every query that finds no free connection, without
  * limit. A query that would wait beyond `maxWaiting` is refused at once, one that waits longer
- * than the acquire timeout (pg-pool's connectionTimeoutMillis) when its time is up, and a server
- * without a connection left (53300) refuses too: each as DatabaseOverloaded, counted per reason.
+ * than the acquire timeout when its time is up, and a server without a connection left (53300)
+ * refuses too: each as DatabaseOverloaded, counted per reason. A connection being opened for a
+ * query that gave up is kept for the next (CONNECT_TIMEOUT_MS, pg-pool's connectionTimeoutMillis).
  * `service` names the instance in the metrics (none without it).
  */
 export function guardPool(pool: pg.Pool, budget: ConnectionBudget, service?: string): void {
-  const connect = pool.connect.bind(pool) as (callback?: ConnectCallback) => Promise<pg.PoolClient> | void;
+  const connect = pool.connect.bind(pool) as () => Promise<pg.PoolClient>;
+  const gaveUp = { count: 0 };
+  abandoned.set(pool, gaveUp);
   const refuse = (overload: DatabaseOverloaded): DatabaseOverloaded => {
     if (service) refusals.inc({ service, reason: overload.reason });
     return overload;
   };
-  const admission = (): DatabaseOverloaded | undefined => (pool.idleCount === 0 && pool.totalCount >= budget.max
-    && pool.waitingCount >= budget.maxWaiting
-    ? refuse(new DatabaseOverloaded('queue_full', `${pool.waitingCount} queries already wait for a database connection`)) : undefined);
+  const full = () => pool.idleCount === 0 && pool.totalCount >= budget.max;
+  const admission = (): DatabaseOverloaded | undefined => (full() && waitingIn(pool) >= budget.maxWaiting
+    ? refuse(new DatabaseOverloaded('queue_full', `${waitingIn(pool)} queries already wait for a database connection`)) : undefined);
   const failure = (error: unknown): unknown => {
     const overload = overloadOf(error, budget);
     return overload ? refuse(overload) : error;
   };
+  const acquire = (): Promise<pg.PoolClient> => {
+    const refused = admission();
+    if (refused) return Promise.reject(refused);
+    // Full: the query joins pg-pool's queue; otherwise pg-pool opens a connection for it.
+    const queued = full();
+    return new Promise((resolve, reject) => {
+      let waiting = true;
+      const timer = setTimeout(() => {
+        waiting = false;
+        if (queued) gaveUp.count++;
+        reject(refuse(new DatabaseOverloaded('timeout', `No database connection became free within ${budget.acquireTimeoutMs} ms`)));
+      }, budget.acquireTimeoutMs);
+      connect().then((client) => {
+        if (waiting) {
+          waiting = false;
+          clearTimeout(timer);
+          return resolve(client);
+        }
+        if (queued) gaveUp.count--;
+        client.release();
+      }, (error: unknown) => {
+        if (waiting) {
+          waiting = false;
+          clearTimeout(timer);
+          return reject(failure(error));
+        }
+        if (queued) gaveUp.count--;
+      });
+    });
+  };
   function guardedConnect(): Promise<pg.PoolClient>;
   function guardedConnect(callback: ConnectCallback): void;
   function guardedConnect(callback?: ConnectCallback): Promise<pg.PoolClient> | void {
-    const refused = admission();
-    if (callback) {
-      if (refused) return void process.nextTick(callback, refused, undefined, () => undefined);
-      return void connect((error, client, done) => callback(error ? failure(error) as Error : undefined, client, done));
-    }
-    if (refused) return Promise.reject(refused);
-    return (connect() as Promise<pg.PoolClient>).catch((error: unknown) => { throw failure(error); });
+    if (!callback) return acquire();
+    acquire().then((client) => callback(undefined, client, (release) => client.release(release as Error | boolean | undefined)),
+      (error: Error) => callback(error, undefined, () => undefined));
   }
   pool.connect = guardedConnect;
   guarded.add(pool);
@@ -233,7 +278,7 @@ new Gauge({
   labelNames: ['service'],
   collect() {
     this.reset();
-    for (const [pool, { service }] of livePools()) this.inc({ service }, pool.waitingCount);
+    for (const [pool, { service }] of livePools()) this.inc({ service }, waitingIn(pool));
   },
 });
 new Gauge({

@@ -4,7 +4,7 @@ import { Migrator, type Migration } from '@mikro-orm/migrations';
 import { ReflectMetadataProvider } from '@mikro-orm/decorators/legacy';
 import type { Constructor, EntityClass } from '@mikro-orm/core';
 import { AuditEntry, AuditSubscriber } from './audit.js';
-import { DEFAULT_CONNECTION_BUDGET, IDLE_CONNECTION_MS, guardPool, isGuarded, type ConnectionBudget } from './connections.js';
+import { CONNECT_TIMEOUT_MS, DEFAULT_CONNECTION_BUDGET, IDLE_CONNECTION_MS, guardPool, isGuarded, type ConnectionBudget } from './connections.js';
 import { DATA_VERSION_TABLE, PROBE_STATEMENT, migrateNotingWrites } from './data-version.js';
 
 export interface OrmOptions {
@@ -38,10 +38,11 @@ export async function initOrm(options: OrmOptions): Promise<MikroORM> {
       silent: true,
     },
     pool: { min: 0, max: budget.max, idleTimeoutMillis: IDLE_CONNECTION_MS },
-    // MikroORM's pool settings stop at min, max and idleTimeoutMillis: the acquire timeout goes to
-    // pg-pool as connectionTimeoutMillis, and the pool itself is handed over to cap its queue.
+    // MikroORM's pool settings stop at min, max and idleTimeoutMillis: the time a connection may
+    // take to open goes to pg-pool as connectionTimeoutMillis, and the pool itself is handed over
+    // to cap its queue and each query's wait (connections.ts).
     driverOptions: {
-      connectionTimeoutMillis: budget.acquireTimeoutMs,
+      connectionTimeoutMillis: Math.max(budget.acquireTimeoutMs, CONNECT_TIMEOUT_MS),
       onPoolCreated: (pool: pg.Pool) => guardPool(pool, budget, options.service),
     },
     allowGlobalContext: false,
