@@ -35,7 +35,8 @@ function portFree(port: number): Promise<boolean> {
 /** Ports for a run: the gateway, the embedded PostgreSQL and a block for the instances of `regions`. */
 async function freePorts(regions: Region[]): Promise<{ gateway: number; postgres: number; base: number }> {
   for (;;) {
-    const base = 20_000 + Math.floor(Math.random() * 400) * 100;
+    // Below the ephemeral range (32768 and up on Linux), where other tests' connections take ports meanwhile.
+    const base = 20_000 + Math.floor(Math.random() * 120) * 100;
     const wanted = [base + 90, base + 91, ...[0, 1, 2, 3].flatMap((s) => regions.map((r) => base + s * 20 + REGIONS.indexOf(r)))];
     if ((await Promise.all(wanted.map(portFree))).every(Boolean)) return { gateway: base + 90, postgres: base + 91, base };
   }
