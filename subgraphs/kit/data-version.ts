@@ -209,6 +209,8 @@ export class DataVersionFeed {
   }
 
   private scheduleHeartbeat(client: pg.Client): void {
+    // A heartbeat of a connection since lost ends with it: the new connection has its own.
+    if (this.client !== client) return;
     this.heartbeat = setTimeout(() => {
       this.read(client).then(() => this.scheduleHeartbeat(client), () => this.lost(client));
     }, this.heartbeatMs);
