@@ -138,9 +138,11 @@ describe('the data version feed', () => {
     }
   });
 
-  it('vouches for nothing once its connection is lost, and reads the counter again when it is back', async () => {
-    const feed = await feedOf();
+  it('vouches for nothing once its connection is lost, says so once, and reads the counter again when it is back', async () => {
+    const heard: string[] = [];
+    const feed = await feedOf({ onLost: (reason) => heard.push(`lost: ${reason}`), onBack: () => heard.push('back') });
     try {
+      expect(heard).toEqual([]);
       const admin = await client();
       await admin.query('select pg_terminate_backend(pid) from pg_stat_activity where application_name = $1 and datname = current_database()', ['hub data version feed']);
       await until(() => feed.current() === undefined);
@@ -148,6 +150,7 @@ describe('the data version feed', () => {
       await admin.query(AUDIT, [randomUUID()]);
       await until(() => feed.current() !== undefined);
       expect(feed.current()).toBe(await dataVersion(orm));
+      expect(heard).toEqual([expect.stringMatching(/^lost: .*terminat/), 'back']);
     } finally {
       await feed.stop();
     }

@@ -117,6 +117,9 @@ const FEED_RECONNECT_MS = 1_000;
 export interface DataVersionFeedOptions {
   /** Hears every change of the version, writes made past the instance included. */
   onChange?: () => void;
+  /** Hears the feed losing its connection (probes then read over the pool) and having it back, once each time. */
+  onLost?: (reason: string) => void;
+  onBack?: () => void;
   heartbeatMs?: number;
   clock?: () => number;
 }
@@ -144,11 +147,17 @@ export class DataVersionFeed {
   private stopped = false;
 
   private readonly onChange: () => void;
+  private readonly onLost: (reason: string) => void;
+  private readonly onBack: () => void;
+  /** Lost since it last vouched for a version: `onBack` is due once it does again. */
+  private away = false;
   private readonly heartbeatMs: number;
   private readonly clock: () => number;
 
   private constructor(private readonly databaseUrl: string, private readonly start: string, options: DataVersionFeedOptions) {
     this.onChange = options.onChange ?? (() => undefined);
+    this.onLost = options.onLost ?? (() => undefined);
+    this.onBack = options.onBack ?? (() => undefined);
     this.heartbeatMs = options.heartbeatMs ?? FEED_HEARTBEAT_MS;
     this.clock = options.clock ?? Date.now;
   }
@@ -183,8 +192,8 @@ export class DataVersionFeed {
       connectionTimeoutMillis: this.heartbeatMs, query_timeout: this.heartbeatMs,
     });
     // Before connect: an error of the handshake is reported here too, and must not go unhandled.
-    client.on('error', () => this.lost(client));
-    client.on('end', () => this.lost(client));
+    client.on('error', (error) => this.lost(client, error.message));
+    client.on('end', () => this.lost(client, 'the connection ended'));
     client.on('notification', (message) => {
       if (message.channel === CHANNEL && message.payload && this.client === client) this.moveTo(message.payload, false);
     });
@@ -194,9 +203,13 @@ export class DataVersionFeed {
       // Listening first: a commit between the two statements is read by the second or notified.
       await client.query(`LISTEN ${CHANNEL}`);
       await this.read(client);
-    } catch {
-      this.lost(client);
+    } catch (error) {
+      this.lost(client, (error as Error).message);
       return;
+    }
+    if (this.away) {
+      this.away = false;
+      this.onBack();
     }
     this.scheduleHeartbeat(client);
   }
@@ -212,7 +225,7 @@ export class DataVersionFeed {
     // A heartbeat of a connection since lost ends with it: the new connection has its own.
     if (this.client !== client) return;
     this.heartbeat = setTimeout(() => {
-      this.read(client).then(() => this.scheduleHeartbeat(client), () => this.lost(client));
+      this.read(client).then(() => this.scheduleHeartbeat(client), (error: Error) => this.lost(client, error.message));
     }, this.heartbeatMs);
     this.heartbeat.unref();
   }
@@ -225,13 +238,17 @@ export class DataVersionFeed {
   }
 
   /** The connection failed or ended: nothing is vouched for until a new one has read the counter. */
-  private lost(client: pg.Client): void {
+  private lost(client: pg.Client, reason: string): void {
     if (this.client !== client) return;
     this.client = undefined;
     this.version = undefined;
     clearTimeout(this.heartbeat);
     void client.end().catch(() => undefined);
     if (this.stopped) return;
+    if (!this.away) {
+      this.away = true;
+      this.onLost(reason);
+    }
     this.reconnect = setTimeout(() => void this.connect(), FEED_RECONNECT_MS);
     this.reconnect.unref();
   }

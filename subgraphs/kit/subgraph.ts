@@ -117,13 +117,17 @@ export async function startSubgraph(definition: SubgraphDefinition, options: Sub
   let versions: DataVersionFeed | undefined;
   try {
     if (options.migrate ?? true) await migrate(orm);
+    const logger = serviceLogger(label);
     // Any write, through this instance or past it, may change what it refers to.
-    versions = await DataVersionFeed.start(orm, options.databaseUrl, { onChange: () => references.forget() });
+    versions = await DataVersionFeed.start(orm, options.databaseUrl, {
+      onChange: () => references.forget(),
+      onLost: (reason) => logger.warn({ reason }, 'data version feed lost its connection: probes read the version over the pool until it is back'),
+      onBack: () => logger.info('data version feed is back: probes read the version from memory again'),
+    });
     const feed = versions;
     const regions = options.regions ? new Set(options.regions) : undefined;
     if (options.seed) await definition.seed(orm.em.fork() as EntityManager, regions);
 
-    const logger = serviceLogger(label);
     stopPruning = await keepAuditLogFor(orm.em as EntityManager, options.auditRetentionDays ?? DEFAULT_AUDIT_RETENTION_DAYS, logger);
     const apollo = new ApolloServer<SubgraphContext>({
       schema,
