@@ -1,3 +1,4 @@
+import { isOlderVersion } from '../../subgraphs/shared/data-version.js';
 import type { Instance } from './topology.js';
 
 /**
@@ -67,7 +68,7 @@ export class DataVersions {
   observe(instance: Instance, version: string | undefined): void {
     this.answeredAt.set(instance.name, this.clock());
     const written = this.written.get(instance.name);
-    if (version !== undefined && written !== undefined && isOlder(version, written)) return;
+    if (version !== undefined && written !== undefined && isOlderVersion(version, written)) return;
     this.written.delete(instance.name);
     if (this.versions.get(instance.name) === version) return;
     if (version === undefined) this.versions.delete(instance.name);
@@ -108,11 +109,4 @@ export class DataVersions {
     this.answeredAt.clear();
     for (const [subgraph] of this.epochs) this.epochs.set(subgraph, this.epoch(subgraph) + 1);
   }
-}
-
-/** `origin/counter/start` (kit/data-version.ts): a lower counter of the same origin. */
-function isOlder(version: string, than: string): boolean {
-  const [origin, counter] = version.split('/');
-  const [thanOrigin, thanCounter] = than.split('/');
-  return origin === thanOrigin && /^\d+$/.test(counter ?? '') && /^\d+$/.test(thanCounter ?? '') && BigInt(counter) < BigInt(thanCounter);
 }

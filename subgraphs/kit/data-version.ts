@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { ApolloServerPlugin, BaseContext } from '@apollo/server';
 import { DATA_VERSION_HEADER } from '../shared/limits.js';
+import { isOlderVersion } from '../shared/data-version.js';
 import pg from 'pg';
 import type { MikroORM } from './orm.js';
 
@@ -23,8 +24,7 @@ export const DATA_VERSION_TABLE = 'hub_data_version';
 const FUNCTION = 'hub_note_write';
 
 /** Where the trigger names every committed version (`origin/counter`): PostgreSQL sends it at commit, never for a rollback. */
-export const DATA_VERSION_CHANNEL = 'hub_data_version';
-const CHANNEL = DATA_VERSION_CHANNEL;
+const CHANNEL = 'hub_data_version';
 
 /** Idempotent: the counter, its trigger function, and the trigger on every table that has none yet (tables added later included). */
 const NOTE_WRITES_SQL = [
@@ -139,8 +139,9 @@ export interface DataVersionFeedOptions {
  */
 export class DataVersionFeed {
   private client?: pg.Client;
-  /** `origin/counter`, and when a heartbeat last confirmed the connection. */
+  /** `origin/counter` as last heard or read. */
   private version?: string;
+  /** When a heartbeat last confirmed the connection. */
   private confirmedAt = 0;
   private heartbeat?: NodeJS.Timeout;
   private reconnect?: NodeJS.Timeout;
@@ -232,7 +233,7 @@ export class DataVersionFeed {
 
   private moveTo(version: string, read: boolean): void {
     if (version === this.version) return;
-    if (!read && this.version && isLower(version, this.version)) return;
+    if (!read && this.version && isOlderVersion(version, this.version)) return;
     this.version = version;
     this.onChange();
   }
@@ -252,13 +253,6 @@ export class DataVersionFeed {
     this.reconnect = setTimeout(() => void this.connect(), FEED_RECONNECT_MS);
     this.reconnect.unref();
   }
-}
-
-/** `origin/counter`: the same origin and a lower counter. */
-function isLower(version: string, than: string): boolean {
-  const [origin, counter] = version.split('/');
-  const [thanOrigin, thanCounter] = than.split('/');
-  return origin === thanOrigin && /^\d+$/.test(counter ?? '') && /^\d+$/.test(thanCounter ?? '') && BigInt(counter) < BigInt(thanCounter);
 }
 
 /**
