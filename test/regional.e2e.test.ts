@@ -109,6 +109,66 @@ describe('regional instances behind one gateway', () => {
     }, { maxInFlight: 1 });
   });
 
+  describe('a read an instance refused for load', () => {
+    const OVERLOADED = JSON.stringify({ data: null, errors: [{ message: 'The service is overloaded; retry later', extensions: { code: 'SERVICE_OVERLOADED' } }] });
+    const SEARCH = 'query($t: String) { alliances(first: 5, filter: { text: $t, regions: [SL] }) { edges { node { id region } } } }';
+    const refusing = async (times: number, retryAfter = '0') => {
+      const sl = hub.subgraphs[instanceName('alliances', ['SL'] as Region[])];
+      let refused = 0;
+      const at: number[] = [];
+      // The gateway's check of the instance's schema (`_service`) passes: the operations are refused.
+      const proxy = await startPassThroughProxy(sl.url, (request, body) => {
+        if (request.method !== 'POST' || body.includes('_service')) return undefined;
+        at.push(performance.now());
+        return refused++ < times ? { status: 503, body: OVERLOADED, headers: { 'retry-after': retryAfter } } : undefined;
+      });
+      return { sl, proxy, at };
+    };
+
+    it('is sent once more after the instance\'s Retry-After, and the answer is whole', async () => {
+      const { sl, proxy, at } = await refusing(1, '1');
+      await withProxyInTopology(hub, sl, proxy, async () => {
+        const answer = await hub.query(SEARCH, { t: 'Saarbrücken' });
+        expect(answer.errors).toBeUndefined();
+        expect(answer.data.alliances.edges.map((e: { node: { region: string } }) => e.node.region)).toContain('SL');
+        const posts = proxy.seen.filter((r) => r.method === 'POST' && !r.body.includes('_service'));
+        expect(posts).toHaveLength(2);
+        expect(posts[1].body).toBe(posts[0].body);
+        expect(at[1] - at[0]).toBeGreaterThanOrEqual(900);
+      });
+    });
+
+    it('is sent at most twice: a lasting overload reaches the caller as SERVICE_OVERLOADED', async () => {
+      const { sl, proxy } = await refusing(Infinity);
+      await withProxyInTopology(hub, sl, proxy, async () => {
+        const answer = await hub.query(SEARCH, { t: 'Familie' });
+        expect(answer.errors?.map((e) => e.extensions?.code)).toContain('SERVICE_OVERLOADED');
+        expect(proxy.seen.filter((r) => r.method === 'POST' && !r.body.includes('_service'))).toHaveLength(2);
+      });
+    });
+
+    it('is sent again only while fewer such reads than maxInFlight wait at that instance', async () => {
+      const { sl, proxy } = await refusing(Infinity, '1');
+      await withProxyInTopology(hub, sl, proxy, async () => {
+        // The first refused read waits a second before its retry; the second, refused meanwhile, finds the budget spent.
+        const answers = await Promise.all(['Saar', 'Homburg'].map((t) => hub.query(SEARCH, { t })));
+        for (const answer of answers) expect(answer.errors?.map((e) => e.extensions?.code)).toContain('SERVICE_OVERLOADED');
+        expect(proxy.seen.filter((r) => r.method === 'POST' && !r.body.includes('_service'))).toHaveLength(3);
+      }, { maxInFlight: 1 });
+    });
+
+    it('is never a write: a refused mutation is sent once and creates nothing', async () => {
+      const before = (await hub.query('{ alliances(first: 0, filter: { regions: [SL] }) { totalCount } }')).data.alliances.totalCount;
+      const { sl, proxy } = await refusing(Infinity);
+      await withProxyInTopology(hub, sl, proxy, async () => {
+        const answer = await hub.query(CREATE_ALLIANCE, { input: { region: 'SL', name: 'Bündnis für Familie Überlastet' } });
+        expect(answer.errors?.map((e) => e.extensions?.code)).toContain('SERVICE_OVERLOADED');
+        expect(proxy.seen.filter((r) => r.method === 'POST' && !r.body.includes('_service'))).toHaveLength(1);
+      });
+      expect((await hub.query('{ alliances(first: 0, filter: { regions: [SL] }) { totalCount } }')).data.alliances.totalCount).toBe(before);
+    });
+  });
+
   it('pages through the merged list of all regions: every alliance once, in name order, no gaps', async () => {
     const seen = await allAlliances();
     const { data } = await hub.query(`{ alliances(first: 0) { totalCount } }`);

@@ -1,7 +1,9 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { GatewayGraphQLResponse } from '@apollo/server-gateway-interface';
 import type { GraphQLFormattedError } from 'graphql';
 import { ANONYMOUS, type Viewer } from '../../subgraphs/kit/auth.js';
 import { subgraphFetches } from '../../subgraphs/kit/observability.js';
+import { onlyOverloaded } from '../../subgraphs/kit/overload.js';
 import { SpanKind, inSpan, withTraceHeaders } from '../../subgraphs/kit/tracing.js';
 import { DATA_VERSION_HEADER } from '../../subgraphs/shared/limits.js';
 import { describeFailure, type TopologyRegistry } from './registry.js';
@@ -37,23 +39,63 @@ export function sendToInstance(
 ): Promise<InstanceAnswer> {
   // Every write passes here, whichever path sends it: answers kept from before it are dropped.
   return MUTATION.test(request.query)
-    ? registry.writes.around(() => send(registry, instance, viewer, headers, body))
-    : send(registry, instance, viewer, headers, body);
+    ? registry.writes.around(() => send(registry, instance, viewer, headers, body, false))
+    : send(registry, instance, viewer, headers, body, true);
 }
 
 const MUTATION = /^\s*mutation\b/;
 
+/** The longest pause before a read refused for load is sent again, whatever the instance's Retry-After says. */
+export const MAX_RETRY_PAUSE_MS = 1_000;
+
+/**
+ * Sends within the instance's timeout. A read the instance refused whole for load (503,
+ * SERVICE_OVERLOADED only) is sent once more after its Retry-After, when the time left allows a
+ * second attempt as long as the first and the instance has fewer such reads pending than its
+ * `maxInFlight`: a burst then costs a wait instead of a region's data, and a lasting overload
+ * at most that many requests more. Writes are never sent twice.
+ */
 async function send(
-  registry: TopologyRegistry, instance: Instance, viewer: Viewer, headers: Record<string, string>, body: string,
+  registry: TopologyRegistry, instance: Instance, viewer: Viewer, headers: Record<string, string>, body: string, read: boolean,
 ): Promise<InstanceAnswer> {
   const health = registry.healthOf(instance);
   if (health.status === 'REFUSED' || health.status === 'DOWN') {
     throw new InstanceUnavailable(instance, health.reason ?? health.status.toLowerCase());
   }
+  // The timeout runs from here: waiting for a turn at a busy instance, and a pause before a retry, count against it.
+  const signal = AbortSignal.timeout(instance.timeoutMs);
+  const started = performance.now();
+  const first = await attempt(registry, instance, viewer, headers, body, signal);
+  if (!read || !first.refusedForLoad) return first.answer;
+  const elapsed = performance.now() - started;
+  const pause = Math.min(first.retryAfterMs, MAX_RETRY_PAUSE_MS);
+  const retries = retriesAt(registry, instance);
+  if (2 * elapsed + pause > instance.timeoutMs || retries.pending >= instance.maxInFlight) return first.answer;
+  retries.pending++;
+  try {
+    await sleep(pause, undefined, { signal });
+    return (await attempt(registry, instance, viewer, headers, body, signal)).answer;
+  } catch (error) {
+    // The time ran out during the pause: the refusal stands.
+    if (signal.aborted && !(error instanceof InstanceUnavailable)) return first.answer;
+    throw error;
+  } finally {
+    retries.pending--;
+  }
+}
+
+interface Attempt {
+  answer: InstanceAnswer;
+  /** The instance served nothing because of load (503, SERVICE_OVERLOADED only). */
+  refusedForLoad: boolean;
+  retryAfterMs: number;
+}
+
+async function attempt(
+  registry: TopologyRegistry, instance: Instance, viewer: Viewer, headers: Record<string, string>, body: string, signal: AbortSignal,
+): Promise<Attempt> {
   const observation = registry.observe(instance);
   const timer = subgraphFetches.startTimer({ subgraph: instance.subgraph, instance: instance.name });
-  // The timeout runs from here: waiting for a turn at a busy instance counts against it.
-  const signal = AbortSignal.timeout(instance.timeoutMs);
   const response = await inSpan(`subgraph ${instance.name}`, SpanKind.CLIENT, { 'hub.subgraph': instance.subgraph, 'hub.instance': instance.name },
     async () => {
       const unavailable = (reason: string): never => {
@@ -92,8 +134,19 @@ async function send(
     if (response.status >= 500) observation.failed(`HTTP ${response.status}`);
     throw new InstanceUnavailable(instance, `HTTP ${response.status} without a GraphQL answer`);
   }
+  // Refusing for load is an answer: the instance is alive and keeps its place in the topology.
   observation.succeeded();
-  return answer;
+  return {
+    answer,
+    refusedForLoad: response.status === 503 && onlyOverloaded(answer.data, answer.errors),
+    retryAfterMs: retryAfterMs(response.headers.get('retry-after')),
+  };
+}
+
+/** Retry-After in milliseconds: its seconds, or a second when it is missing or an HTTP date. */
+function retryAfterMs(header: string | null): number {
+  const seconds = header === null ? NaN : Number(header);
+  return Number.isFinite(seconds) && seconds >= 0 ? seconds * 1000 : 1000;
 }
 
 /** The GraphQL answer (data, errors or both) a body holds; undefined for anything else, JSON or not (a proxy's own error page). */
@@ -156,6 +209,15 @@ export class Turns {
       this.line.shift()!.start();
     }
   }
+}
+
+const retriesByRegistry = new WeakMap<TopologyRegistry, Map<string, { pending: number }>>();
+function retriesAt(registry: TopologyRegistry, instance: Instance): { pending: number } {
+  let byName = retriesByRegistry.get(registry);
+  if (!byName) retriesByRegistry.set(registry, byName = new Map());
+  let retries = byName.get(instance.name);
+  if (!retries) byName.set(instance.name, retries = { pending: 0 });
+  return retries;
 }
 
 const turnsByRegistry = new WeakMap<TopologyRegistry, Map<string, Turns>>();

@@ -8,6 +8,7 @@ import type { TestSubgraph } from './subgraph.js';
 export interface ProxyAnswer {
   status: number;
   body?: string;
+  headers?: Record<string, string>;
 }
 
 export interface PassThroughProxy {
@@ -43,7 +44,7 @@ export async function startPassThroughProxy(
     const own = intercept(req, body.toString('utf8'));
     if (own) {
       proxy.intercepted++;
-      res.writeHead(own.status, { 'content-type': 'application/json' }).end(own.body ?? '{}');
+      res.writeHead(own.status, { 'content-type': 'application/json', ...own.headers }).end(own.body ?? '{}');
       return;
     }
     const headers = Object.fromEntries(Object.entries(req.headers)
