@@ -13,6 +13,7 @@ import { IDLE_CONNECTION_MS } from '../subgraphs/kit/connections.js';
 import { dataVersion } from '../subgraphs/kit/data-version.js';
 import { DATA_VERSION_HEADER, REFERENCES_PATH } from '../subgraphs/shared/limits.js';
 import { startGateway, type RunningGateway } from '../gateway/server.js';
+import { MAX_RETRY_PAUSE_MS } from '../gateway/regional/instance-client.js';
 import { tokenAuthenticator } from '../gateway/auth.js';
 import { SUPERGRAPH_PATH } from '../scripts/lib/supergraph.js';
 import { DEMO } from '../data/demo/ids.js';
@@ -241,8 +242,12 @@ describe('the gateway in front of it', () => {
     const answers = await burst(30, () => post('gateway', NODE, { id: `SL:alliance:probe-${sent++}` }), { after: 30 - BUDGET.maxWaiting, run: release });
     expect(answers.filter(refused)).toHaveLength(30 - BUDGET.maxWaiting);
     expect(answers.filter(served)).toHaveLength(BUDGET.maxWaiting);
+    // Refused at once, not after the acquire timeout; the gateway sends a refused read once more
+    // after the instance's Retry-After, for at most maxInFlight reads waiting at the instance.
+    const later = answers.filter(refused).filter((answer) => answer.ms >= BUDGET.acquireTimeoutMs / 2);
+    expect(later.length).toBeLessThanOrEqual(gateway.registry!.instances('alliances')[0].maxInFlight);
     for (const answer of answers.filter(refused)) {
-      expect(answer.ms).toBeLessThan(BUDGET.acquireTimeoutMs / 2);
+      expect(answer.ms).toBeLessThan(MAX_RETRY_PAUSE_MS + BUDGET.acquireTimeoutMs / 2);
       expect(answer.errors![0]).toMatchObject({ path: ['alliance'], extensions: { code: 'SERVICE_OVERLOADED' } });
       expect(answer.errors![0].message).not.toMatch(/postgres|pool|connect|queue/i);
     }

@@ -25,7 +25,8 @@ async function runFixtures(outcome: Outcome, projects: string[]): Promise<{ stat
   return { status, output };
 }
 
-describe.concurrent('the exit status of the test command', () => {
+// Seven vitest runs at once, four of them with a PostgreSQL of their own, beside the suite's other files.
+describe.concurrent('the exit status of the test command', { timeout: 120_000 }, () => {
   for (const project of ['unit', 'integration', 'e2e']) {
     it(`is non-zero when a test of the ${project} project fails`, async () => {
       const { status, output } = await runFixtures('fail', [project]);
