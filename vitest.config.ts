@@ -17,10 +17,6 @@ export default defineConfig({
     // Logs stay quiet unless asked for (HUB_LOG_LEVEL=info npm test).
     env: { HUB_LOG_LEVEL: process.env.HUB_LOG_LEVEL ?? 'silent' },
     testTimeout: 30_000,
-    // Two files at a time, even on two cores: most of a file's time is spent waiting on PostgreSQL
-    // and on its own child processes (vitest's default there is one). Not more: every integration
-    // and e2e file of a project shares one PostgreSQL and its connection limit.
-    maxWorkers: 2,
     hookTimeout: 60_000,
     projects: [
       { extends: true, test: { name: 'unit', include: [`${root}/**/*.unit.test.ts`], exclude } },
