@@ -69,9 +69,9 @@ async function send(
   if (!read || !first.refusedForLoad) return first.answer;
   const elapsed = performance.now() - started;
   const pause = Math.min(first.retryAfterMs, MAX_RETRY_PAUSE_MS);
-  const retries = retriesAt(registry, instance);
-  if (2 * elapsed + pause > instance.timeoutMs || retries.pending >= instance.maxInFlight) return first.answer;
-  retries.pending++;
+  const turns = turnsAt(registry, instance);
+  if (2 * elapsed + pause > instance.timeoutMs || turns.retrying >= instance.maxInFlight) return first.answer;
+  turns.retrying++;
   try {
     await sleep(pause, undefined, { signal });
     return (await attempt(registry, instance, viewer, headers, body, signal)).answer;
@@ -80,7 +80,7 @@ async function send(
     if (signal.aborted && !(error instanceof InstanceUnavailable)) return first.answer;
     throw error;
   } finally {
-    retries.pending--;
+    turns.retrying--;
   }
 }
 
@@ -143,10 +143,10 @@ async function attempt(
   };
 }
 
-/** Retry-After in milliseconds: its seconds, or a second when it is missing or an HTTP date. */
+/** Retry-After in milliseconds: its seconds, or the longest pause when it is missing or an HTTP date. */
 function retryAfterMs(header: string | null): number {
   const seconds = header === null ? NaN : Number(header);
-  return Number.isFinite(seconds) && seconds >= 0 ? seconds * 1000 : 1000;
+  return Number.isFinite(seconds) && seconds >= 0 ? seconds * 1000 : MAX_RETRY_PAUSE_MS;
 }
 
 /** The GraphQL answer (data, errors or both) a body holds; undefined for anything else, JSON or not (a proxy's own error page). */
@@ -168,6 +168,8 @@ function graphQLAnswerIn(text: string): InstanceAnswer | undefined {
  * reload that changes it applies to the next request.
  */
 export class Turns {
+  /** Reads refused for load that wait to be sent once more (`send` bounds them by the same limit). */
+  retrying = 0;
   private running = 0;
   private readonly line: { start: () => void; abandon: () => void }[] = [];
 
@@ -209,15 +211,6 @@ export class Turns {
       this.line.shift()!.start();
     }
   }
-}
-
-const retriesByRegistry = new WeakMap<TopologyRegistry, Map<string, { pending: number }>>();
-function retriesAt(registry: TopologyRegistry, instance: Instance): { pending: number } {
-  let byName = retriesByRegistry.get(registry);
-  if (!byName) retriesByRegistry.set(registry, byName = new Map());
-  let retries = byName.get(instance.name);
-  if (!retries) byName.set(instance.name, retries = { pending: 0 });
-  return retries;
 }
 
 const turnsByRegistry = new WeakMap<TopologyRegistry, Map<string, Turns>>();
