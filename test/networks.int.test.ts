@@ -75,7 +75,7 @@ describe('networks subgraph, demo data', () => {
     subgraph.statements.length = 0;
     const all = await subgraph.query(ALLIANCE_NETWORKS, { r: four });
     expect(subgraph.statements.length).toBe(singleCost);
-    expect(singleCost).toBe(1);
+    expect(singleCost).toBe(2);
     const byId = Object.fromEntries(all.data._entities.map((a: any) => [a.id, a.networks.map((n: any) => n.id)]));
     expect(byId[DEMO.alliance.iserlohn]).toEqual([DEMO.network.bundesinitiative]);
     expect(byId[DEMO.alliance.unimedkids]).toEqual([DEMO.network.bundesinitiative, DEMO.network.landesnetzwerkSaarland]);

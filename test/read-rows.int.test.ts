@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { EntityClass } from '@mikro-orm/core';
-import { readRows, type EntityManager } from '../subgraphs/kit/index.js';
+import { Loaders, bySortKey, readRows, type EntityManager } from '../subgraphs/kit/index.js';
 import { alliancesSubgraph } from '../subgraphs/alliances/index.js';
 import { Alliance } from '../subgraphs/alliances/entities/alliance.js';
 import { Membership } from '../subgraphs/alliances/entities/membership.js';
@@ -105,5 +105,44 @@ describe('readRows: plain rows for answering', () => {
     }).catch((error: { rollback?: boolean }) => { if (!error.rollback) throw error; });
     const [after] = await readRows(fork(), Organization, {}, { keys: { property: 'id', values: [organization.id] } });
     expect(after.name).toBe(organization.name);
+  });
+});
+
+describe('Loaders.linkedBy: records reached through link rows', () => {
+  it('gives each key its current targets once, in sort-key order, in two statements for any number of keys', async () => {
+    // Alliances with members first, then those without.
+    const withMembers = await fork().find(Alliance, { memberships: { $some: {} } }, { orderBy: { id: 'asc' } });
+    expect(withMembers.length).toBeGreaterThanOrEqual(2);
+    const alliances = [...withMembers, ...await fork().find(Alliance, { memberships: { $none: {} } }, { orderBy: { id: 'asc' } })];
+    // What a joined em.find of the same links gives: organisations of current memberships held here.
+    const expected = async (allianceId: string) => {
+      const links = await fork().find(Membership, { alliance: allianceId, leftOn: null });
+      const targets = await fork().find(Organization, { id: { $in: links.map((l) => l.organizationId) } });
+      return targets.sort(bySortKey).map((o) => o.id);
+    };
+    const linked = (em: EntityManager) => new Loaders(em).linkedBy(Membership, 'alliance', {
+      target: 'organizationId', entity: Organization, where: { leftOn: null }, name: 'current',
+    });
+    const unknown = 'sl-alliance-none';
+    for (const keys of [[alliances[0].id], [...alliances.map((a) => a.id), unknown]]) {
+      subgraph.statements.length = 0;
+      const found = await linked(fork()).loadMany(keys);
+      expect(subgraph.statements.length).toBe(2);
+      for (const [i, id] of keys.entries()) {
+        const ids = (found[i] as Organization[]).map((o) => o.id);
+        expect(ids).toEqual(id === unknown ? [] : await expected(id));
+        expect(new Set(ids).size).toBe(ids.length);
+        for (const organization of found[i] as Organization[]) expect(organization).toBeInstanceOf(Organization);
+      }
+    }
+    // A membership that ended is no link: the filter applies to the link rows.
+    const em = fork();
+    const [ending] = await em.find(Membership, { alliance: alliances[0].id, leftOn: null }, { limit: 1, orderBy: { id: 'asc' } });
+    expect(await linked(fork()).load(alliances[0].id)).toContainEqual(expect.objectContaining({ id: ending.organizationId }));
+    ending.leftOn = '2026-01-01';
+    await em.flush();
+    const after = (await linked(fork()).load(alliances[0].id)).map((o) => o.id);
+    expect(after).toEqual(await expected(alliances[0].id));
+    expect(after).not.toContain(ending.organizationId);
   });
 });

@@ -3,6 +3,7 @@ import { LRUCache } from 'lru-cache';
 import type { EntityClass, EntityManager, EntityMetadata, FilterQuery, QueryOrderMap } from '@mikro-orm/core';
 import { ReferenceKind, Utils } from '@mikro-orm/core';
 import type { EntityManager as SqlEntityManager } from '@mikro-orm/postgresql';
+import { bySortKey } from './sort-key.js';
 
 type Keyed = { id: string };
 
@@ -208,6 +209,35 @@ export class Loaders {
       const groups = new Map<string, T[]>(keys.map((k) => [k, []]));
       for (const row of rows) groups.get(keyOf(row[property]) ?? '')?.push(row);
       return keys.map((k) => groups.get(k) ?? []);
+    });
+  }
+
+  /**
+   * Records reached through link rows (a role's person, a network membership's network), grouped
+   * by one property of the link: the links, then their targets through `byId`, two statements
+   * for any number of keys. A joined em.find hydrated a managed entity for every link and target,
+   * which cost more CPU than both statements. Each key's targets come once, in sort-key order.
+   */
+  linkedBy<L extends object, T extends Keyed & { sortKey: string }>(
+    link: EntityClass<L>,
+    property: keyof L & string,
+    options: { target: keyof L & string; entity: EntityClass<T>; where?: FilterQuery<L>; name: string },
+  ): DataLoader<string, T[]> {
+    const name = `linkedBy:${Utils.className(link)}.${property}>${options.target}:${options.name}`;
+    return this.memo(name, async (keys) => {
+      const links = await readRows(this.em, link, (options.where ?? {}) as FilterQuery<L>, { keys: { property, values: keys } });
+      const targetIds = [...new Set(links.map((row) => keyOf(row[options.target])).filter((id) => id !== undefined))];
+      const targets = new Map<string, T>();
+      for (const found of await this.byId(options.entity).loadMany(targetIds)) {
+        if (found instanceof Error) throw found;
+        if (found) targets.set(found.id, found);
+      }
+      const groups = new Map<string, Map<string, T>>(keys.map((k) => [k, new Map()]));
+      for (const row of links) {
+        const target = targets.get(keyOf(row[options.target]) ?? '');
+        if (target) groups.get(keyOf(row[property]) ?? '')?.set(target.id, target);
+      }
+      return keys.map((k) => [...groups.get(k)!.values()].sort(bySortKey));
     });
   }
 
