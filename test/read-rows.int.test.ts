@@ -146,3 +146,53 @@ describe('Loaders.linkedBy: records reached through link rows', () => {
     expect(after).not.toContain(ending.organizationId);
   });
 });
+
+describe('Loaders.manyBy alongside, and recordById', () => {
+  it('reads the records the rows name in the same batch, so recordById answers them without a promise', async () => {
+    const alliances = await fork().find(Alliance, {}, { orderBy: { id: 'asc' } });
+    const ids = alliances.map((a) => a.id);
+    const loaders = new Loaders(fork());
+    subgraph.statements.length = 0;
+    const groups = await loaders.manyBy(Membership, 'alliance', {
+      orderBy: { joinedOn: 'asc', id: 'asc' }, alongside: { entity: Organization, idOf: (m) => m.organizationId },
+    }).loadMany(ids);
+    // The memberships, then their organisations: two statements for every alliance at once.
+    expect(subgraph.statements.length).toBe(2);
+    const memberships = groups.flatMap((group) => group as Membership[]);
+    expect(memberships.length).toBeGreaterThan(2);
+    for (const membership of memberships) {
+      const organization = loaders.recordById(Organization, membership.organizationId);
+      expect(organization).not.toBeInstanceOf(Promise);
+      expect(organization).toEqual(await new Loaders(fork()).byId(Organization).load(membership.organizationId));
+    }
+    // An id not read yet is read as byId reads it; one read and not found is null, also without a promise.
+    const [other] = await fork().find(Organization, { id: { $nin: memberships.map((m) => m.organizationId) } }, { limit: 1 });
+    const pending = loaders.recordById(Organization, other.id);
+    expect(pending).toBeInstanceOf(Promise);
+    expect((await pending)?.id).toBe(other.id);
+    expect(loaders.recordById(Organization, other.id)).toBeInstanceOf(Organization);
+    await loaders.byId(Organization).load('sl-organization-none');
+    expect(loaders.recordById(Organization, 'sl-organization-none')).toBeNull();
+    // Without `alongside` nothing is read beside the rows.
+    const plain = new Loaders(fork());
+    await plain.manyBy(Membership, 'alliance').loadMany(ids);
+    const later = plain.recordById(Organization, memberships[0].organizationId);
+    expect(later).toBeInstanceOf(Promise);
+    expect((await later)?.id).toBe(memberships[0].organizationId);
+  });
+});
+
+describe('Loaders: batches of any size', () => {
+  it('reads thousands of keys in one statement per loader', async () => {
+    const [organization] = await fork().find(Organization, {}, { limit: 1, orderBy: { id: 'asc' } });
+    const keys = [...Array.from({ length: 2_500 }, (_, i) => `sl-organization-${i}`), organization.id];
+    const loaders = new Loaders(fork());
+    subgraph.statements.length = 0;
+    const found = await loaders.byId(Organization).loadMany(keys);
+    expect(subgraph.statements.length).toBe(1);
+    expect(found.filter((o) => o !== null).map((o) => (o as Organization).id)).toEqual([organization.id]);
+    subgraph.statements.length = 0;
+    await loaders.manyBy(Membership, 'organizationId').loadMany(keys);
+    expect(subgraph.statements.length).toBe(1);
+  });
+});

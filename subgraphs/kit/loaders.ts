@@ -174,38 +174,75 @@ function keyOf(value: unknown): string | undefined {
   return String(value);
 }
 
+/** The most keys of one batch of a `custom` loader (PostgreSQL takes at most 65,535 parameters). */
+export const CUSTOM_BATCH_SIZE = 1000;
+
 /**
  * Per-request DataLoaders over one EntityManager fork. Every cross-row lookup goes through
  * here, so a query costs one SQL statement per relation, not one per row.
  */
 export class Loaders {
   private readonly cache = new Map<string, DataLoader<string, unknown>>();
+  /** What `byId` has read in this request, per entity: found records, and null for ids not found. */
+  private readonly read = new Map<string, Map<string, unknown>>();
 
   constructor(private readonly em: EntityManager) {}
 
   /** Entities by id; an unknown id resolves to null. */
   byId<T extends Keyed>(entity: EntityClass<T>): DataLoader<string, T | null> {
-    return this.memo(`byId:${Utils.className(entity)}`, async (ids) => {
+    const name = Utils.className(entity);
+    return this.memo(`byId:${name}`, async (ids) => {
       const rows = await readRows(this.em, entity, {} as FilterQuery<T>, { keys: { property: 'id' as keyof T & string, values: ids } });
       const found = new Map(rows.map((row) => [row.id, row]));
-      return ids.map((id) => found.get(id) ?? null);
+      let read = this.read.get(name);
+      if (!read) this.read.set(name, read = new Map());
+      return ids.map((id) => {
+        const record = found.get(id) ?? null;
+        read.set(id, record);
+        return record;
+      });
     });
+  }
+
+  /**
+   * An entity by id: the record itself when this request has read it already (e.g. alongside the
+   * rows that name it, manyBy's `alongside`), otherwise the promise of `byId`. graphql-js
+   * completes a value in place, where a promise costs a tick and an object to wait on for every
+   * row of a list and every object above it.
+   */
+  recordById<T extends Keyed>(entity: EntityClass<T>, id: string): T | null | Promise<T | null> {
+    const read = this.read.get(Utils.className(entity));
+    return read?.has(id) ? read.get(id) as T | null : this.byId(entity).load(id);
   }
 
   /**
    * Rows grouped by one property: a ManyToOne relation (grouped by the target's id) or a plain
    * id column such as `allianceId`. `where` narrows the rows (e.g. only current roles).
+   * `alongside` reads the records the rows name (`idOf`: the id, or undefined for none) in the
+   * same batch through `byId`, so `recordById` answers them without waiting.
    */
   manyBy<T extends object>(
     entity: EntityClass<T>,
     property: keyof T & string,
-    options: { orderBy?: QueryOrderMap<T>; where?: FilterQuery<T>; name?: string } = {},
+    options: {
+      orderBy?: QueryOrderMap<T>; where?: FilterQuery<T>; name?: string;
+      alongside?: { entity: EntityClass<Keyed>; idOf: (row: T) => string | undefined };
+    } = {},
   ): DataLoader<string, T[]> {
-    const name = `manyBy:${Utils.className(entity)}.${property}:${options.name ?? ''}`;
+    const { alongside } = options;
+    const name = `manyBy:${Utils.className(entity)}.${property}:${options.name ?? ''}${alongside ? `+${Utils.className(alongside.entity)}` : ''}`;
     return this.memo(name, async (keys) => {
       const rows = await readRows(this.em, entity, (options.where ?? {}) as FilterQuery<T>, {
         orderBy: options.orderBy, keys: { property, values: keys },
       });
+      if (alongside) {
+        const ids = new Set<string>();
+        for (const row of rows) {
+          const id = alongside.idOf(row);
+          if (id !== undefined) ids.add(id);
+        }
+        for (const found of await this.byId(alongside.entity).loadMany([...ids])) if (found instanceof Error) throw found;
+      }
       const groups = new Map<string, T[]>(keys.map((k) => [k, []]));
       for (const row of rows) groups.get(keyOf(row[property]) ?? '')?.push(row);
       return keys.map((k) => groups.get(k) ?? []);
@@ -241,15 +278,22 @@ export class Loaders {
     });
   }
 
-  /** Any other batch lookup, cached per request under `name`. */
+  /**
+   * Any other batch lookup, cached per request under `name`. Its batches hold at most
+   * CUSTOM_BATCH_SIZE keys, as its statement may list each key as a parameter of its own.
+   */
   custom<V>(name: string, batch: (keys: readonly string[]) => Promise<V[]>): DataLoader<string, V> {
-    return this.memo(`custom:${name}`, batch);
+    return this.memo(`custom:${name}`, batch, CUSTOM_BATCH_SIZE);
   }
 
-  private memo<V>(name: string, batch: (keys: readonly string[]) => Promise<V[]>): DataLoader<string, V> {
+  /**
+   * The loaders of readRows pass their keys as one array parameter, so a batch of any size is one
+   * statement: they are not split, and a query costs the same statements for 10 or 10,000 rows.
+   */
+  private memo<V>(name: string, batch: (keys: readonly string[]) => Promise<V[]>, maxBatchSize = Infinity): DataLoader<string, V> {
     let loader = this.cache.get(name) as DataLoader<string, V> | undefined;
     if (!loader) {
-      loader = new DataLoader<string, V>(batch, { maxBatchSize: 1000 });
+      loader = new DataLoader<string, V>(batch, { maxBatchSize });
       this.cache.set(name, loader as DataLoader<string, unknown>);
     }
     return loader;

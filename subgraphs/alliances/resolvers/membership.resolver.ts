@@ -34,7 +34,7 @@ export class MembershipResolver {
     // Another region's organisation is not in this database: the gateway completes it from the
     // instance of its region (declared in routing.ts), reading organizationId.
     if (!servesId(ctx.regions, membership.organizationId)) return null;
-    return ctx.loaders.byId(Organization).load(membership.organizationId);
+    return ctx.loaders.recordById(Organization, membership.organizationId);
   }
 
   @FieldResolver(() => PersonRef, { nullable: true, description: 'Who represents the organisation in the alliance.' })
