@@ -179,7 +179,7 @@ export const CUSTOM_BATCH_SIZE = 1000;
 
 /**
  * Per-request DataLoaders over one EntityManager fork. Every cross-row lookup goes through
- * here, so a query costs one SQL statement per relation, not one per row.
+ * here, so a query costs one SQL statement per relation (two through link rows), not one per row.
  */
 export class Loaders {
   private readonly cache = new Map<string, DataLoader<string, unknown>>();
