@@ -1,5 +1,6 @@
 import type { FieldNode } from 'graphql';
 import { readCursor } from '../../subgraphs/shared/cursor.js';
+import { compareSortKeys } from '../../subgraphs/shared/sort-key.js';
 import type { Breakdown, Merge } from '../../subgraphs/shared/routing.js';
 import { PAGING, fieldsOf, responseKey } from './operation.js';
 import { comparatorFor, mergeAlias, mergeSorted, readerOf, withOrderFields, withPaths } from './order.js';
@@ -92,8 +93,7 @@ interface PagedEdge { source: number; key: [string, string]; cursor: string; edg
 export const keyOfCursor = (cursor: string): [string, string] => readCursor(cursor) ?? ['', cursor];
 
 /** Sort key, then id: the order every instance pages in. */
-export const compareCursorKeys = (a: readonly [string, string], b: readonly [string, string]) =>
-  (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : a[1] < b[1] ? -1 : a[1] > b[1] ? 1 : 0);
+export const compareCursorKeys = (a: readonly [string, string], b: readonly [string, string]) => compareSortKeys(a[0], a[1], b[0], b[1]);
 
 const compareKeys = (a: PagedEdge, b: PagedEdge) => compareCursorKeys(a.key, b.key);
 

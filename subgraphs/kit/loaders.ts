@@ -215,6 +215,17 @@ export class Loaders {
     return read?.has(id) ? read.get(id) as T | null : this.byId(entity).load(id);
   }
 
+  /** The records of these ids found through `byId` (one batch), by id; a failed batch throws. */
+  private async recordsById<T extends Keyed>(entity: EntityClass<T>, ids: readonly (string | undefined)[]): Promise<Map<string, T>> {
+    const wanted = [...new Set(ids.filter((id) => id !== undefined))];
+    const records = new Map<string, T>();
+    for (const found of await this.byId(entity).loadMany(wanted)) {
+      if (found instanceof Error) throw found;
+      if (found) records.set(found.id, found);
+    }
+    return records;
+  }
+
   /**
    * Rows grouped by one property: a ManyToOne relation (grouped by the target's id) or a plain
    * id column such as `allianceId`. `where` narrows the rows (e.g. only current roles).
@@ -235,14 +246,7 @@ export class Loaders {
       const rows = await readRows(this.em, entity, (options.where ?? {}) as FilterQuery<T>, {
         orderBy: options.orderBy, keys: { property, values: keys },
       });
-      if (alongside) {
-        const ids = new Set<string>();
-        for (const row of rows) {
-          const id = alongside.idOf(row);
-          if (id !== undefined) ids.add(id);
-        }
-        for (const found of await this.byId(alongside.entity).loadMany([...ids])) if (found instanceof Error) throw found;
-      }
+      if (alongside) await this.recordsById(alongside.entity, rows.map(alongside.idOf));
       const groups = new Map<string, T[]>(keys.map((k) => [k, []]));
       for (const row of rows) groups.get(keyOf(row[property]) ?? '')?.push(row);
       return keys.map((k) => groups.get(k) ?? []);
@@ -263,12 +267,7 @@ export class Loaders {
     const name = `linkedBy:${Utils.className(link)}.${property}>${options.target}:${options.name}`;
     return this.memo(name, async (keys) => {
       const links = await readRows(this.em, link, (options.where ?? {}) as FilterQuery<L>, { keys: { property, values: keys } });
-      const targetIds = [...new Set(links.map((row) => keyOf(row[options.target])).filter((id) => id !== undefined))];
-      const targets = new Map<string, T>();
-      for (const found of await this.byId(options.entity).loadMany(targetIds)) {
-        if (found instanceof Error) throw found;
-        if (found) targets.set(found.id, found);
-      }
+      const targets = await this.recordsById(options.entity, links.map((row) => keyOf(row[options.target])));
       const groups = new Map<string, Map<string, T>>(keys.map((k) => [k, new Map()]));
       for (const row of links) {
         const target = targets.get(keyOf(row[options.target]) ?? '');

@@ -25,3 +25,12 @@ export function foldName(text: string): string {
 export function sortKeyOf(text: string): string {
   return foldName(text).slice(0, 200);
 }
+
+/**
+ * Sort key, then id, both compared byte-wise: the order every instance pages in
+ * (`orderBy: { sortKey, id }`, both columns collate "C") and the gateway merges pages in.
+ */
+export function compareSortKeys(aKey: string, aId: string, bKey: string, bId: string): number {
+  if (aKey !== bKey) return aKey < bKey ? -1 : 1;
+  return aId < bId ? -1 : aId > bId ? 1 : 0;
+}

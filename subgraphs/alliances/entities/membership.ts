@@ -1,6 +1,6 @@
 import { Directive, Field, ID, ObjectType } from 'type-graphql';
 import { Entity, ManyToOne, Property, Unique, Index } from '@mikro-orm/decorators/legacy';
-import { PartialDate, RegionalEntity } from '../../kit/index.js';
+import { PartialDate, RegionalEntity, servesId, type SubgraphContext } from '../../kit/index.js';
 import { Alliance } from './alliance.js';
 
 /** Declared so the schema generator knows the trigger (the migration creates it). */
@@ -54,4 +54,13 @@ export class Membership extends RegionalEntity {
   @Index()
   @Property({ type: 'string', length: 120, nullable: true })
   representativeId?: string | null;
+}
+
+/**
+ * The member organisation's id when its region is held here; another region's organisation is
+ * not in this database: the gateway completes it from the instance of its region (declared in
+ * routing.ts), reading organizationId.
+ */
+export function heldOrganizationId(ctx: Pick<SubgraphContext, 'regions'>, membership: Membership): string | undefined {
+  return servesId(ctx.regions, membership.organizationId) ? membership.organizationId : undefined;
 }

@@ -3,11 +3,11 @@ import { Arg, Args, Ctx, FieldResolver, ID, Mutation, ObjectType, Query, Resolve
 import type { FilterQuery } from '@mikro-orm/core';
 import {
   ConnectionType, PageArgs, applyPatch, findForUpdate, findForWrite, inTransaction, newRecordId, paginate, parseId,
-  whereAll, deleteUnreferenced, ReferenceAction, REFERENCES_DESCRIPTION, selectedFieldNames, servesId, type SubgraphContext,
+  whereAll, deleteUnreferenced, ReferenceAction, REFERENCES_DESCRIPTION, selectedFieldNames, type SubgraphContext,
 } from '../../kit/index.js';
 import { Alliance } from '../entities/alliance.js';
 import { allianceReferrers } from '../referrers.js';
-import { Membership } from '../entities/membership.js';
+import { Membership, heldOrganizationId } from '../entities/membership.js';
 import { Organization } from '../entities/organization.js';
 import { AllianceFilter, CreateAllianceInput, UpdateAllianceInput } from '../inputs/alliance.inputs.js';
 
@@ -40,7 +40,7 @@ export class AllianceResolver {
   memberships(@Root() alliance: Alliance, @Ctx() ctx: SubgraphContext, @Info() info: GraphQLResolveInfo) {
     // Organisations asked for are read with the memberships: Membership.organization then answers without waiting.
     const alongside = selectedFieldNames(info).has('organization')
-      ? { entity: Organization, idOf: (m: Membership) => (servesId(ctx.regions, m.organizationId) ? m.organizationId : undefined) }
+      ? { entity: Organization, idOf: (m: Membership) => heldOrganizationId(ctx, m) }
       : undefined;
     return ctx.loaders.manyBy(Membership, 'alliance', { orderBy: { joinedOn: 'asc', id: 'asc' }, alongside }).load(alliance.id);
   }

@@ -4,7 +4,7 @@ import {
   type SubgraphContext,
 } from '../../kit/index.js';
 import { Alliance } from '../entities/alliance.js';
-import { Membership } from '../entities/membership.js';
+import { Membership, heldOrganizationId } from '../entities/membership.js';
 import { Organization } from '../entities/organization.js';
 import { PersonRef, personRef } from '../entities/person-ref.js';
 import { CreateMembershipInput, UpdateMembershipInput } from '../inputs/membership.inputs.js';
@@ -31,10 +31,8 @@ export class MembershipResolver {
     description: 'The member organisation, which may be of another region than the alliance; null while its region cannot be reached.',
   })
   organization(@Root() membership: Membership, @Ctx() ctx: SubgraphContext) {
-    // Another region's organisation is not in this database: the gateway completes it from the
-    // instance of its region (declared in routing.ts), reading organizationId.
-    if (!servesId(ctx.regions, membership.organizationId)) return null;
-    return ctx.loaders.recordById(Organization, membership.organizationId);
+    const id = heldOrganizationId(ctx, membership);
+    return id === undefined ? null : ctx.loaders.recordById(Organization, id);
   }
 
   @FieldResolver(() => PersonRef, { nullable: true, description: 'Who represents the organisation in the alliance.' })
