@@ -80,7 +80,7 @@ describe('benchmark targets', () => {
   it('are judged on the measured load: start-up rows count for none', () => {
     const row = (gateway: GatewayName, mode: Mode, round: number, rps: number): Measurement => ({
       gateway, workload: 'NodeLookup', mode, round, rps, p50: 10, p95: 20, p99: 30, requests: rps * 10, failures: 0, failureReasons: [],
-      sqlPerRequest: 1, cpuMsPerRequest: 1, subgraphCpuMsPerRequest: 1, peakRssMb: 100,
+      sqlPerRequest: 1, subgraphRequestsPerRequest: 1, cpuMsPerRequest: 1, subgraphCpuMsPerRequest: 1, peakRssMb: 100,
     });
     const result = (extra: Measurement[]): BenchResult => ({
       options: { scale: 1, seed: 1, durationSeconds: 10, warmupSeconds: 2, connections: 16, gateways: ['hub-regional', 'hub-single'], workloads: ['NodeLookup'], pgPort: 0 },

@@ -113,6 +113,15 @@ describe('benchmark runner', () => {
         expect(s.small.statements, s.gateway).toBeGreaterThan(0);
         expect(s.big.statements, s.gateway).toBe(s.small.statements);
       }
+      // Subgraph requests are counted as the instances answer them: the same query plan on single
+      // instances asks the same, over regional instances the big network asks more of them, and
+      // the floor asks none.
+      const sized = Object.fromEntries(result.statementsBySize.map((s) => [s.gateway, s]));
+      expect(sized['hub-single-bare'].big.subgraphRequests).toBeGreaterThan(0);
+      expect(sized.apollo.big.subgraphRequests).toBe(sized['hub-single-bare'].big.subgraphRequests);
+      expect(sized.apollo.small.subgraphRequests).toBe(sized['hub-single-bare'].small.subgraphRequests);
+      expect(sized['hub-regional-bare'].big.subgraphRequests).toBeGreaterThan(sized['hub-single-bare'].big.subgraphRequests);
+      expect(sized.floor.big.subgraphRequests).toBe(0);
     } finally {
       rmSync(join(PGDATA_ROOT, pgName), { recursive: true, force: true });
     }

@@ -50,13 +50,17 @@ export interface ProcessStats {
   heapUsed: number;
   peakRss: number;
   statements: number;
+  /** GraphQL operations the process's subgraph instances answered (not the gateway's probes); 0 elsewhere. */
+  operations: number;
 }
 
 /**
  * The child's side: samples peak RSS, answers `stats`/`reset`/`gc`, hands other messages to
- * `handle`, and runs `stop` before exiting. `statements` is whatever the module counts.
+ * `handle`, and runs `stop` before exiting. `counts` is whatever the module counts.
  */
-export function serveParent(handle: (message: ChildMessage) => Promise<ChildMessage>, statements: () => number, stop: () => Promise<void>): void {
+export function serveParent(
+  handle: (message: ChildMessage) => Promise<ChildMessage>, counts: () => Promise<Pick<ProcessStats, 'statements' | 'operations'>>, stop: () => Promise<void>,
+): void {
   let peakRss = 0;
   const sampler = setInterval(() => { peakRss = Math.max(peakRss, process.memoryUsage.rss()); }, 100);
   sampler.unref();
@@ -66,7 +70,7 @@ export function serveParent(handle: (message: ChildMessage) => Promise<ChildMess
         const cpu = process.cpuUsage();
         const memory = process.memoryUsage();
         peakRss = Math.max(peakRss, memory.rss);
-        const stats: ProcessStats = { cpuMicros: cpu.user + cpu.system, rss: memory.rss, heapUsed: memory.heapUsed, peakRss, statements: statements() };
+        const stats: ProcessStats = { cpuMicros: cpu.user + cpu.system, rss: memory.rss, heapUsed: memory.heapUsed, peakRss, ...await counts() };
         if (message.type === 'reset') peakRss = memory.rss;
         process.send!({ type: 'stats', stats });
       } else if (message.type === 'gc') {

@@ -379,5 +379,5 @@ if (process.send) {
     const config = message.config as GatewayConfig;
     running = await STARTERS[config.kind](config);
     return { type: 'started', url: running.url };
-  }, () => statements, async () => { await running?.stop(); });
+  }, async () => ({ statements, operations: 0 }), async () => { await running?.stop(); });
 }

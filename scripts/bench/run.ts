@@ -108,18 +108,23 @@ export interface Measurement {
   failures: number;
   failureReasons: [string, number][];
   sqlPerRequest: number;
+  /** Requests the subgraph instances answered per answer (each instance asked counts; the floor has none). */
+  subgraphRequestsPerRequest: number;
   cpuMsPerRequest: number;
   /** CPU of the subgraph processes per answer (the floor has none: its SQL runs in its own process). */
   subgraphCpuMsPerRequest: number;
   peakRssMb: number;
 }
 
+export interface SizedAnswer { rows: number; statements: number; subgraphRequests: number }
+
 export interface BenchResult {
   options: BenchOptions;
   counts: Record<string, number>;
   measurements: Measurement[];
   correctness: { gateway: GatewayName; workload: WorkloadName; ok: boolean; note: string }[];
-  statementsBySize: { gateway: GatewayName; small: { rows: number; statements: number }; big: { rows: number; statements: number } }[];
+  /** Per network size: objects in the answer, SQL statements, and requests the subgraph instances answered. */
+  statementsBySize: { gateway: GatewayName; small: SizedAnswer; big: SizedAnswer }[];
   soak?: { samples: { seconds: number; rssMb: number; heapMb: number }[]; levelsOff: boolean; rps: number; bad: number };
   machine: string;
   setupSeconds: number;
@@ -309,12 +314,15 @@ export async function runBench(options: BenchOptions): Promise<BenchResult> {
     // One gateway is loaded at a time: every statement the instances send meanwhile is its.
     // The subgraph processes' statements and CPU, added up; the floor's statements are its own process's.
     const subgraphStats = async () => (await Promise.all(hosts.map((h) => h.stats())))
-      .reduce((sum, s) => ({ statements: sum.statements + s.statements, cpuMicros: sum.cpuMicros + s.cpuMicros }), { statements: 0, cpuMicros: 0 });
+      .reduce((sum, s) => ({ statements: sum.statements + s.statements, operations: sum.operations + s.operations, cpuMicros: sum.cpuMicros + s.cpuMicros }),
+        { statements: 0, operations: 0, cpuMicros: 0 });
     const sample = async (gateway: GatewayName, child: GatewayChild) => {
       const subgraphs = await subgraphStats();
-      return { statements: gateway === 'floor' ? (await child.stats()).statements : subgraphs.statements, subgraphCpuMicros: subgraphs.cpuMicros };
+      return {
+        statements: gateway === 'floor' ? (await child.stats()).statements : subgraphs.statements,
+        subgraphOperations: subgraphs.operations, subgraphCpuMicros: subgraphs.cpuMicros,
+      };
     };
-    const statementCount = async (gateway: GatewayName, child: GatewayChild) => (await sample(gateway, child)).statements;
 
     const running = new Map<GatewayName, { child: GatewayChild; url: string }>();
     for (const gateway of options.gateways) {
@@ -358,10 +366,11 @@ export async function runBench(options: BenchOptions): Promise<BenchResult> {
     // that keep nothing between requests (a kept answer would cost none).
     const statementsBySize: BenchResult['statementsBySize'] = [];
     for (const [gateway, { child, url }] of [...running].filter(([g]) => !g.startsWith('hub') || g.endsWith('-bare'))) {
-      const sized = async (id: string) => {
-        const before = await statementCount(gateway, child);
+      const sized = async (id: string): Promise<SizedAnswer> => {
+        const before = await sample(gateway, child);
         const answer = await post(url, entityHeavyBody(id));
-        return { rows: countObjects(answer.data), statements: (await statementCount(gateway, child)) - before };
+        const after = await sample(gateway, child);
+        return { rows: countObjects(answer.data), statements: after.statements - before.statements, subgraphRequests: after.subgraphOperations - before.subgraphOperations };
       };
       await sized(dataset.ids.smallNetwork);
       statementsBySize.push({ gateway, small: await sized(dataset.ids.smallNetwork), big: await sized(dataset.ids.bigNetwork) });
@@ -386,13 +395,14 @@ export async function runBench(options: BenchOptions): Promise<BenchResult> {
         gateway, workload, mode, round, rps: run.good / run.seconds, requests: run.good, failures: run.bad, failureReasons: run.badReasons,
         p50: percentile(run.latencies, 50), p95: percentile(run.latencies, 95), p99: percentile(run.latencies, 99),
         sqlPerRequest: (sampledAfter.statements - sampledBefore.statements) / Math.max(1, answered),
+        subgraphRequestsPerRequest: (sampledAfter.subgraphOperations - sampledBefore.subgraphOperations) / Math.max(1, answered),
         cpuMsPerRequest: (after.cpuMicros - before.cpuMicros) / 1000 / Math.max(1, answered),
         subgraphCpuMsPerRequest: gateway === 'floor' ? 0 : (sampledAfter.subgraphCpuMicros - sampledBefore.subgraphCpuMicros) / 1000 / Math.max(1, answered),
         peakRssMb: after.peakRss / 2 ** 20,
       };
       measurements.push(m);
       log(`${gateway.padEnd(21)} ${`${workload}${mode === 'varied' ? ` r${round}` : ` (${mode})`}`.padEnd(26)} ${m.rps.toFixed(1).padStart(8)} req/s  `
-        + `p50 ${m.p50.toFixed(1)} p95 ${m.p95.toFixed(1)} p99 ${m.p99.toFixed(1)} ms  SQL/req ${m.sqlPerRequest.toFixed(1)}  CPU ${m.cpuMsPerRequest.toFixed(2)} ms/req  subgraphs ${m.subgraphCpuMsPerRequest.toFixed(2)} ms/req`
+        + `p50 ${m.p50.toFixed(1)} p95 ${m.p95.toFixed(1)} p99 ${m.p99.toFixed(1)} ms  SQL/req ${m.sqlPerRequest.toFixed(1)}  subgraph requests/req ${m.subgraphRequestsPerRequest.toFixed(1)}  CPU ${m.cpuMsPerRequest.toFixed(2)} ms/req  subgraphs ${m.subgraphCpuMsPerRequest.toFixed(2)} ms/req`
         + `${m.failures ? `  BAD ANSWERS ${m.failures} (${run.badReasons.slice(0, 2).map(([r, n]) => `${n}× ${r}`).join('; ')})` : ''}`);
     };
     if (options.measure !== false) {
@@ -491,7 +501,7 @@ const median = (values: number[]) => {
 export interface Summary {
   gateway: GatewayName; workload: WorkloadName; mode: Mode; rounds: number;
   rps: number; rpsMin: number; rpsMax: number; p50: number; p95: number; p99: number;
-  sqlPerRequest: number; cpuMsPerRequest: number; subgraphCpuMsPerRequest: number; peakRssMb: number; failures: number;
+  sqlPerRequest: number; subgraphRequestsPerRequest: number; cpuMsPerRequest: number; subgraphCpuMsPerRequest: number; peakRssMb: number; failures: number;
 }
 
 export function summaries(result: BenchResult): Summary[] {
@@ -504,7 +514,8 @@ export function summaries(result: BenchResult): Summary[] {
     gateway: list[0].gateway, workload: list[0].workload, mode: list[0].mode, rounds: list.length,
     rps: median(list.map((m) => m.rps)), rpsMin: Math.min(...list.map((m) => m.rps)), rpsMax: Math.max(...list.map((m) => m.rps)),
     p50: median(list.map((m) => m.p50)), p95: median(list.map((m) => m.p95)), p99: median(list.map((m) => m.p99)),
-    sqlPerRequest: median(list.map((m) => m.sqlPerRequest)), cpuMsPerRequest: median(list.map((m) => m.cpuMsPerRequest)),
+    sqlPerRequest: median(list.map((m) => m.sqlPerRequest)), subgraphRequestsPerRequest: median(list.map((m) => m.subgraphRequestsPerRequest)),
+    cpuMsPerRequest: median(list.map((m) => m.cpuMsPerRequest)),
     subgraphCpuMsPerRequest: median(list.map((m) => m.subgraphCpuMsPerRequest)),
     peakRssMb: Math.max(...list.map((m) => m.peakRssMb)), failures: list.reduce((n, m) => n + m.failures, 0),
   }));
@@ -529,7 +540,8 @@ export function targets(result: BenchResult): { target: string; value: string; m
   for (const s of result.statementsBySize) {
     rows.push({
       target: `SQL statements per request same at ${s.small.rows} and ${s.big.rows} objects (${s.gateway})`,
-      value: `${s.small.statements} vs ${s.big.statements}`, met: s.small.statements === s.big.statements,
+      value: `${s.small.statements} vs ${s.big.statements}${s.gateway === 'floor' ? '' : ` (subgraph requests ${s.small.subgraphRequests} vs ${s.big.subgraphRequests})`}`,
+      met: s.small.statements === s.big.statements,
     });
   }
   // The start-up load meets everything cold: its bad answers are shown beside, and in its rows.
@@ -555,18 +567,19 @@ export function report(result: BenchResult): string {
   lines.push('req/s is the median over the rounds with its range; latency, SQL and CPU are medians. "bare": the hub with every gateway-side saving off '
     + '(HUB_SHARE_IN_FLIGHT=off, HUB_ANSWER_CACHE_TTL_MS=0), i.e. every request costs its subgraph work; the others run as shipped. "repeated": one identical body for the whole run (what sharing makes of it). '
     + '"signed-in": a different token subject per connection. "start-up": the run\'s first load of each workload (bare hub, a process of its own), '
-    + 'counted for no target. Subgraph CPU: the four subgraph processes together, per answer, '
+    + 'counted for no target. Subgraph requests: GraphQL requests the instances answered per answer (probes not counted). '
+    + 'Subgraph CPU: the four subgraph processes together, per answer, '
     + 'including the health probes every hub gateway keeps sending while another is measured (PostgreSQL\'s own CPU is in no column).');
   lines.push('');
-  lines.push('| workload | mode | gateway | req/s (range) | p50 ms | p95 ms | p99 ms | SQL/req | gateway CPU ms/req | subgraph CPU ms/req | peak RSS MB | bad answers |');
-  lines.push('| --- | --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |');
+  lines.push('| workload | mode | gateway | req/s (range) | p50 ms | p95 ms | p99 ms | SQL/req | subgraph requests/req | gateway CPU ms/req | subgraph CPU ms/req | peak RSS MB | bad answers |');
+  lines.push('| --- | --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |');
   const all = summaries(result);
   for (const mode of ['varied', 'signed-in', 'repeated', 'start-up'] as Mode[]) {
     for (const w of o.workloads) {
       for (const m of all.filter((x) => x.workload === w && x.mode === mode)) {
         const range = m.rounds > 1 ? ` (${m.rpsMin.toFixed(1)}–${m.rpsMax.toFixed(1)})` : '';
         lines.push(`| ${w} | ${mode} | ${m.gateway} | ${m.rps.toFixed(1)}${range} | ${m.p50.toFixed(1)} | ${m.p95.toFixed(1)} | ${m.p99.toFixed(1)} | `
-          + `${m.sqlPerRequest.toFixed(1)} | ${m.cpuMsPerRequest.toFixed(2)} | ${m.gateway === 'floor' ? '–' : m.subgraphCpuMsPerRequest.toFixed(2)} | ${m.peakRssMb.toFixed(0)} | ${m.failures} |`);
+          + `${m.sqlPerRequest.toFixed(1)} | ${m.gateway === 'floor' ? '–' : m.subgraphRequestsPerRequest.toFixed(1)} | ${m.cpuMsPerRequest.toFixed(2)} | ${m.gateway === 'floor' ? '–' : m.subgraphCpuMsPerRequest.toFixed(2)} | ${m.peakRssMb.toFixed(0)} | ${m.failures} |`);
       }
     }
   }

@@ -2,10 +2,11 @@
  * Hosts subgraph instances for the bench, as a deployment would run them: apart from the load
  * generator and the gateway. Started by run.ts (one process per subgraph, holding that
  * subgraph's regional and single instances); `start` gets the instances to run and answers with
- * their URLs, `stats` adds the SQL statements they sent.
+ * their URLs, `stats` adds the SQL statements they sent and the operations they answered.
  */
 import './quiet.js';
 import 'reflect-metadata';
+import { register } from 'prom-client';
 import { readPublicKeys, startSubgraph, type ConnectionBudget, type Region, type RunningSubgraph } from '../../subgraphs/kit/index.js';
 import { SUBGRAPHS } from '../../subgraphs/index.js';
 import { serveParent } from './child.js';
@@ -23,6 +24,12 @@ export interface InstancePlan {
 const running: RunningSubgraph[] = [];
 let statements = 0;
 
+/** The operations this process's instances answered, from the counter they all add to (observability.ts). */
+async function operationsAnswered(): Promise<number> {
+  const counter = register.getSingleMetric('hub_graphql_operations_total');
+  return counter ? (await counter.get()).values.reduce((sum, { value }) => sum + value, 0) : 0;
+}
+
 if (process.send) {
   serveParent(async (message) => {
     if (message.type !== 'start') throw new Error(`unknown message ${message.type}`);
@@ -35,5 +42,5 @@ if (process.send) {
     }));
     running.push(...started);
     return { type: 'started', urls: started.map((instance) => instance.url) };
-  }, () => statements, async () => { await Promise.all(running.map((instance) => instance.stop())); });
+  }, async () => ({ statements, operations: await operationsAnswered() }), async () => { await Promise.all(running.map((instance) => instance.stop())); });
 }
