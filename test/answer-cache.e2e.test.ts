@@ -273,7 +273,7 @@ describe('answer cache', () => {
     expect((await costOf(hub, () => hub.anonymous(ALLIANCE, { id }))).statements).toBeGreaterThan(0);
   });
 
-  it('keeps its answers through probes an overloaded instance misses, for a grace time only', async () => {
+  it('keeps its answers through probes an overloaded instance misses for a grace time, and again once it answers with the version it had', async () => {
     const sl = hub.subgraphs[instanceName('alliances', ['SL'] as Region[])];
     // The instance's /references answers 503 (no database connection free) while its GraphQL answers.
     let overloaded = false;
@@ -301,8 +301,17 @@ describe('answer cache', () => {
       expect(Date.now() - from).toBeGreaterThan(MISSED_PROBE_GRACE_MS - PROBE_ROUND_MS - 500);
       // Overloaded, it was asked `__typename` as well, answered, and stayed in: every read above had no errors.
       expect(proxy.seen.filter((r) => r.body.includes(INTERNAL_OPERATIONS.healthProbe.operationName)).length).toBeGreaterThan(0);
+
+      // Answering its probes again with the version it had (nothing was written), it gets back
+      // what was kept before the overload: the very next read costs no statement.
+      overloaded = false;
+      const references = () => proxy.seen.filter((r) => r.method === 'GET').length;
+      const answeredFrom = references();
+      // The second probe round begins only after the first has been read.
+      await waitFor(async () => references(), (n) => n >= answeredFrom + 2, 4 * PROBE_ROUND_MS);
+      expect((await read()).statements, 'what was kept before the overload was not served again').toBe(0);
     });
-  }, 40_000);
+  }, 50_000);
 
   it('points an error at every record an instance left unanswered: none looks deleted, none is kept', async () => {
     const sl = hub.subgraphs[instanceName('alliances', ['SL'] as Region[])];

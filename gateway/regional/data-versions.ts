@@ -22,12 +22,22 @@ export type VersionReading = { answered: true; version: string | undefined }
  * its instances reports another version or none: what was kept before is not served again. While
  * every instance of a subgraph reports a version, its answers may be kept long; a write made past
  * the gateway then shows within one probe round, however long the answers would otherwise live.
+ *
+ * A version names the database's counter, which every committed write moves, and the instance's
+ * start: the same versions of every instance mean the same data and code. So a subgraph back in a
+ * state seen recently (an instance that missed probes past the grace time answers with the
+ * version it had) gets that state's epoch again, and what was kept under it is served again: an
+ * overload that silenced the probes for a while does not cost every kept answer once it is over.
+ * A state where any instance's version is unknown is never taken up again.
  */
 export class DataVersions {
   private readonly versions = new Map<string, string>();
   /** Versions writes through the gateway left, until a probe reads one as new. */
   private readonly written = new Map<string, string>();
   private readonly epochs = new Map<string, number>();
+  private nextEpoch = 1;
+  /** Per subgraph, the states seen last (every instance's version) and the epoch each stood for. */
+  private readonly recentStates = new Map<string, Map<string, number>>();
   /** When each instance last answered a probe. */
   private readonly answeredAt = new Map<string, number>();
 
@@ -73,7 +83,7 @@ export class DataVersions {
     if (this.versions.get(instance.name) === version) return;
     if (version === undefined) this.versions.delete(instance.name);
     else this.versions.set(instance.name, version);
-    this.epochs.set(instance.subgraph, this.epoch(instance.subgraph) + 1);
+    this.moved(instance.subgraph);
   }
 
   /**
@@ -86,7 +96,7 @@ export class DataVersions {
   missed(instance: Instance): boolean {
     const answeredAt = this.answeredAt.get(instance.name);
     if (this.versions.has(instance.name) && answeredAt !== undefined && this.clock() - answeredAt <= this.graceMs) return true;
-    if (this.versions.delete(instance.name)) this.epochs.set(instance.subgraph, this.epoch(instance.subgraph) + 1);
+    if (this.versions.delete(instance.name)) this.moved(instance.subgraph);
     this.written.delete(instance.name);
     return false;
   }
@@ -98,8 +108,13 @@ export class DataVersions {
    */
   wrote(instance: Instance, version: string): void {
     if (!this.versions.has(instance.name)) return;
+    // The same epoch (answers were dropped for the write), now standing for the state the write
+    // left only: what is kept from now on must not be taken for the state before it.
+    const before = this.stateOf(instance.subgraph);
+    if (before !== undefined) this.recentStates.get(instance.subgraph)?.delete(before);
     this.versions.set(instance.name, version);
     this.written.set(instance.name, version);
+    this.remember(instance.subgraph, this.epoch(instance.subgraph));
   }
 
   /** A name may stand for another instance now (topology reload): nothing reported before holds. */
@@ -107,6 +122,40 @@ export class DataVersions {
     this.versions.clear();
     this.written.clear();
     this.answeredAt.clear();
-    for (const [subgraph] of this.epochs) this.epochs.set(subgraph, this.epoch(subgraph) + 1);
+    this.recentStates.clear();
+    for (const [subgraph] of this.epochs) this.epochs.set(subgraph, this.nextEpoch++);
+  }
+
+  /** What the subgraph's instances hold may have changed: the epoch of that state if seen recently, else a new one. */
+  private moved(subgraph: string): void {
+    const state = this.stateOf(subgraph);
+    const epoch = (state !== undefined ? this.recentStates.get(subgraph)?.get(state) : undefined) ?? this.nextEpoch++;
+    this.epochs.set(subgraph, epoch);
+    this.remember(subgraph, epoch);
+  }
+
+  /** The subgraph's current state stands for `epoch`, the latest of the few kept. */
+  private remember(subgraph: string, epoch: number): void {
+    const state = this.stateOf(subgraph);
+    if (state === undefined) return;
+    let states = this.recentStates.get(subgraph);
+    if (!states) this.recentStates.set(subgraph, states = new Map());
+    states.delete(state);
+    states.set(state, epoch);
+    if (states.size > RECENT_STATES) states.delete(states.keys().next().value!);
+  }
+
+  /** Every instance's version as one key; undefined while any instance's is unknown. */
+  private stateOf(subgraph: string): string | undefined {
+    const parts: string[] = [];
+    for (const instance of this.instancesOf(subgraph)) {
+      const version = this.versions.get(instance.name);
+      if (version === undefined) return undefined;
+      parts.push(`${instance.name} ${version}`);
+    }
+    return parts.length ? parts.join('\n') : undefined;
   }
 }
+
+/** States remembered per subgraph: enough for an overload or two, each leaving one state without a version behind. */
+const RECENT_STATES = 8;
