@@ -28,9 +28,9 @@
  * Order: all gateways start; a sample of each workload's requests is answered by every gateway and
  * compared in order with stock Apollo's; SQL statements are counted for a small and a big network;
  * a start-up load per workload goes through the bare hub over each layout (reported apart: the
- * first load of a run finds code and buffers cold); then `rounds` rounds of varied load (each round every gateway × workload, every other round in
- * reverse order, so a slow minute of the machine spreads over all), then the repeated-request and
- * signed-in rows.
+ * first load of a run finds code and buffers cold); then `rounds` rounds of varied load (each
+ * round every gateway × workload, every other round in reverse order, so a slow minute of the
+ * machine spreads over all), then the repeated-request and signed-in rows.
  */
 import './quiet.js';
 import 'reflect-metadata';
