@@ -131,12 +131,11 @@ export class DataVersions {
     const state = this.stateOf(subgraph);
     const epoch = (state !== undefined ? this.recentStates.get(subgraph)?.get(state) : undefined) ?? this.nextEpoch++;
     this.epochs.set(subgraph, epoch);
-    this.remember(subgraph, epoch);
+    this.remember(subgraph, epoch, state);
   }
 
   /** The subgraph's current state stands for `epoch`, the latest of the few kept. */
-  private remember(subgraph: string, epoch: number): void {
-    const state = this.stateOf(subgraph);
+  private remember(subgraph: string, epoch: number, state = this.stateOf(subgraph)): void {
     if (state === undefined) return;
     let states = this.recentStates.get(subgraph);
     if (!states) this.recentStates.set(subgraph, states = new Map());
