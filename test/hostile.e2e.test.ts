@@ -488,6 +488,27 @@ const SUBGRAPH_CASES: HostileCase[] = [
     name: 'a signed editor:SL runs an erasure step on a subgraph (admins only)', status: 200, code: 'FORBIDDEN', message: 'hostile-sl may not erase people of region SL',
     request: subgraphRequest('people', `mutation { forgetPersonInPeople(personId: "${DEMO.person.kemmer}") }`, undefined, { viewer: editorSl }),
   },
+  ...([
+    ['a Person representation without its id', 'people', ENTITIES, 'Person', undefined, DEMO.person.moser],
+    ['a Person representation whose id is a number', 'people', ENTITIES, 'Person', 7, DEMO.person.moser],
+    ['an Alliance representation with an empty id, where people only adds fields to it', 'people',
+      'query($r: [_Any!]!) { _entities(representations: $r) { ... on Alliance { contacts { name } } } }', 'Alliance', '', DEMO.alliance.saarbruecken],
+    ['a Project representation with an id of 10,000 characters', 'projects',
+      'query($r: [_Any!]!) { _entities(representations: $r) { ... on Project { title } } }', 'Project', `SL:project:${'p'.repeat(10_000)}`,
+      DEMO.project.unimedkidsKurzzeitbetreuung],
+  ] as const).map(([name, subgraph, query, type, id, good]): HostileCase => ({
+    // Refused at its place only: the good representation beside it is answered.
+    name: `a signed _entities request with ${name}`, status: 200, code: 'BAD_USER_INPUT',
+    message: `A representation of ${type} needs its id: a string of 1 to 200 characters`,
+    request: subgraphRequest(subgraph, query, { r: [{ __typename: type, id }, { __typename: type, id: good }] }, {}),
+    check: (a) => {
+      expect(a.json?.errors).toHaveLength(1);
+      expect(a.json?.errors?.[0]).toMatchObject({ path: ['_entities', 0], extensions: { code: 'BAD_USER_INPUT', field: 'representations' } });
+      expect(a.json?.data?._entities[0]).toBeNull();
+      expect(a.json?.data?._entities[1]).toEqual(expect.objectContaining({}));
+      expect(Object.keys(a.json?.data?._entities[1] ?? {}).length).toBeGreaterThan(0);
+    },
+  })),
   {
     name: 'a signed anonymous _entities request sees no contact data without consent', status: 200, code: null,
     request: subgraphRequest('people', ENTITIES, ENTITY_VARS, { viewer: ANONYMOUS }),
