@@ -505,7 +505,7 @@ const SUBGRAPH_CASES: HostileCase[] = [
       expect(a.json?.errors).toHaveLength(1);
       expect(a.json?.errors?.[0]).toMatchObject({ path: ['_entities', 0], extensions: { code: 'BAD_USER_INPUT', field: 'representations' } });
       expect(a.json?.data?._entities[0]).toBeNull();
-      expect(a.json?.data?._entities[1]).toEqual(expect.objectContaining({}));
+      // The good representation's fields are there.
       expect(Object.keys(a.json?.data?._entities[1] ?? {}).length).toBeGreaterThan(0);
     },
   })),
