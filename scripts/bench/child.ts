@@ -1,6 +1,8 @@
 import { fork, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { PROJECT_ROOT } from '../lib/paths.js';
+import type { ConnectionBudget } from '../../subgraphs/kit/connections.js';
+import type { InstancePlan } from './subgraph-process.js';
 
 export type ChildMessage = { type: string; [key: string]: unknown };
 
@@ -40,6 +42,22 @@ export class BenchChild {
     this.child.send({ type: 'stop' });
     await Promise.race([exited, new Promise((r) => setTimeout(r, 5_000))]);
     if (this.child.exitCode === null) this.child.kill();
+  }
+}
+
+/** Subgraph instances in one process of their own (subgraph-process.ts), as a deployment runs them apart from the load. */
+export class SubgraphHost extends BenchChild {
+  constructor() { super('subgraph-process.ts'); }
+
+  /** Starts the instances; their URLs, in the plans' order. */
+  async start(instances: InstancePlan[], gatewayPublicKeys: string, connections?: Partial<ConnectionBudget>): Promise<string[]> {
+    const answer = await this.ask({ type: 'start', instances, gatewayPublicKeys, connections });
+    if (answer.type !== 'started') throw new Error(`subgraph instances did not start: ${answer.message as string}`);
+    return answer.urls as string[];
+  }
+
+  async stats(): Promise<ProcessStats> {
+    return (await this.ask({ type: 'stats' })).stats as ProcessStats;
   }
 }
 

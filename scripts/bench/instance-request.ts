@@ -3,7 +3,7 @@
  * each, the ids taken in turn) to one instance in a process of its own, one at a time and 16 at a
  * time, every answer checked. Prints requests per second, the instance process's CPU time and SQL
  * statements per request, and the sender's CPU time per request (signature, HTTP, JSON).
- *   npm run bench:instance [-- --seconds 8 --connections 16 --pg-port 54416]
+ *   npm run bench:instance [-- --seconds 8 --connections 16 --pg-port 54417]
  * A regional page asks dozens of such requests: this is their cost with no work around them.
  */
 import 'reflect-metadata';
@@ -15,7 +15,7 @@ import { SUBGRAPHS } from '../../subgraphs/index.js';
 import { RequestSigner } from '../../subgraphs/kit/signing.js';
 import { fetchInstance } from '../../gateway/regional/signed-fetch.js';
 import { startEmbeddedPostgres } from '../lib/embedded-postgres.js';
-import { BenchChild, type ProcessStats } from './child.js';
+import { SubgraphHost } from './child.js';
 
 const REGION = Region.SL;
 
@@ -35,20 +35,6 @@ export interface InstanceRequestFigures {
   statements: number;
   senderCpuMs: number;
   bad: number;
-}
-
-class InstanceHost extends BenchChild {
-  constructor() { super('subgraph-process.ts'); }
-
-  async start(subgraph: string, databaseUrl: string, publicKey: string): Promise<string> {
-    const answer = await this.ask({ type: 'start', gatewayPublicKeys: publicKey, instances: [{ subgraph, databaseUrl, regions: [REGION], name: `${subgraph}-${REGION.toLowerCase()}` }] });
-    if (answer.type !== 'started') throw new Error(`the instance did not start: ${answer.message as string}`);
-    return (answer.urls as string[])[0];
-  }
-
-  async stats(): Promise<ProcessStats> {
-    return (await this.ask({ type: 'stats' })).stats as ProcessStats;
-  }
 }
 
 export async function measureInstanceRequests(options: { seconds: number; connections: number[]; pgPort: number; log?: (line: string) => void }): Promise<InstanceRequestFigures[]> {
@@ -76,9 +62,11 @@ export async function measureInstanceRequests(options: { seconds: number; connec
     if (ids.length === 0) throw new Error(`the demo data has no alliance in ${REGION}`);
     const signer = new RequestSigner(keys.privateKey);
     for (const benchCase of CASES) {
-      const host = new InstanceHost();
+      const host = new SubgraphHost();
       try {
-        const instance = { name: `${benchCase.subgraph}-${REGION.toLowerCase()}`, url: await host.start(benchCase.subgraph, urls.get(benchCase.subgraph)!, publicKey) };
+        const name = `${benchCase.subgraph}-${REGION.toLowerCase()}`;
+        const [url] = await host.start([{ subgraph: benchCase.subgraph, databaseUrl: urls.get(benchCase.subgraph)!, regions: [REGION], name }], publicKey);
+        const instance = { name, url };
         let next = 0;
         let good = 0;
         let bad = 0;
@@ -126,7 +114,7 @@ export async function measureInstanceRequests(options: { seconds: number; connec
 
 if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
   const { values } = parseArgs({ options: {
-    seconds: { type: 'string', default: '8' }, connections: { type: 'string', default: '1,16' }, 'pg-port': { type: 'string', default: '54416' },
+    seconds: { type: 'string', default: '8' }, connections: { type: 'string', default: '1,16' }, 'pg-port': { type: 'string', default: '54417' },
   } });
   measureInstanceRequests({ seconds: Number(values.seconds), connections: values.connections.split(',').map(Number), pgPort: Number(values['pg-port']) })
     .then((figures) => process.exit(figures.some((f) => f.bad > 0) ? 1 : 0), (error) => { console.error(error); process.exit(1); });

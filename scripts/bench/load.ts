@@ -17,8 +17,8 @@
  * each kind), a quarter of the reads signed in; and a few writes that leave nothing behind: an
  * alliance created and deleted again (compensated), an update with a stale version (refused with
  * CONFLICT, rolled back). Before and after, the data's fingerprint: row count and checksum of every
- * table in every database but the audit log (which records those writes by design) and the
- * migrations table. Also how soon after the load a bystander reads the totals of before it
+ * table in every database but the audit log and the data version counter (which record those
+ * writes by design) and the migrations table. Also how soon after the load a bystander reads the totals of before it
  * (projects, organisations, people, networks: what the load does not write). Exit status 1 when
  * an answer was an internal error, a 503 came without Retry-After, or the fingerprint changed.
  */
@@ -37,7 +37,8 @@ import {
 import { SUBGRAPHS } from '../../subgraphs/index.js';
 import { startEmbeddedPostgres } from '../lib/embedded-postgres.js';
 import { SUPERGRAPH_PATH } from '../lib/supergraph.js';
-import { BenchChild } from './child.js';
+import { BenchChild, SubgraphHost } from './child.js';
+import { DATA_VERSION_TABLE } from '../../subgraphs/kit/data-version.js';
 import { countsOf, databaseName, generateDataset, loadDataset, type Dataset } from './generate.js';
 import type { GatewayConfig } from './gateway-process.js';
 import type { InstancePlan } from './subgraph-process.js';
@@ -132,7 +133,7 @@ function idsOf(dataset: Dataset, subgraph: keyof Dataset['rows'], table: string)
 // -------------------------------------------------------------------------------------------------
 // The data's fingerprint
 
-/** Row count and checksum of every table of every database, but the audit log and the migrations. */
+/** Row count and checksum of every table of every database, but the audit log, the data version counter and the migrations. */
 async function fingerprint(urls: string[]): Promise<Map<string, string>> {
   const result = new Map<string, string>();
   for (const url of urls) {
@@ -140,7 +141,7 @@ async function fingerprint(urls: string[]): Promise<Map<string, string>> {
     await client.connect();
     try {
       const tables = (await client.query<{ name: string }>(`select table_name as name from information_schema.tables
-        where table_schema = 'public' and table_type = 'BASE TABLE' and table_name not in ('audit_log', 'mikro_orm_migrations')
+        where table_schema = 'public' and table_type = 'BASE TABLE' and table_name not in ('audit_log', '${DATA_VERSION_TABLE}', 'mikro_orm_migrations')
         order by table_name`)).rows.map((r) => r.name);
       for (const table of tables) {
         const { rows } = await client.query<{ n: string; sum: string | null }>(
@@ -191,15 +192,14 @@ export async function runLoadTest(options: LoadTestOptions): Promise<boolean> {
       + `a query waits ≤ ${connections.acquireTimeoutMs} ms, ≤ ${connections.maxWaiting} waiting per instance`);
 
     const instances = (await Promise.all(SUBGRAPHS.map(async (definition) => {
-      const host = new BenchChild('subgraph-process.ts');
+      const host = new SubgraphHost();
       children.push(host);
       const plans = REGIONS.map((region): InstancePlan => ({
         subgraph: definition.name, regions: [region], databaseUrl: urls.get(databaseName('load', definition.name, region))!,
         name: `${definition.name}-${region.toLowerCase()}`,
       }));
-      const answer = await host.ask({ type: 'start', instances: plans, gatewayPublicKeys, connections });
-      if (answer.type !== 'started') throw new Error(`instances of ${definition.name} did not start: ${answer.message as string}`);
-      return plans.map((plan, i) => ({ ...plan, url: (answer.urls as string[])[i] }));
+      const started = await host.start(plans, gatewayPublicKeys, connections);
+      return plans.map((plan, i) => ({ ...plan, url: started[i] }));
     }))).flat();
     const topologyPath = join(mkdtempSync(join(os.tmpdir(), 'hub-load-')), 'topology.json');
     writeFileSync(topologyPath, JSON.stringify({
@@ -341,7 +341,7 @@ export async function runLoadTest(options: LoadTestOptions): Promise<boolean> {
     console.log(`A bystander's totals right after the load: ${totalsSame ? 'the same as before' : `DIFFER (${outcomeOf(totalsAfter)}); `
       + `${recoveredAfter === undefined ? 'not the same within 30 s' : `the same again after ${recoveredAfter.toFixed(1)} s`}`}`);
     console.log(`Created alliances left undeleted: ${created.size}`);
-    console.log(`Data fingerprint (${after.size} tables in ${databaseUrls.length} databases, audit log aside): `
+    console.log(`Data fingerprint (${after.size} tables in ${databaseUrls.length} databases, audit log and data versions aside): `
       + `${changed.length ? `CHANGED in ${changed.join(', ')}` : 'unchanged'}`);
     return internal.length === 0 && withoutRetryAfter === 0 && changed.length === 0 && created.size === 0;
   } finally {

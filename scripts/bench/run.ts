@@ -46,7 +46,7 @@ import { SUBGRAPHS } from '../../subgraphs/index.js';
 import { PROJECT_ROOT, startEmbeddedPostgres, type EmbeddedPostgresHandle } from '../lib/embedded-postgres.js';
 import { SUPERGRAPH_PATH, composeHub } from '../lib/supergraph.js';
 import { REGION_GROUPS, countsOf, databaseName, generateDataset, loadDataset, type Layout } from './generate.js';
-import { BenchChild, type ProcessStats } from './child.js';
+import { BenchChild, SubgraphHost, type ProcessStats } from './child.js';
 import { drive } from './driver.js';
 import { WORKLOADS, requestSequence, type BenchRequest, type WorkloadName } from './requests.js';
 import type { GatewayConfig, GatewayKind } from './gateway-process.js';
@@ -148,20 +148,6 @@ class GatewayChild extends BenchChild {
   }
 }
 
-/** The instances of one subgraph (regional and single) in one process (subgraph-process.ts). */
-class SubgraphHost extends BenchChild {
-  constructor() { super('subgraph-process.ts'); }
-
-  async start(instances: InstancePlan[], gatewayPublicKeys: string): Promise<string[]> {
-    const answer = await this.ask({ type: 'start', instances, gatewayPublicKeys });
-    if (answer.type !== 'started') throw new Error(`subgraph instances did not start: ${answer.message as string}`);
-    return answer.urls as string[];
-  }
-
-  async stats(): Promise<ProcessStats> {
-    return (await this.ask({ type: 'stats' })).stats as ProcessStats;
-  }
-}
 
 /** A signed-in caller without roles: reads what the public reads, but as a viewer of its own. */
 function userToken(secret: string, subject: string): Promise<string> {
