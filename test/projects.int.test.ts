@@ -117,6 +117,32 @@ describe('projects subgraph: reading', () => {
     expect(new Set(seen)).toEqual(new Set(Object.values(DEMO.project)));
   });
 
+  it('reads each page and its total in one statement, the total of the whole filter on every page, empty ones too', async () => {
+    const PAGE = `query($after: String, $filter: ProjectFilter, $first: Int) { projects(first: $first, after: $after, filter: $filter) {
+      totalCount edges { node { id } } pageInfo { hasNextPage endCursor } } }`;
+    const read = async (variables: Record<string, unknown>) => {
+      seeded.statements.length = 0;
+      const result: any = await seeded.query(PAGE, { first: 5, ...variables });
+      expect(result.errors).toBeUndefined();
+      return { ...result.data.projects, statements: seeded.statements.length };
+    };
+    const first = await read({});
+    expect(first).toMatchObject({ totalCount: 12, statements: 1 });
+    expect(first.edges).toHaveLength(5);
+    const middle = await read({ after: first.pageInfo.endCursor });
+    expect(middle).toMatchObject({ totalCount: 12, statements: 1 });
+    expect(middle.edges.map((e: any) => e.node.id)).not.toContain(first.edges[0].node.id);
+    // Past the last record: no row to carry the total, still one statement and the whole total.
+    const all = await read({ first: 100 });
+    const past = await read({ after: all.pageInfo.endCursor });
+    expect(past).toMatchObject({ totalCount: 12, edges: [], pageInfo: { hasNextPage: false, endCursor: null }, statements: 1 });
+    const none = await read({ filter: { text: 'Zzyzxnichtvorhanden' } });
+    expect(none).toMatchObject({ totalCount: 0, edges: [], statements: 1 });
+    const byYear = await read({ filter: { years: [2019] } });
+    expect(byYear.totalCount).toBe(byYear.edges.length);
+    expect(await read({ first: 0 })).toMatchObject({ totalCount: 12, edges: [], statements: 1 });
+  });
+
   it('refuses a page larger than 100 with BAD_USER_INPUT', async () => {
     const result = await seeded.query(`{ projects(first: 101) { totalCount } }`);
     expect(result.errors?.[0].extensions?.code).toBe('BAD_USER_INPUT');

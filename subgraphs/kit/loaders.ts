@@ -148,6 +148,11 @@ export async function readRows<T extends object>(
   } else {
     rows = await build(keys ? textArrayLiteral(keys.values) : '').execute('all', true) as Record<string, unknown>[];
   }
+  return shaped(rows, plan);
+}
+
+/** Rows as read (property names) made into records: references as `{ id }`, inline embeddables as objects. */
+function shaped<T>(rows: Record<string, unknown>[], plan: ReadPlan): T[] {
   for (const row of rows) {
     for (const name of plan.references) {
       const id = row[name];
@@ -166,6 +171,48 @@ export async function readRows<T extends object>(
     Object.setPrototypeOf(row, plan.prototype);
   }
   return rows as T[];
+}
+
+/** Where a counted page carries its total: a column no entity has. */
+const TOTAL_COLUMN = 'hub_total';
+
+/**
+ * A page of records (as `readRows`) and how many rows match `countWhere`, in one statement: the
+ * page joined to its count, so a page and its total cost one round trip, one plan and one
+ * connection instead of two. `total` is undefined for entities `readRows` reads through em.find:
+ * the caller counts on its own then.
+ */
+export async function readCountedRows<T extends object>(
+  em: EntityManager, entity: EntityClass<T>, where: FilterQuery<T>, countWhere: FilterQuery<T>,
+  options: Pick<ReadOptions<T>, 'orderBy' | 'limit'> = {},
+): Promise<{ rows: T[]; total: number | undefined }> {
+  const meta = em.getMetadata().get(entity);
+  const plan = readPlanOf(meta);
+  if (!plan.plain) return { rows: await readRows(em, entity, where, options), total: undefined };
+  const sql = em as unknown as SqlEntityManager;
+  const page = sql.createQueryBuilder(entity as EntityClass<object>).select(plan.columns as never).where(where as never);
+  if (options.orderBy) page.orderBy(options.orderBy as never);
+  if (options.limit !== undefined) page.limit(options.limit);
+  const count = sql.createQueryBuilder(entity as EntityClass<object>).count().where(countWhere as never);
+  const pageQuery = page.toQuery();
+  const countQuery = count.toQuery();
+  // The page's order stated again outside: a derived table's order is not the outer query's.
+  const order = Object.keys(options.orderBy ?? {}).map((name) => {
+    const column = (meta.properties as Record<string, { fieldNames: string[] }>)[name].fieldNames[0];
+    return `page."${column}" ${String((options.orderBy as Record<string, string>)[name])}`;
+  });
+  // The count's one row joined to the page's rows; an empty page leaves that row with no record in it.
+  const statement = `select page.*, counted."count" as "${TOTAL_COLUMN}" from (${countQuery.sql}) as counted`
+    + ` left join (${pageQuery.sql}) as page on true` + (order.length ? ` order by ${order.join(', ')}` : '');
+  const found = await sql.getConnection().execute(statement, [...countQuery.params, ...pageQuery.params], 'all', em.getTransactionContext()) as Record<string, unknown>[];
+  const total = Number(found[0][TOTAL_COLUMN]);
+  const id = (meta.properties as Record<string, { fieldNames: string[] }>)[meta.primaryKeys[0]].fieldNames[0];
+  const driver = em.getDriver();
+  const rows = found.filter((row) => row[id] != null).map((row) => {
+    delete row[TOTAL_COLUMN];
+    return driver.mapResult(row as never, meta) as Record<string, unknown>;
+  });
+  return { rows: shaped<T>(rows, plan), total };
 }
 
 function keyOf(value: unknown): string | undefined {

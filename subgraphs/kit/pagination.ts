@@ -6,7 +6,7 @@ import type { EntityClass, EntityManager, FilterQuery, EntityName } from '@mikro
 import { badInput } from './errors.js';
 import { MAX_PAGE_SIZE, encodeCursor, readCursor } from '../shared/cursor.js';
 import { forbiddenCharacterIn } from './characters.js';
-import { readRows } from './loaders.js';
+import { readCountedRows, readRows } from './loaders.js';
 import { selectedFieldNames } from './selection.js';
 
 export const DEFAULT_PAGE_SIZE = 20;
@@ -90,7 +90,10 @@ export function assertPageSize(page: PageArgs): void {
   }
 }
 
-/** One keyset-paged select, whatever the page size, and one count if the total is selected. */
+/**
+ * One keyset-paged select, whatever the page size, with the total counted in the same statement
+ * when `totalCount` is selected.
+ */
 export async function paginate<T extends { id: string }>(q: PageQuery<T>): Promise<Connection<T>> {
   const { em, entity, where, sortBy, page } = q;
   assertPageSize(page);
@@ -100,14 +103,14 @@ export async function paginate<T extends { id: string }>(q: PageQuery<T>): Promi
     const after = { $or: [{ [sortBy]: { $gt: key } }, { [sortBy]: key, id: { $gt: id } }] };
     pageWhere = { $and: [where, after] } as FilterQuery<T>;
   }
-  const [totalCount, rows] = await Promise.all([
-    // Not selected: never read (GraphQL resolves only what is asked).
-    countsTotal(q.info) ? em.count(entity, where) : 0,
-    page.first === 0 ? Promise.resolve([] as T[]) : readRows(em, entity as EntityClass<T>, pageWhere, {
-      orderBy: { [sortBy]: 'asc', id: 'asc' } as never,
-      limit: page.first + 1,
-    }),
-  ]);
+  const counts = countsTotal(q.info);
+  const read = { orderBy: { [sortBy]: 'asc', id: 'asc' } as never, limit: page.first + 1 };
+  let rows: T[] = [];
+  let total: number | undefined;
+  if (page.first > 0 && counts) ({ rows, total } = await readCountedRows(em, entity as EntityClass<T>, pageWhere, where, read));
+  else if (page.first > 0) rows = await readRows(em, entity as EntityClass<T>, pageWhere, read);
+  // Not selected: never read (GraphQL resolves only what is asked).
+  const totalCount = !counts ? 0 : total ?? await em.count(entity, where);
   const hasNextPage = rows.length > page.first;
   const edges = rows.slice(0, page.first).map((node) => ({
     cursor: encodeCursor(String(node[sortBy]), node.id),
