@@ -78,7 +78,7 @@ const field = (name: string, alias?: string, selections?: FieldNode[]): FieldNod
 /** Response keys of the fields merging adds to a fanned-out connection, and strips again. */
 export const PAGING = { total: '__hub_total', edges: '__hub_edges', cursor: '__hub_cursor', more: '__hub_more', pageInfo: '__hub_page' } as const;
 
-/** Whether a connection field asks for its total: counting costs each instance a statement of its own. */
+/** Whether a connection field asks for its total: counting reads every matching row of each instance. */
 export const asksTotal = (connection: FieldNode): boolean => fieldsOf(connection.selectionSet).some((f) => f.name.value === 'totalCount');
 
 /**

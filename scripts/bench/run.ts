@@ -48,6 +48,7 @@ import { SUPERGRAPH_PATH, composeHub } from '../lib/supergraph.js';
 import { REGION_GROUPS, countsOf, databaseName, generateDataset, loadDataset, type Layout } from './generate.js';
 import { BenchChild, SubgraphHost, type ProcessStats } from './child.js';
 import { drive } from './driver.js';
+import { parentOf, postgresCpuMicros } from './postgres-cpu.js';
 import { WORKLOADS, requestSequence, type BenchRequest, type WorkloadName } from './requests.js';
 import type { GatewayConfig, GatewayKind } from './gateway-process.js';
 import type { InstancePlan } from './subgraph-process.js';
@@ -113,6 +114,8 @@ export interface Measurement {
   cpuMsPerRequest: number;
   /** CPU of the subgraph processes per answer (the floor has none: its SQL runs in its own process). */
   subgraphCpuMsPerRequest: number;
+  /** CPU of PostgreSQL's processes per answer; undefined where /proc cannot be read. */
+  postgresCpuMsPerRequest?: number;
   peakRssMb: number;
 }
 
@@ -236,6 +239,10 @@ export async function runBench(options: BenchOptions): Promise<BenchResult> {
     await postgres.stop();
     postgres = await startEmbeddedPostgres({ name: pgName, port: options.pgPort, persistent: true });
   }
+  // Every backend is the postmaster's child: its CPU, and theirs, is the server's (postgres-cpu.ts).
+  // Read while the backend runs: it ends with the admin connection.
+  const postmaster = await postgres.admin(async (client) => parentOf(Number((await client.query('select pg_backend_pid() as pid')).rows[0].pid)));
+  const postgresCpu = () => (postmaster === undefined ? undefined : postgresCpuMicros(postmaster));
   const hosts: SubgraphHost[] = [];
   const children: GatewayChild[] = [];
   // Interrupted (Ctrl-C, a time limit): stop the gateways and PostgreSQL instead of leaving them running.
@@ -373,7 +380,9 @@ export async function runBench(options: BenchOptions): Promise<BenchResult> {
       await child.gc();
       const before = await child.stats(true);
       const sampledBefore = await sample(gateway, child);
+      const postgresBefore = postgresCpu();
       const run = await drive(url, requests, { connections: options.connections, seconds: how.seconds ?? options.durationSeconds, headersFor });
+      const postgresAfter = postgresCpu();
       const sampledAfter = await sample(gateway, child);
       const after = await child.stats();
       const answered = run.good + run.bad;
@@ -384,11 +393,12 @@ export async function runBench(options: BenchOptions): Promise<BenchResult> {
         subgraphRequestsPerRequest: (sampledAfter.subgraphOperations - sampledBefore.subgraphOperations) / Math.max(1, answered),
         cpuMsPerRequest: (after.cpuMicros - before.cpuMicros) / 1000 / Math.max(1, answered),
         subgraphCpuMsPerRequest: gateway === 'floor' ? 0 : (sampledAfter.subgraphCpuMicros - sampledBefore.subgraphCpuMicros) / 1000 / Math.max(1, answered),
+        postgresCpuMsPerRequest: postgresBefore === undefined || postgresAfter === undefined ? undefined : (postgresAfter - postgresBefore) / 1000 / Math.max(1, answered),
         peakRssMb: after.peakRss / 2 ** 20,
       };
       measurements.push(m);
       log(`${gateway.padEnd(21)} ${`${workload}${mode === 'varied' ? ` r${round}` : ` (${mode})`}`.padEnd(26)} ${m.rps.toFixed(1).padStart(8)} req/s  `
-        + `p50 ${m.p50.toFixed(1)} p95 ${m.p95.toFixed(1)} p99 ${m.p99.toFixed(1)} ms  SQL/req ${m.sqlPerRequest.toFixed(1)}  subgraph requests/req ${m.subgraphRequestsPerRequest.toFixed(1)}  CPU ${m.cpuMsPerRequest.toFixed(2)} ms/req  subgraphs ${m.subgraphCpuMsPerRequest.toFixed(2)} ms/req`
+        + `p50 ${m.p50.toFixed(1)} p95 ${m.p95.toFixed(1)} p99 ${m.p99.toFixed(1)} ms  SQL/req ${m.sqlPerRequest.toFixed(1)}  subgraph requests/req ${m.subgraphRequestsPerRequest.toFixed(1)}  CPU ${m.cpuMsPerRequest.toFixed(2)} ms/req  subgraphs ${m.subgraphCpuMsPerRequest.toFixed(2)} ms/req  PostgreSQL ${m.postgresCpuMsPerRequest?.toFixed(2) ?? '?'} ms/req`
         + `${m.failures ? `  BAD ANSWERS ${m.failures} (${run.badReasons.slice(0, 2).map(([r, n]) => `${n}× ${r}`).join('; ')})` : ''}`);
     };
     if (options.measure !== false) {
@@ -487,7 +497,8 @@ const median = (values: number[]) => {
 export interface Summary {
   gateway: GatewayName; workload: WorkloadName; mode: Mode; rounds: number;
   rps: number; rpsMin: number; rpsMax: number; p50: number; p95: number; p99: number;
-  sqlPerRequest: number; subgraphRequestsPerRequest: number; cpuMsPerRequest: number; subgraphCpuMsPerRequest: number; peakRssMb: number; failures: number;
+  sqlPerRequest: number; subgraphRequestsPerRequest: number; cpuMsPerRequest: number; subgraphCpuMsPerRequest: number;
+  postgresCpuMsPerRequest: number | undefined; peakRssMb: number; failures: number;
 }
 
 export function summaries(result: BenchResult): Summary[] {
@@ -503,6 +514,7 @@ export function summaries(result: BenchResult): Summary[] {
     sqlPerRequest: median(list.map((m) => m.sqlPerRequest)), subgraphRequestsPerRequest: median(list.map((m) => m.subgraphRequestsPerRequest)),
     cpuMsPerRequest: median(list.map((m) => m.cpuMsPerRequest)),
     subgraphCpuMsPerRequest: median(list.map((m) => m.subgraphCpuMsPerRequest)),
+    postgresCpuMsPerRequest: list.every((m) => m.postgresCpuMsPerRequest !== undefined) ? median(list.map((m) => m.postgresCpuMsPerRequest!)) : undefined,
     peakRssMb: Math.max(...list.map((m) => m.peakRssMb)), failures: list.reduce((n, m) => n + m.failures, 0),
   }));
 }
@@ -555,17 +567,18 @@ export function report(result: BenchResult): string {
     + '"signed-in": a different token subject per connection. "start-up": the run\'s first load of each workload (bare hub, a process of its own), '
     + 'counted for no target. Subgraph requests: GraphQL requests the instances answered per answer (probes not counted). '
     + 'Subgraph CPU: the four subgraph processes together, per answer, '
-    + 'including the health probes every hub gateway keeps sending while another is measured (PostgreSQL\'s own CPU is in no column).');
+    + 'including the health probes every hub gateway keeps sending while another is measured. PostgreSQL CPU: every process of the one server '
+    + '(all backends, the floor\'s too, and its background work), per answer.');
   lines.push('');
-  lines.push('| workload | mode | gateway | req/s (range) | p50 ms | p95 ms | p99 ms | SQL/req | subgraph requests/req | gateway CPU ms/req | subgraph CPU ms/req | peak RSS MB | bad answers |');
-  lines.push('| --- | --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |');
+  lines.push('| workload | mode | gateway | req/s (range) | p50 ms | p95 ms | p99 ms | SQL/req | subgraph requests/req | gateway CPU ms/req | subgraph CPU ms/req | PostgreSQL CPU ms/req | peak RSS MB | bad answers |');
+  lines.push('| --- | --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |');
   const all = summaries(result);
   for (const mode of ['varied', 'signed-in', 'repeated', 'start-up'] as Mode[]) {
     for (const w of o.workloads) {
       for (const m of all.filter((x) => x.workload === w && x.mode === mode)) {
         const range = m.rounds > 1 ? ` (${m.rpsMin.toFixed(1)}–${m.rpsMax.toFixed(1)})` : '';
         lines.push(`| ${w} | ${mode} | ${m.gateway} | ${m.rps.toFixed(1)}${range} | ${m.p50.toFixed(1)} | ${m.p95.toFixed(1)} | ${m.p99.toFixed(1)} | `
-          + `${m.sqlPerRequest.toFixed(1)} | ${m.gateway === 'floor' ? '–' : m.subgraphRequestsPerRequest.toFixed(1)} | ${m.cpuMsPerRequest.toFixed(2)} | ${m.gateway === 'floor' ? '–' : m.subgraphCpuMsPerRequest.toFixed(2)} | ${m.peakRssMb.toFixed(0)} | ${m.failures} |`);
+          + `${m.sqlPerRequest.toFixed(1)} | ${m.gateway === 'floor' ? '–' : m.subgraphRequestsPerRequest.toFixed(1)} | ${m.cpuMsPerRequest.toFixed(2)} | ${m.gateway === 'floor' ? '–' : m.subgraphCpuMsPerRequest.toFixed(2)} | ${m.postgresCpuMsPerRequest?.toFixed(2) ?? '–'} | ${m.peakRssMb.toFixed(0)} | ${m.failures} |`);
       }
     }
   }

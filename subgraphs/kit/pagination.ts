@@ -78,7 +78,7 @@ interface PageQuery<T> {
   info?: GraphQLResolveInfo;
 }
 
-/** Whether a connection's total is wanted: counting is a statement of its own, over every matching row. */
+/** Whether a connection's total is wanted: counting reads every matching row, not only the page's. */
 export function countsTotal(info: GraphQLResolveInfo | undefined): boolean {
   return !info || selectedFieldNames(info).has('totalCount');
 }
