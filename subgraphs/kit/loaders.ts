@@ -67,6 +67,10 @@ function textArrayLiteral(values: readonly string[]): string {
   return `{${values.map((v) => `"${v.replace(/[\\"]/g, (c) => `\\${c}`)}"`).join(',')}}`;
 }
 
+/** The column a property is stored in. */
+const columnOf = (meta: EntityMetadata, property: string): string =>
+  (meta.properties as Record<string, { fieldNames: string[] }>)[property].fieldNames[0];
+
 export interface ReadOptions<T> {
   orderBy?: QueryOrderMap<T>;
   limit?: number;
@@ -118,7 +122,7 @@ export async function readRows<T extends object>(
     if (keys) {
       // One array parameter instead of `in (?, ?, …)`: MikroORM builds a criteria node per listed
       // value, which cost more than the rows for a batch of thousands of ids.
-      const column = (meta.properties as Record<string, { fieldNames: string[] }>)[keys.property].fieldNames[0];
+      const column = columnOf(meta, keys.property);
       qb.where(`${qb.alias}."${column}" = any(?::text[])`, [keyValues]);
       if (Object.keys(where).length) qb.andWhere(where as never);
     } else {
@@ -198,15 +202,14 @@ export async function readCountedRows<T extends object>(
   const countQuery = count.toQuery();
   // The page's order stated again outside: a derived table's order is not the outer query's.
   const order = Object.keys(options.orderBy ?? {}).map((name) => {
-    const column = (meta.properties as Record<string, { fieldNames: string[] }>)[name].fieldNames[0];
-    return `page."${column}" ${String((options.orderBy as Record<string, string>)[name])}`;
+    return `page."${columnOf(meta, name)}" ${String((options.orderBy as Record<string, string>)[name])}`;
   });
   // The count's one row joined to the page's rows; an empty page leaves that row with no record in it.
   const statement = `select page.*, counted."count" as "${TOTAL_COLUMN}" from (${countQuery.sql}) as counted`
     + ` left join (${pageQuery.sql}) as page on true` + (order.length ? ` order by ${order.join(', ')}` : '');
   const found = await sql.getConnection().execute(statement, [...countQuery.params, ...pageQuery.params], 'all', em.getTransactionContext()) as Record<string, unknown>[];
   const total = Number(found[0][TOTAL_COLUMN]);
-  const id = (meta.properties as Record<string, { fieldNames: string[] }>)[meta.primaryKeys[0]].fieldNames[0];
+  const id = columnOf(meta, meta.primaryKeys[0]);
   const driver = em.getDriver();
   const rows = found.filter((row) => row[id] != null).map((row) => {
     delete row[TOTAL_COLUMN];
