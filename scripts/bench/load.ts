@@ -18,9 +18,10 @@
  * alliance created and deleted again (compensated), an update with a stale version (refused with
  * CONFLICT, rolled back). Before and after, the data's fingerprint: row count and checksum of every
  * table in every database but the audit log and the data version counter (which record those
- * writes by design) and the migrations table. Also how soon after the load a bystander reads the totals of before it
- * (projects, organisations, people, networks: what the load does not write). Exit status 1 when
- * an answer was an internal error, a 503 came without Retry-After, or the fingerprint changed.
+ * writes by design) and the migrations table. Also how soon after the load a bystander reads the
+ * totals of before it (projects, organisations, people, networks: what the load does not write).
+ * Exit status 1 when an answer was an internal error, a 503 came without Retry-After, or the
+ * fingerprint changed.
  */
 import './quiet.js';
 import 'reflect-metadata';
@@ -37,8 +38,8 @@ import {
 import { SUBGRAPHS } from '../../subgraphs/index.js';
 import { startEmbeddedPostgres } from '../lib/embedded-postgres.js';
 import { SUPERGRAPH_PATH } from '../lib/supergraph.js';
-import { BenchChild, SubgraphHost } from './child.js';
 import { DATA_VERSION_TABLE } from '../../subgraphs/kit/data-version.js';
+import { BenchChild, SubgraphHost } from './child.js';
 import { countsOf, databaseName, generateDataset, loadDataset, type Dataset } from './generate.js';
 import type { GatewayConfig } from './gateway-process.js';
 import type { InstancePlan } from './subgraph-process.js';

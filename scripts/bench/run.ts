@@ -151,7 +151,6 @@ class GatewayChild extends BenchChild {
   }
 }
 
-
 /** A signed-in caller without roles: reads what the public reads, but as a viewer of its own. */
 function userToken(secret: string, subject: string): Promise<string> {
   return new SignJWT({}).setProtectedHeader({ alg: 'HS256' }).setSubject(subject).setExpirationTime('2h').sign(new TextEncoder().encode(secret));
